@@ -1,0 +1,6 @@
+/**
+ * Testing helpers for weft applications (`weft/testing`).
+ *
+ * @packageDocumentation
+ */
+export {};
