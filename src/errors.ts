@@ -1,0 +1,55 @@
+/**
+ * Framework errors: every error weft itself throws at startup or on misuse carries a
+ * stable code (`WEFT_ERR_*`) and says what to do. They are not HTTP errors: those are
+ * the `HttpError` family in `http/http-errors.ts`, raised by user code to answer a
+ * request. DI errors have their own coded family in `container/errors.ts`.
+ */
+
+/** Every code weft's framework errors can carry, with its default explanation. */
+export const ERROR_CODES = {
+  // application and compile
+  WEFT_ERR_APP_FROZEN: 'the application is frozen after startup; register before it starts',
+  WEFT_ERR_DUPLICATE_ROUTE: 'two routes have the same method, path and predicates',
+  WEFT_ERR_INVALID_CONTROLLER: 'a class used as a controller is not decorated with @Controller',
+  WEFT_ERR_INVALID_MIDDLEWARE: 'a middleware is neither a function nor a @Middleware() class',
+  WEFT_ERR_INVALID_MODULE: 'a class used as a module is not decorated with @Module',
+  WEFT_ERR_INVALID_HANDLER: 'a route handler is missing or not a function',
+  WEFT_ERR_MOUNT: 'a sub-application cannot be mounted there',
+  // router
+  WEFT_ERR_INVALID_PATH: 'a route path is not valid',
+  WEFT_ERR_ROUTE_NAME: 'a route name is unknown, duplicated or invalid',
+  WEFT_ERR_URL_PARAMS: 'the parameters given to build a URL do not fit the route',
+  // http
+  WEFT_ERR_HEADERS_SENT: 'the response headers were already sent; change them before prepare()',
+  WEFT_ERR_RESPONSE_STATE: 'the response cannot do that in its current state',
+  WEFT_ERR_BODY_CONSUMED: 'the request body was already read as a stream',
+  WEFT_ERR_CLIENT_GONE: 'the client closed the connection',
+} as const;
+
+/** A code of {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * An error raised by weft itself, with a stable code.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   app.router.add('GET', '/late', handler);
+ * } catch (err) {
+ *   if (err instanceof WeftError && err.code === 'WEFT_ERR_APP_FROZEN') console.error(err.message);
+ * }
+ * ```
+ */
+export class WeftError extends Error {
+  override name = 'WeftError';
+
+  /** @param code the stable code. @param detail what happened, in this instance. */
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${code}: ${detail ?? ERROR_CODES[code]}`, options);
+  }
+}
