@@ -15,15 +15,22 @@ export const ERROR_CODES = {
   WEFT_ERR_INVALID_MODULE: 'a class used as a module is not decorated with @Module',
   WEFT_ERR_INVALID_HANDLER: 'a route handler is missing or not a function',
   WEFT_ERR_MOUNT: 'a sub-application cannot be mounted there',
+  WEFT_ERR_NOT_STARTED: 'the application has not been started yet',
+  WEFT_ERR_LIFECYCLE: 'a lifecycle hook or cleanup context misbehaved',
   // router
   WEFT_ERR_INVALID_PATH: 'a route path is not valid',
   WEFT_ERR_ROUTE_NAME: 'a route name is unknown, duplicated or invalid',
   WEFT_ERR_URL_PARAMS: 'the parameters given to build a URL do not fit the route',
+  WEFT_ERR_INVALID_ROUTE: 'a route definition is not valid (method, accept, predicates) or a resource lacks resolve()',
   // http
   WEFT_ERR_HEADERS_SENT: 'the response headers were already sent; change them before prepare()',
   WEFT_ERR_RESPONSE_STATE: 'the response cannot do that in its current state',
   WEFT_ERR_BODY_CONSUMED: 'the request body was already read as a stream',
   WEFT_ERR_CLIENT_GONE: 'the client closed the connection',
+  WEFT_ERR_INVALID_HEADER: 'a header name or value is not valid (names are tokens; values have no CR, LF or NUL)',
+  WEFT_ERR_INVALID_COOKIE: 'a cookie name, value or attribute is not valid',
+  WEFT_ERR_INVALID_STATUS: 'a status code must be an integer from 100 to 999 (and a reason phrase one line)',
+  WEFT_ERR_INVALID_BODY: 'a response body cannot be sent as given',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */

@@ -1,0 +1,97 @@
+/**
+ * The one metadata store. Decorators write here and return; only `src/compile/` reads.
+ *
+ * Metadata is kept per class, for the class's own declarations only (a WeakMap, so
+ * classes can be collected). Inheritance is resolved by the compile step, which walks the
+ * prototype chain: a subclass of a decorated controller inherits its routes, and an
+ * overriding method keeps its route unless it is decorated again.
+ */
+
+/** A middleware reference as written in decorators: a function or a `@Middleware()` class. */
+export type MiddlewareRef = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/** A route predicate: the route is a candidate only when it returns true. */
+export type RoutePredicate = (request: { headers: { get(name: string): string | undefined | null } }) => boolean;
+
+/** Options shared by every route decorator and `app.router.add`. */
+export interface RouteOptions {
+  /** A name for URL reversal with `app.router.url(name)`. */
+  name?: string;
+  /** Middlewares for this route only, innermost. */
+  middlewares?: MiddlewareRef[];
+  /** Media types the route produces; chosen by the request's `Accept` (406 when none fits). */
+  accept?: string[];
+  /** Further routing criteria: several routes may share a method and path. */
+  predicates?: RoutePredicate[];
+  /** Runs before the middlewares when the request carries `Expect` (see DESIGN.md). */
+  expectHandler?: (request: never) => unknown;
+  /** Body size limit in bytes for this route (default: the app's, 1 MiB). */
+  clientMaxSize?: number;
+}
+
+/** What `@Get`, `@Post`, … record for one method. */
+export interface RouteMetadata {
+  method: string;
+  path: string;
+  propertyKey: string | symbol;
+  options: RouteOptions;
+}
+
+/** How one handler parameter is filled. */
+export type ParamMetadata =
+  | { index: number; kind: 'param' | 'query' | 'headers'; name?: string }
+  | { index: number; kind: 'body' | 'req' | 'signal' }
+  | { index: number; kind: 'inject'; token: unknown; optional: boolean };
+
+/** What `@Controller` records. */
+export interface ControllerMetadata {
+  prefix: string;
+  middlewares: MiddlewareRef[];
+}
+
+/** What `@Module` records. */
+export interface ModuleMetadata {
+  imports?: Array<abstract new (...args: never[]) => unknown>;
+  controllers?: Array<abstract new (...args: never[]) => unknown>;
+  providers?: unknown[];
+  middlewares?: MiddlewareRef[];
+}
+
+/** Everything recorded on one class by its own decorators. */
+export interface ClassMetadata {
+  controller?: ControllerMetadata;
+  module?: ModuleMetadata;
+  /** Set by `@Middleware()`: the class is built by DI and has `handle(request, next)`. */
+  middleware?: true;
+  routes: RouteMetadata[];
+  params: Map<string | symbol, ParamMetadata[]>;
+  /** `@Use` on the class. */
+  uses: MiddlewareRef[];
+  /** `@Use` on methods. */
+  methodUses: Map<string | symbol, MiddlewareRef[]>;
+}
+
+const store = new WeakMap<object, ClassMetadata>();
+
+/** The class's own metadata, created on first write. For decorators only. */
+export function ownMetadata(target: object): ClassMetadata {
+  let meta = store.get(target);
+  if (meta === undefined) {
+    meta = { routes: [], params: new Map(), uses: [], methodUses: new Map() };
+    store.set(target, meta);
+  }
+  return meta;
+}
+
+/**
+ * Reads what a class's own decorators recorded (not its parents'). For `src/compile/`.
+ *
+ * @example
+ * ```ts
+ * const meta = readMetadata(UsersController);
+ * meta?.routes.forEach((route) => console.log(route.method, route.path));
+ * ```
+ */
+export function readMetadata(target: object): Readonly<ClassMetadata> | undefined {
+  return store.get(target);
+}

@@ -1,0 +1,49 @@
+import { WeftError } from '../errors.js';
+import { buildUrl, encodeQuery } from './build-url.js';
+import { PathPattern } from './path-pattern.js';
+
+function errorOf(fn: () => unknown): WeftError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WeftError) return err;
+    throw err;
+  }
+  throw new Error('expected a WeftError, none was thrown');
+}
+
+describe('buildUrl', () => {
+  it('reverses the path and appends the query', () => {
+    expect(buildUrl('/users/{id}', { params: { id: 'a/b' }, query: { tab: 'posts', tag: ['x', 'y z'] } })).toBe('/users/a%2Fb?tab=posts&tag=x&tag=y+z');
+    expect(buildUrl(new PathPattern('/users/{id}'), { params: { id: 7 } })).toBe('/users/7');
+    expect(buildUrl('/search', { query: new URLSearchParams({ q: 'été' }) })).toBe('/search?q=%C3%A9t%C3%A9');
+    expect(buildUrl('/search', { query: { page: 2, all: true, q: 'a&b=c' } })).toBe('/search?page=2&all=true&q=a%26b%3Dc');
+  });
+
+  it('writes no ? for an empty query', () => {
+    expect(buildUrl('/a')).toBe('/a');
+    expect(buildUrl('/a', { query: {} })).toBe('/a');
+    expect(buildUrl('/a', { query: new URLSearchParams() })).toBe('/a');
+  });
+
+  it('keeps the order and repetition of the query', () => {
+    expect(encodeQuery({ b: '1', a: ['2', '3'], c: [] })).toBe('b=1&a=2&a=3');
+  });
+
+  it.each<[unknown, string]>([
+    [{ page: Number.NaN }, 'the query value of "page" must be a string, a finite number or a boolean (or an array of them), not NaN'],
+    [{ page: null }, 'not null'],
+    [{ page: { nested: 1 } }, 'not object'],
+    [{ tags: ['a', undefined] }, 'not undefined'],
+    ['a=1', 'a query must be an object or URLSearchParams, not string'],
+  ])('rejects the query %j', (query, problem) => {
+    const error = errorOf(() => buildUrl('/a', { query: query as Record<string, string> }));
+    expect(error.code).toBe('WEFT_ERR_URL_PARAMS');
+    expect(error.message).toContain(problem);
+  });
+
+  it('fails on parameters that do not fit the pattern', () => {
+    expect(errorOf(() => buildUrl('/users/{id}')).message).toContain("missing 'id'");
+    expect(errorOf(() => buildUrl('/users/{id', { params: { id: 1 } })).code).toBe('WEFT_ERR_INVALID_PATH');
+  });
+});
