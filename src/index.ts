@@ -7,3 +7,52 @@ import 'reflect-metadata';
 
 /** The package version, as published. */
 export const VERSION = '0.1.0';
+
+// Application
+export { Application, createApp, type AppOptions, type AppHook, type CleanupContextFn } from './app/application.js';
+export { AppRouter, type PlainHandler, type UrlQuery } from './app/app-router.js';
+export { type ClassRef, type ProviderLike, type RequestValueDeclaration, type OverrideProvider } from './app/app-registrations.js';
+export { CleanupError } from './lifecycle/cleanup-error.js';
+export { ContextVar, LookupError } from './context/context-var.js';
+export { WeftError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export { createHttpServer } from './server/http-server.js';
+
+// Requests, responses, errors
+export * from './http/index.js';
+
+// Routing
+export { type Resource, type PredicateRequest, type MatchResult } from './router/index.js';
+
+// Middlewares
+export { type MiddlewareClass, type Next } from './pipeline/middleware.js';
+
+// Decorators
+export { Controller, type ControllerOptions } from '../decorators/controller.js';
+export { Route, Get, Post, Put, Patch, Delete, Head, Options } from '../decorators/route.js';
+export { Param, Query, Body, Headers, Req } from '../decorators/params.js';
+export { Use } from '../decorators/middleware.js';
+export { Module } from '../decorators/module.js';
+export { type RouteOptions, type RoutePredicate, type MiddlewareRef, type ModuleMetadata } from '../decorators/metadata.js';
+
+// Dependency injection
+export { Inject, Optional } from '../decorators/inject.js';
+export { Injectable } from '../decorators/injectable.js';
+export * from '../container/index.js';
+
+// One name, two meanings, as users expect: `@Middleware()` marks a class and `Middleware`
+// types a middleware function; `@Signal()` injects the AbortSignal and `Signal<Args>`
+// types a signal such as `app.onStartup`.
+import { Middleware as MiddlewareDecorator } from '../decorators/middleware.js';
+import { Signal as SignalDecorator } from '../decorators/params.js';
+import { type Middleware as MiddlewareFunction } from './pipeline/middleware.js';
+import { type Signal as SignalList } from './app/signal.js';
+
+/** {@inheritDoc MiddlewareDecorator} */
+export const Middleware = MiddlewareDecorator;
+/** A function middleware `(request, next) => response`. */
+export type Middleware = MiddlewareFunction;
+/** {@inheritDoc SignalDecorator} */
+export const Signal = SignalDecorator;
+/** A list of async handlers, such as `app.onStartup`. */
+export type Signal<Args extends unknown[]> = SignalList<Args>;

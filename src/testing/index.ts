@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export {};
+export { TestClient, type TestClientOptions, type TestRequestOptions, type TestResponse } from './test-client.js';

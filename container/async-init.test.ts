@@ -1,0 +1,48 @@
+import { initialiseBindings } from './async-init.js';
+import type { Binding } from './binding.js';
+
+function fake(name: string, log: string[], dependencies: Binding[] = [], async = true): Binding {
+  let done = false;
+  return {
+    token: name,
+    name,
+    kind: 'factory',
+    scope: 'singleton',
+    resolve: () => undefined,
+    resolveOptional: () => undefined,
+    needsScope: false,
+    scopeChain: [],
+    scopeOrigin: '',
+    dependencies,
+    declaredSlot: undefined,
+    prepare: async
+      ? () =>
+          done
+            ? undefined
+            : new Promise<void>((resolve) =>
+                setTimeout(() => {
+                  done = true;
+                  log.push(name);
+                  resolve();
+                }, 1),
+              )
+      : undefined,
+  };
+}
+
+describe('initialiseBindings', () => {
+  test('readies dependencies first, each binding once, in the given order otherwise', async () => {
+    const log: string[] = [];
+    const pool = fake('pool', log);
+    const cache = fake('cache', log);
+    const repo = fake('repo', log, [pool, cache]);
+    const plain = fake('plain', log, [repo], false);
+    await initialiseBindings([plain, cache, pool, repo]);
+    expect(log).toEqual(['pool', 'cache', 'repo']);
+  });
+
+  test('rejects with the first failure', async () => {
+    const failing: Binding = { ...fake('x', []), prepare: () => Promise.reject(new Error('cannot connect')) };
+    await expect(initialiseBindings([failing])).rejects.toThrow('cannot connect');
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * `container.init()`: creates the singletons made by factories, awaiting those that return
+ * promises, each after everything it depends on (through classes, aliases and parents too).
+ */
+import type { Binding } from './binding.js';
+
+/**
+ * Readies every binding given, in order, each after its dependencies. Sequential on
+ * purpose: the order is the registration order, so a startup log reads predictably.
+ *
+ * @example
+ * ```ts
+ * await initialiseBindings(compiled.values());
+ * ```
+ */
+export async function initialiseBindings(bindings: Iterable<Binding>): Promise<void> {
+  const seen = new Set<Binding>();
+  for (const binding of bindings) await ensureReady(binding, seen);
+}
+
+/** Readies a binding's dependencies, then the binding itself (async singleton factories). */
+async function ensureReady(binding: Binding, seen: Set<Binding>): Promise<void> {
+  if (seen.has(binding)) return;
+  seen.add(binding);
+  for (const dependency of binding.dependencies) await ensureReady(dependency, seen);
+  const pending = binding.prepare?.();
+  if (pending !== undefined) await pending;
+}

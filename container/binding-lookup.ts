@@ -1,0 +1,71 @@
+import type { Binding } from './binding.js';
+import { externalBinding } from './binding.js';
+import type { ExternalContainer } from './external-container.js';
+import { Key } from './key.js';
+import type { Token } from './token.js';
+
+/**
+ * Where one container finds the binding of a token: its own compiled bindings, then its
+ * parents' (nearest first), then the fallback containers of itself and its parents (nearest
+ * first): weft providers anywhere up the chain win over every fallback. Positive answers
+ * are cached, since nothing changes once frozen.
+ *
+ * @example
+ * ```ts
+ * const root = new BindingLookup(undefined);
+ * const child = new BindingLookup(root);
+ * root.bindings = compileBindings(...);
+ * child.find(Config); // the root's binding
+ * ```
+ */
+export class BindingLookup {
+  /** This container's compiled bindings, set by `freeze()`. */
+  bindings: Map<Token, Binding> | undefined = undefined;
+  /** This container's fallbacks, in the order they were added. */
+  readonly fallbacks: ExternalContainer[] = [];
+  #cache = new Map<Token, Binding>();
+  #external = new Map<Token, Binding>();
+
+  /** @param parent the lookup of the parent container. */
+  constructor(readonly parent: BindingLookup | undefined) {}
+
+  /** The binding of `token` as seen from this container, or `undefined`. */
+  find(token: Token): Binding | undefined {
+    let binding = this.#cache.get(token);
+    if (binding !== undefined) return binding;
+    binding = this.bindings?.get(token) ?? this.outside(token);
+    if (binding !== undefined) this.#cache.set(token, binding);
+    return binding;
+  }
+
+  /** The binding of `token` from outside this container: parents, then fallbacks. */
+  outside(token: Token): Binding | undefined {
+    for (let lookup = this.parent; lookup !== undefined; lookup = lookup.parent) {
+      const binding = lookup.bindings?.get(token);
+      if (binding !== undefined) return binding;
+    }
+    return token instanceof Key ? undefined : this.#fromFallback(token);
+  }
+
+  /** Whether a fallback of this container or a parent has `token` (weft Keys never). */
+  fallbackHas(token: Token): boolean {
+    if (token instanceof Key) return false;
+    for (let lookup: BindingLookup | undefined = this.parent, own = true; own || lookup !== undefined; own = false) {
+      const fallbacks = own ? this.fallbacks : lookup!.fallbacks;
+      if (fallbacks.some((fallback) => fallback.has(token))) return true;
+      if (!own) lookup = lookup!.parent;
+    }
+    return false;
+  }
+
+  /** A token from this container's fallbacks (the binding cached here), else its parent's. */
+  #fromFallback(token: Token): Binding | undefined {
+    const known = this.#external.get(token);
+    if (known !== undefined) return known;
+    const fallback = this.fallbacks.find((candidate) => candidate.has(token));
+    if (fallback === undefined) return this.parent === undefined ? undefined : this.parent.#fromFallback(token);
+    const binding = externalBinding(token, fallback);
+    this.#external.set(token, binding);
+    return binding;
+  }
+}

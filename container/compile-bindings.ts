@@ -1,0 +1,293 @@
+/**
+ * The compile step of `freeze()`: validates one container's registrations and turns each
+ * into a {@link Binding} whose resolver captures the resolvers of its dependencies. All
+ * startup errors (missing provider, cycle, scope violation, unresolvable parameter) are
+ * raised here, with the whole path that led to them.
+ */
+import type { Binding, Resolver } from './binding.js';
+import { DiError } from './errors.js';
+import { readConstructorParameters, unresolvableTypeReason } from './injection-metadata.js';
+import type { InstanceOwner } from './instance-owner.js';
+import { isOptionalDependency, type Dependency } from './provider.js';
+import type { Recipe, Registration } from './registration.js';
+import { classMaker, factoryMaker } from './makers.js';
+import { declaredResolver, declaredWriter, requestResolver } from './request-resolvers.js';
+import { asyncSingletonResolver, singletonResolver, transientResolver, valueResolver } from './resolvers.js';
+import { slotReader } from './request-slots.js';
+import type { Scope } from './scope.js';
+import type { Token } from './token.js';
+import { tokenName } from './token.js';
+
+/**
+ * What the compile step needs from the container being frozen.
+ *
+ * @example
+ * ```ts
+ * compileBindings({ containerName: 'root', registrations, outer: () => undefined, owner, allocateSlot });
+ * ```
+ */
+export interface CompileInput {
+  readonly containerName: string;
+  /** The effective registrations (overrides applied), in registration order. */
+  readonly registrations: ReadonlyMap<Token, Registration>;
+  /** Looks a token up outside this container: parents (already frozen), then fallbacks. */
+  readonly outer: (token: Token) => Binding | undefined;
+  readonly owner: InstanceOwner;
+  /** Gives a request-scoped provider its slot in every RequestScope of the container tree. */
+  readonly allocateSlot: () => number;
+}
+
+/** One parameter of a class or factory, with how errors describe its position. */
+interface Parameter {
+  readonly token: Token | undefined;
+  readonly optional: boolean;
+  readonly position: string;
+  readonly unresolvable?: string;
+}
+
+/**
+ * Compiles every registration of one container, roots first so that errors show the
+ * longest path (`UsersController -> UsersService -> Key(db)`).
+ *
+ * @throws DiError `WEFT_DI_MISSING`, `WEFT_DI_CYCLE`, `WEFT_DI_SCOPE`, `WEFT_DI_UNRESOLVABLE_PARAM`,
+ *   `WEFT_DI_INVALID_PROVIDER`.
+ * @example
+ * ```ts
+ * const bindings = compileBindings(input);
+ * bindings.get(UsersService)!.resolve();
+ * ```
+ */
+export function compileBindings(input: CompileInput): Map<Token, Binding> {
+  const { registrations, outer, owner, containerName } = input;
+  const compiled = new Map<Token, Binding>();
+  const stack: string[] = [];
+  const visiting = new Map<Token, number>();
+  const parameters = new Map<Token, readonly Parameter[]>();
+
+  const parametersOf = (registration: Registration): readonly Parameter[] => {
+    let found = parameters.get(registration.token);
+    if (found === undefined) parameters.set(registration.token, (found = describeParameters(registration)));
+    return found;
+  };
+
+  const bindingOf = (token: Token): Binding | undefined => {
+    const done = compiled.get(token);
+    if (done !== undefined) return done;
+    const registration = registrations.get(token);
+    if (registration === undefined) return outer(token);
+    const at = visiting.get(token);
+    if (at !== undefined) {
+      const path = [...stack.slice(at), registration.name];
+      throw new DiError(
+        'WEFT_DI_CYCLE',
+        `${path.join(' -> ')}: these providers depend on each other in a cycle; break it, e.g. by moving what they share into a provider of its own`,
+        path,
+      );
+    }
+    visiting.set(token, stack.length);
+    stack.push(registration.name);
+    try {
+      const binding = build(registration);
+      compiled.set(token, binding);
+      return binding;
+    } finally {
+      stack.pop();
+      visiting.delete(token);
+    }
+  };
+
+  /** The binding of one dependency, or a missing-provider error with the path; `undefined` if optional and missing. */
+  const dependencyOf = (parameter: Parameter): Binding | undefined => {
+    if (parameter.token === undefined) {
+      throw new DiError(
+        'WEFT_DI_UNRESOLVABLE_PARAM',
+        `cannot inject ${parameter.position}: ${parameter.unresolvable}. Add @Inject(token) to that parameter, or give deps in a class provider: ${stack.join(' -> ')}`,
+        [...stack],
+      );
+    }
+    const binding = bindingOf(parameter.token);
+    if (binding !== undefined || parameter.optional) return binding;
+    const name = tokenName(parameter.token);
+    const path = [...stack, name];
+    throw new DiError(
+      'WEFT_DI_MISSING',
+      `no provider for ${name}, needed by ${parameter.position}, in container "${containerName}" or its parents: ${path.join(' -> ')}. ` +
+        `Register it (container.register / container.provide), declare it per request (container.declare), or mark the dependency optional`,
+      path,
+    );
+  };
+
+  const build = (registration: Registration): Binding => {
+    const { token, name, recipe } = registration;
+    switch (recipe.kind) {
+      case 'value': {
+        const resolve = valueResolver(recipe.value);
+        return binding(token, name, 'value', 'singleton', resolve, [], undefined);
+      }
+      case 'declared': {
+        // declared again below a parent that declares it: one slot, so a value provided
+        // through either container is seen by the providers of both
+        const inherited = outer(token);
+        if (inherited?.kind === 'declared') return inherited;
+        const slot = input.allocateSlot();
+        const resolve = declaredResolver(slot, name, false);
+        return {
+          ...binding(token, name, 'declared', 'request', resolve, [], undefined),
+          resolveOptional: declaredResolver(slot, name, true),
+          declaredSlot: { read: slotReader(slot), write: declaredWriter(slot) },
+          needsScope: true,
+          scopeChain: [name],
+          scopeOrigin: `${name}, declared per request`,
+        };
+      }
+      case 'existing': {
+        const target = dependencyOf({ token: recipe.target, optional: false, position: `the alias ${name} (useExisting)` })!;
+        return {
+          ...target,
+          token,
+          name,
+          kind: 'existing',
+          scopeChain: target.needsScope ? [name, ...target.scopeChain] : [],
+          dependencies: [target],
+          prepare: undefined,
+        };
+      }
+      case 'class':
+      case 'factory':
+        return buildConstructed(registration, recipe);
+    }
+  };
+
+  const buildConstructed = (registration: Registration, recipe: Extract<Recipe, { kind: 'class' | 'factory' }>): Binding => {
+    const { token, name } = registration;
+    const dependencies: Binding[] = [];
+    const resolvers: Resolver<unknown>[] = [];
+    let needy: Binding | undefined;
+    for (const parameter of parametersOf(registration)) {
+      const dependency = dependencyOf(parameter);
+      resolvers.push(
+        dependency === undefined ? valueResolver(undefined) : parameter.optional ? dependency.resolveOptional : dependency.resolve,
+      );
+      if (dependency === undefined) continue;
+      dependencies.push(dependency);
+      if (dependency.needsScope && needy === undefined) needy = dependency;
+    }
+    if (needy !== undefined && recipe.scope === 'singleton') {
+      const path = [...stack, ...needy.scopeChain];
+      throw new DiError(
+        'WEFT_DI_SCOPE',
+        `singleton ${name} cannot depend on ${needy.scopeOrigin}: ${path.join(' -> ')}. ` +
+          `A singleton outlives every request, so it would keep one request's instance; make ${name} request-scoped or transient, or resolve the per-request value in a request-scoped provider`,
+        path,
+      );
+    }
+    const isFactory = recipe.kind === 'factory';
+    // singletons (values, fallback instances too) never change once made: pass them as values
+    const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton');
+    const make = isFactory ? factoryMaker(recipe.factory, resolvers, stable) : classMaker(recipe.useClass, resolvers, stable);
+    const isAsync = isFactory && isAsyncFunction(recipe.factory);
+    if (isAsync && recipe.scope !== 'singleton') {
+      throw new DiError(
+        'WEFT_DI_INVALID_PROVIDER',
+        `invalid provider for ${name}: an async factory must be a singleton (resolved by container.init()), not ${recipe.scope}; request-time resolution is synchronous`,
+        [...stack],
+      );
+    }
+    const kind = recipe.kind;
+    switch (recipe.scope) {
+      case 'singleton': {
+        if (!isFactory) return binding(token, name, kind, 'singleton', singletonResolver(make, owner, name), dependencies, undefined);
+        const { resolve, prepare } = asyncSingletonResolver(make, isAsync, owner, name);
+        return binding(token, name, kind, 'singleton', resolve, dependencies, prepare);
+      }
+      case 'transient': {
+        const resolve = transientResolver(make, owner, name);
+        const base = binding(token, name, kind, 'transient', resolve, dependencies, undefined);
+        if (needy === undefined) return base;
+        return { ...base, needsScope: true, scopeChain: [name, ...needy.scopeChain], scopeOrigin: needy.scopeOrigin };
+      }
+      case 'request': {
+        const resolve = requestResolver(make, input.allocateSlot(), name);
+        const base = binding(token, name, kind, 'request', resolve, dependencies, undefined);
+        return { ...base, needsScope: true, scopeChain: [name], scopeOrigin: `request-scoped ${name}` };
+      }
+    }
+  };
+
+  // Roots (tokens no other registration here depends on) first: their errors carry the longest path.
+  const referenced = new Set<Token>();
+  for (const registration of registrations.values()) {
+    const { recipe } = registration;
+    if (recipe.kind === 'existing') referenced.add(recipe.target);
+    if (recipe.kind === 'class' || recipe.kind === 'factory') {
+      for (const parameter of parametersOf(registration)) if (parameter.token !== undefined) referenced.add(parameter.token);
+    }
+  }
+  const order = [...registrations.keys()];
+  for (const token of [...order.filter((t) => !referenced.has(t)), ...order.filter((t) => referenced.has(t))]) bindingOf(token);
+  return compiled;
+}
+
+/** A binding that needs no request scope; the request and transient cases extend it. */
+function binding(
+  token: Token,
+  name: string,
+  kind: Binding['kind'],
+  scope: Scope,
+  resolve: Resolver<unknown>,
+  dependencies: readonly Binding[],
+  prepare: Binding['prepare'],
+): Binding {
+  return {
+    token,
+    name,
+    kind,
+    scope,
+    resolve,
+    resolveOptional: resolve,
+    needsScope: false,
+    scopeChain: [],
+    scopeOrigin: '',
+    dependencies,
+    declaredSlot: undefined,
+    prepare,
+  };
+}
+
+/** The parameters of a class (explicit deps, else metadata) or a factory, with their positions. */
+function describeParameters(registration: Registration): readonly Parameter[] {
+  const { name, recipe } = registration;
+  if (recipe.kind === 'factory') return fromDeps(recipe.deps, (i) => `dependency #${i + 1} of the factory for ${name}`);
+  if (recipe.kind !== 'class') return [];
+  const cls = recipe.useClass;
+  const className = tokenName(cls);
+  const position = (i: number): string => `parameter #${i + 1} of ${className}`;
+  if (recipe.deps !== undefined) return fromDeps(recipe.deps, position);
+  const metadata = readConstructorParameters(cls);
+  if (metadata === undefined) {
+    if (cls.length === 0) return [];
+    const reason =
+      `${className} has no DI metadata: decorate it with @Injectable() (with emitDecoratorMetadata on), ` +
+      `use @Inject() on its parameters, or give deps in a class provider`;
+    return Array.from({ length: cls.length }, (_, i) => ({ token: undefined, optional: false, position: position(i), unresolvable: reason }));
+  }
+  return metadata.map((p) => ({
+    token: p.token,
+    optional: p.optional,
+    position: position(p.index),
+    unresolvable: p.token === undefined ? unresolvableTypeReason(p.designType) : undefined,
+  }));
+}
+
+function fromDeps(deps: readonly Dependency[], position: (index: number) => string): Parameter[] {
+  return deps.map((dep, i) =>
+    isOptionalDependency(dep)
+      ? { token: dep.token, optional: true, position: position(i) }
+      : { token: dep, optional: false, position: position(i) },
+  );
+}
+
+/** `async function` / `async () =>`: known to return a promise without being called. */
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction';
+}

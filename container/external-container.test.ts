@@ -1,0 +1,121 @@
+import { Container as InversifyContainer, inject as inversifyInject, injectable as inversifyInjectable } from 'inversify';
+import { container as tsyringeRoot, injectable as tsyringeInjectable } from 'tsyringe';
+import { Container } from './container.js';
+import { fromInversify, fromTsyringe, isExternalContainer, type ExternalContainer } from './external-container.js';
+import { recordInjectable, recordParameterToken } from './injection-metadata.js';
+import { Key } from './key.js';
+
+const MAILER = Symbol('Mailer');
+
+class Transport {
+  readonly kind = 'smtp';
+}
+
+// A weft service that injects things bound in the other container.
+class Signup {
+  constructor(
+    readonly transport: Transport,
+    readonly mailer: { send(to: string): string },
+    readonly greeting: string,
+  ) {}
+}
+recordInjectable(Signup, { scope: 'request' });
+Reflect.defineMetadata('design:paramtypes', [Transport, Object, String], Signup);
+recordParameterToken(Signup, undefined, 1, MAILER);
+recordParameterToken(Signup, undefined, 2, 'greeting');
+
+describe('fromInversify (inversify 8)', () => {
+  @inversifyInjectable()
+  class Mailer {
+    constructor(@inversifyInject(Transport) readonly transport: Transport) {}
+    send(to: string): string {
+      return `${this.transport.kind} to ${to}`;
+    }
+  }
+
+  function inversify(): InversifyContainer {
+    const parent = new InversifyContainer();
+    parent.bind(Transport).toSelf().inSingletonScope();
+    const child = new InversifyContainer({ parent });
+    child.bind(MAILER).to(Mailer).inSingletonScope();
+    child.bind('greeting').toConstantValue('hello');
+    return child;
+  }
+
+  test('has() is isBound() (parents included), for classes, symbols and strings; never for Keys', () => {
+    const adapter = fromInversify(inversify());
+    expect(adapter.name).toBe('inversify container');
+    expect(adapter.has(Transport)).toBe(true);
+    expect(adapter.has(MAILER)).toBe(true);
+    expect(adapter.has('greeting')).toBe(true);
+    expect(adapter.has('nope')).toBe(false);
+    expect(adapter.has(new Key('greeting'))).toBe(false);
+    expect((adapter.get(MAILER) as Mailer).send('ada')).toBe('smtp to ada');
+  });
+
+  test('services bound in inversify inject into weft providers, as singletons of inversify', async () => {
+    const bound = inversify();
+    const container = new Container({ fallback: fromInversify(bound, 'legacy') }).register(Signup).freeze();
+    const one = container.createScope().get(Signup);
+    const two = container.createScope().get(Signup);
+    expect(one).not.toBe(two);
+    expect(one.mailer.send('bob')).toBe('smtp to bob');
+    expect(one.mailer).toBe(two.mailer);
+    expect(one.transport).toBe(bound.get(Transport));
+    expect(one.greeting).toBe('hello');
+    await container.dispose();
+  });
+
+  test('without the binding, validation fails naming the path', () => {
+    const container = new Container({ fallback: fromInversify(new InversifyContainer()) }).register(Signup);
+    expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Transport, needed by parameter #1 of Signup');
+  });
+});
+
+describe('fromTsyringe (tsyringe 4)', () => {
+  @tsyringeInjectable()
+  class Mailer {
+    constructor(readonly transport: Transport) {}
+    send(to: string): string {
+      return `${this.transport.kind} to ${to}`;
+    }
+  }
+
+  function tsyringe() {
+    const parent = tsyringeRoot.createChildContainer();
+    parent.registerSingleton(Transport);
+    const child = parent.createChildContainer();
+    child.registerSingleton(MAILER, Mailer);
+    child.registerInstance('greeting', 'hi');
+    return child;
+  }
+
+  test('has() is isRegistered(token, true), parents included; never for Keys', () => {
+    const adapter = fromTsyringe(tsyringe(), 'tsy');
+    expect(adapter.name).toBe('tsy');
+    expect(adapter.has(Transport)).toBe(true);
+    expect(adapter.has(MAILER)).toBe(true);
+    expect(adapter.has('greeting')).toBe(true);
+    expect(adapter.has(Mailer)).toBe(false);
+    expect(adapter.has(new Key('greeting'))).toBe(false);
+  });
+
+  test('services registered in tsyringe inject into weft providers', () => {
+    const registered = tsyringe();
+    const container = new Container().useFallback(fromTsyringe(registered)).register(Signup).freeze();
+    const signup = container.createScope().get(Signup);
+    expect(signup.mailer.send('eve')).toBe('smtp to eve');
+    expect(signup.transport).toBe(registered.resolve(Transport));
+    expect(signup.greeting).toBe('hi');
+  });
+});
+
+describe('isExternalContainer', () => {
+  test('an object with has() and get()', () => {
+    const adapter: ExternalContainer = { name: 'x', has: () => false, get: () => undefined };
+    expect(isExternalContainer(adapter)).toBe(true);
+    expect(isExternalContainer(new InversifyContainer())).toBe(false);
+    expect(isExternalContainer(tsyringeRoot)).toBe(false);
+    expect(isExternalContainer(undefined)).toBe(false);
+  });
+});

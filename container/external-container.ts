@@ -1,0 +1,121 @@
+import type { AbstractClass, Token } from './token.js';
+
+/**
+ * Another DI container that backs a weft container: tokens weft has no provider for are
+ * looked up here (class tokens, and the string/symbol identifiers of that container).
+ * Duck-typed, so weft depends on neither inversify nor tsyringe at run time.
+ *
+ * What a fallback resolves is fetched once and then treated as a singleton owned by the
+ * other container: weft never disposes it. Validation counts a token the fallback `has` as
+ * provided. weft's own providers, anywhere up the container chain, win over every fallback.
+ *
+ * @example
+ * ```ts
+ * const legacy: ExternalContainer = {
+ *   name: 'legacy registry',
+ *   has: (token) => registry.has(token),
+ *   get: (token) => registry.get(token),
+ * };
+ * const container = new Container({ fallback: legacy });
+ * ```
+ */
+export interface ExternalContainer {
+  /** How errors name this container. */
+  readonly name: string;
+  /** Whether it can resolve `token` (never given a weft `Key`). */
+  has(token: Token): boolean;
+  /** Resolves `token`; only called after `has(token)` returned true. */
+  get(token: Token): unknown;
+}
+
+/** An identifier the interop containers understand: a class, a string or a symbol. */
+export type ExternalIdentifier = string | symbol | AbstractClass<unknown>;
+
+/**
+ * The part of an inversify 8 `Container` weft uses: `isBound(id)` (which also looks at its
+ * parent containers) and `get(id)`.
+ *
+ * @example
+ * ```ts
+ * const inversify: InversifyContainerLike = new InversifyContainer();
+ * ```
+ */
+export interface InversifyContainerLike {
+  // `never` parameters: any container whose methods take identifiers fits, whatever its own identifier type
+  isBound(serviceIdentifier: never): boolean;
+  get(serviceIdentifier: never): unknown;
+}
+
+/**
+ * The part of a tsyringe 4 `DependencyContainer` weft uses: `isRegistered(token, true)`
+ * (looking at parent containers too) and `resolve(token)`.
+ *
+ * @example
+ * ```ts
+ * const tsyringe: TsyringeContainerLike = container; // import { container } from 'tsyringe'
+ * ```
+ */
+export interface TsyringeContainerLike {
+  // `never` parameters: any container whose methods take tokens fits, whatever its own token type
+  isRegistered(token: never, recursive?: boolean): boolean;
+  resolve(token: never): unknown;
+}
+
+/**
+ * Backs a weft container with an inversify 8 container: services bound there inject into
+ * weft providers and controllers. Only bound identifiers count (`isBound`), so an inversify
+ * container with `autobind` still needs its classes bound to be seen.
+ *
+ * @example
+ * ```ts
+ * import { Container as InversifyContainer } from 'inversify';
+ * const inversify = new InversifyContainer();
+ * inversify.bind('Mailer').to(SmtpMailer).inSingletonScope();
+ * const container = new Container({ fallback: fromInversify(inversify) });
+ * ```
+ */
+export function fromInversify(container: InversifyContainerLike, name = 'inversify container'): ExternalContainer {
+  return {
+    name,
+    has: (token) => isExternalIdentifier(token) && container.isBound(token as never),
+    get: (token) => container.get(token as never),
+  };
+}
+
+/**
+ * Backs a weft container with a tsyringe 4 container. Only registered tokens count
+ * (`isRegistered(token, true)`): a class tsyringe could build without registration must be
+ * registered there (or in weft) to be seen.
+ *
+ * @example
+ * ```ts
+ * import { container as tsyringe } from 'tsyringe';
+ * tsyringe.registerSingleton('Mailer', SmtpMailer);
+ * const container = new Container({ fallback: fromTsyringe(tsyringe) });
+ * ```
+ */
+export function fromTsyringe(container: TsyringeContainerLike, name = 'tsyringe container'): ExternalContainer {
+  return {
+    name,
+    has: (token) => isExternalIdentifier(token) && container.isRegistered(token as never, true),
+    get: (token) => container.resolve(token as never),
+  };
+}
+
+/**
+ * Whether a value could be an external container: an object with `has` and `get` functions.
+ *
+ * @example
+ * ```ts
+ * isExternalContainer(fromInversify(inversify)); // true
+ * isExternalContainer(inversify);                // false: adapt it with fromInversify()
+ * ```
+ */
+export function isExternalContainer(value: unknown): value is ExternalContainer {
+  const candidate = value as Partial<ExternalContainer> | null | undefined;
+  return typeof candidate?.has === 'function' && typeof candidate.get === 'function';
+}
+
+function isExternalIdentifier(token: Token): token is ExternalIdentifier {
+  return typeof token === 'function' || typeof token === 'string' || typeof token === 'symbol';
+}

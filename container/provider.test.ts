@@ -1,0 +1,40 @@
+import { Key } from './key.js';
+import {
+  isClassProvider,
+  isExistingProvider,
+  isFactoryProvider,
+  isOptionalDependency,
+  isValueProvider,
+  optional,
+  type Provider,
+} from './provider.js';
+
+class Clock {}
+const Db = new Key<string>('db');
+
+describe('provider type guards', () => {
+  test('tell the kinds apart by their use… member', () => {
+    const providers: Provider<unknown>[] = [{ useClass: Clock }, { useValue: undefined }, { useFactory: () => 1 }, { useExisting: Db }];
+    expect(providers.map(isClassProvider)).toEqual([true, false, false, false]);
+    expect(providers.map(isValueProvider)).toEqual([false, true, false, false]);
+    expect(providers.map(isFactoryProvider)).toEqual([false, false, true, false]);
+    expect(providers.map(isExistingProvider)).toEqual([false, false, false, true]);
+  });
+
+  test('are false for non-objects', () => {
+    for (const value of [undefined, null, 'useClass', Clock]) {
+      expect(isClassProvider(value)).toBe(false);
+      expect(isValueProvider(value)).toBe(false);
+    }
+  });
+});
+
+describe('optional dependencies', () => {
+  test('optional() wraps a token', () => {
+    expect(optional(Db)).toEqual({ token: Db, optional: true });
+    expect(isOptionalDependency(optional(Db))).toBe(true);
+    expect(isOptionalDependency(Db)).toBe(false);
+    expect(isOptionalDependency({ token: Db })).toBe(false);
+    expect(isOptionalDependency(null)).toBe(false);
+  });
+});

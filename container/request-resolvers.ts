@@ -1,0 +1,105 @@
+/**
+ * The resolvers of per-request things: request-scoped providers (one instance per scope,
+ * kept in the scope's slot) and tokens declared per request (read from the slot
+ * `scope.provide()` filled). Hot path.
+ */
+import type { Resolver } from './binding.js';
+import { isDisposable } from './disposal.js';
+import { DiError } from './errors.js';
+import { UNDEFINED_VALUE, slotReader, slotWriter, type SlotWrite } from './request-slots.js';
+
+/**
+ * One instance per request scope, kept in the scope's slot `slot`.
+ *
+ * @example
+ * ```ts
+ * const resolve = requestResolver(classMaker(UserRepo, [resolveDb]), 3, 'UserRepo');
+ * resolve(scope) === resolve(scope); // true
+ * ```
+ */
+export function requestResolver(make: Resolver<unknown>, slot: number, name: string): Resolver<unknown> {
+  const read = slotReader(slot);
+  const write = slotWriter(slot);
+  // hot path: a hit is one field load and a compare; a miss adds the `new` and a field store
+  return (scope) => {
+    if (scope === undefined) throw noScope(name);
+    const cached = read(scope);
+    if (cached !== undefined) return cached === UNDEFINED_VALUE ? undefined : cached;
+    if (scope.disposed) throw disposedScope(name);
+    const instance = make(scope);
+    write(scope, instance === undefined ? UNDEFINED_VALUE : instance);
+    if (isDisposable(instance)) scope.track(instance);
+    return instance;
+  };
+}
+
+/**
+ * A token declared per request (`container.declare(CurrentUser, { scope: 'request' })`):
+ * the value `scope.provide()` put into the current scope's slot `slot`.
+ *
+ * @example
+ * ```ts
+ * const resolve = declaredResolver(4, 'Key(user)', false);
+ * scope.provide(CurrentUser, user);
+ * resolve(scope) === user; // true
+ * ```
+ */
+export function declaredResolver(slot: number, name: string, optional: boolean): Resolver<unknown> {
+  const read = slotReader(slot);
+  // hot path
+  return (scope) => {
+    if (scope === undefined) {
+      if (optional) return undefined;
+      throw noScope(name);
+    }
+    const value = read(scope);
+    if (value !== undefined) return value === UNDEFINED_VALUE ? undefined : value;
+    if (optional) return undefined;
+    throw new DiError(
+      'WEFT_DI_NOT_PROVIDED',
+      `${name} is declared per request but nothing provided it in this request scope; call scope.provide(${name}, value) first (in a middleware), or mark the dependency optional`,
+      [name],
+    );
+  };
+}
+
+/**
+ * The writer `scope.provide()` uses for a declared token's slot.
+ *
+ * @example
+ * ```ts
+ * declaredWriter(4)(scope, user);
+ * ```
+ */
+export function declaredWriter(slot: number): SlotWrite {
+  const write = slotWriter(slot);
+  return (scope, value) => write(scope, value === undefined ? UNDEFINED_VALUE : value);
+}
+
+/**
+ * The error for something per-request resolved without a request scope.
+ *
+ * @example
+ * ```ts
+ * throw noScope('UserRepo');
+ * ```
+ */
+export function noScope(name: string): DiError {
+  return new DiError(
+    'WEFT_DI_NO_SCOPE',
+    `${name} is request-scoped (or depends on something that is) and was resolved without a request scope; resolve it from a RequestScope (container.createScope(), request.scope)`,
+    [name],
+  );
+}
+
+/**
+ * The error for creating something in a request scope that was already disposed.
+ *
+ * @example
+ * ```ts
+ * throw disposedScope('UserRepo');
+ * ```
+ */
+export function disposedScope(name: string): DiError {
+  return new DiError('WEFT_DI_DISPOSED', `cannot create ${name}: its request scope was already disposed`, [name]);
+}

@@ -1,0 +1,167 @@
+import type { Container } from './container.js';
+import { disposeInReverse, type DisposableInstance } from './disposal.js';
+import { DiError } from './errors.js';
+import { DISPOSED_EXTRAS, extrasOf, type ScopeExtras, type SlotStore } from './request-slots.js';
+import type { ProviderToken, Token } from './token.js';
+import { isProviderToken, tokenName } from './token.js';
+
+/**
+ * The instances of one HTTP request or one websocket connection (aiohttp's `request[key]`).
+ * Within a scope a request-scoped token always resolves to the same instance; another scope
+ * gets its own; singletons come from the container that registered them. Values a middleware
+ * puts in with {@link RequestScope.provide} are seen by request-scoped providers resolved
+ * from this scope.
+ *
+ * Creating one is allocating this one small object: the first request-scoped instances live
+ * in its own fields, the rest only when needed (see `request-slots.ts`). After `dispose()`,
+ * `get`, `provide` and creating new instances throw `WEFT_DI_DISPOSED`.
+ *
+ * @example
+ * ```ts
+ * const scope = container.createScope();
+ * scope.provide(CurrentUser, user);         // in an auth middleware
+ * const repo = scope.get(UserRepo);         // request-scoped, sees CurrentUser
+ * await scope.dispose();                    // at the end of the request
+ * ```
+ */
+export class RequestScope implements SlotStore {
+  // Per-request values by slot number (see request-slots.ts); internal to the container.
+  /** @internal */ slot0: unknown = undefined;
+  /** @internal */ slot1: unknown = undefined;
+  /** @internal */ slot2: unknown = undefined;
+  /** @internal */ slot3: unknown = undefined;
+  /** @internal */ extras: ScopeExtras | undefined = undefined;
+
+  /** @param container the (frozen) container whose providers this scope resolves. */
+  constructor(readonly container: Container) {}
+
+  /** Whether {@link RequestScope.dispose} was called. */
+  get disposed(): boolean {
+    return this.extras === DISPOSED_EXTRAS;
+  }
+
+  /**
+   * The instance of `token`: the container's provider (walking up to parent containers and
+   * the fallback), or a value provided into this scope for a token the container does not know.
+   *
+   * @throws DiError `WEFT_DI_MISSING`, `WEFT_DI_NOT_PROVIDED`, `WEFT_DI_NO_SCOPE`, `WEFT_DI_DISPOSED`.
+   * @example
+   * ```ts
+   * const repo = request.scope.get(UserRepo);
+   * ```
+   */
+  get<T>(token: Token<T>): T {
+    if (this.disposed) throw disposedError(token);
+    const binding = this.container.lookup(token);
+    if (binding !== undefined) return binding.resolve(this) as T;
+    const provided = this.extras?.provided;
+    if (provided !== undefined && provided.has(token)) return provided.get(token) as T;
+    throw new DiError(
+      'WEFT_DI_MISSING',
+      `no provider for ${tokenName(token)} in container "${this.container.name}" or its parents, and nothing provided it in this request scope`,
+      [tokenName(token)],
+    );
+  }
+
+  /**
+   * Like {@link RequestScope.get}, but `undefined` when the token has no provider or is
+   * declared per request and was not provided.
+   *
+   * @example
+   * ```ts
+   * const user = request.scope.getOptional(CurrentUser); // undefined for anonymous requests
+   * ```
+   */
+  getOptional<T>(token: Token<T>): T | undefined {
+    if (this.disposed) throw disposedError(token);
+    const binding = this.container.lookup(token);
+    if (binding !== undefined) return binding.resolveOptional(this) as T | undefined;
+    return this.extras?.provided?.get(token) as T | undefined;
+  }
+
+  /**
+   * Whether {@link RequestScope.get} would find `token`: a provider in the container chain,
+   * or a value provided here (a token declared per request counts only once provided).
+   *
+   * @example
+   * ```ts
+   * if (!request.scope.has(CurrentUser)) throw new HTTPUnauthorized();
+   * ```
+   */
+  has(token: Token): boolean {
+    const binding = this.container.lookup(token);
+    if (binding === undefined) return this.extras?.provided?.has(token) === true;
+    return binding.declaredSlot === undefined || binding.declaredSlot.read(this) !== undefined;
+  }
+
+  /**
+   * Puts a value into this scope (aiohttp's `request[key] = value`). Allowed for tokens
+   * declared per request with `container.declare()` and for tokens the container does not
+   * know at all (plain per-request storage); a token with a provider of its own cannot be
+   * replaced here. Providing again replaces the value for later resolutions (what was already
+   * injected keeps the old one). The scope does not dispose provided values: whoever made
+   * them does.
+   *
+   * @throws DiError `WEFT_DI_PROVIDE_CONFLICT`, `WEFT_DI_INVALID_TOKEN`, `WEFT_DI_DISPOSED`.
+   * @example
+   * ```ts
+   * request.scope.provide(CurrentUser, await authenticate(request));
+   * ```
+   */
+  provide<T>(token: ProviderToken<T>, value: T): this {
+    if (!isProviderToken(token)) {
+      throw new DiError('WEFT_DI_INVALID_TOKEN', `scope.provide() needs a class or a Key as token, got ${tokenName(token)}`, [
+        tokenName(token),
+      ]);
+    }
+    if (this.disposed) throw disposedError(token);
+    const binding = this.container.lookup(token);
+    if (binding === undefined) {
+      (extrasOf(this).provided ??= new Map()).set(token, value);
+    } else if (binding.declaredSlot !== undefined) {
+      binding.declaredSlot.write(this, value);
+    } else {
+      throw new DiError(
+        'WEFT_DI_PROVIDE_CONFLICT',
+        `${binding.name} has a ${binding.kind} provider (${binding.scope}) in container "${this.container.name}" or its parents; ` +
+          `scope.provide() only sets tokens declared with container.declare(${binding.name}, { scope: 'request' }) or unknown to the container`,
+        [binding.name],
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Ends the scope: disposes what it created (request-scoped and transient instances with
+   * `dispose()`, `[Symbol.asyncDispose]` or `[Symbol.dispose]`) in reverse creation order.
+   * Returns `undefined` (no promise, nothing to await) when there was nothing to dispose,
+   * else a promise that rejects with one `DisposeError` holding every failure. Calling it
+   * again does nothing.
+   *
+   * @example
+   * ```ts
+   * const pending = scope.dispose();
+   * if (pending !== undefined) await pending;
+   * ```
+   */
+  dispose(): Promise<void> | undefined {
+    // hot path: a load, two compares and a store when nothing needs disposal
+    const extras = this.extras;
+    if (extras === DISPOSED_EXTRAS) return undefined;
+    // the instances are not cleared: that would cost every request several stores
+    this.extras = DISPOSED_EXTRAS;
+    const disposables = extras?.disposables;
+    if (disposables === undefined) return undefined;
+    return disposeInReverse(disposables, `a request scope of container "${this.container.name}"`);
+  }
+
+  /** @internal Remembers an instance this scope made and must dispose. */
+  track(instance: DisposableInstance): void {
+    (extrasOf(this).disposables ??= []).push(instance);
+  }
+}
+
+function disposedError(token: Token): DiError {
+  const name = tokenName(token);
+  return new DiError('WEFT_DI_DISPOSED', `cannot use ${name}: this request scope was already disposed`, [name]);
+}

@@ -1,0 +1,166 @@
+/**
+ * The resolvers of container-owned lifetimes (singletons, async singletons, transients) and
+ * of constants (values, fallback instances). Each captures a maker that captures the
+ * resolvers of its dependencies, so resolving does no lookups: it is calls and `new`. The
+ * per-request resolvers are in `request-resolvers.ts`.
+ */
+import type { Resolver } from './binding.js';
+import { isDisposable } from './disposal.js';
+import { DiError } from './errors.js';
+import type { InstanceOwner } from './instance-owner.js';
+import { disposedScope } from './request-resolvers.js';
+
+/**
+ * A new instance per resolution, disposed with the scope it was made in, or with the
+ * container when made outside any scope.
+ *
+ * @example
+ * ```ts
+ * const resolve = transientResolver(classMaker(Timer, []), owner, 'Timer');
+ * resolve(scope) !== resolve(scope); // true
+ * ```
+ */
+export function transientResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string): Resolver<unknown> {
+  return (scope) => {
+    if (scope === undefined) owner.assertCanCreate(name);
+    else if (scope.disposed) throw disposedScope(name);
+    const instance = make(scope);
+    if (isDisposable(instance)) {
+      if (scope === undefined) owner.track(instance);
+      else scope.track(instance);
+    }
+    return instance;
+  };
+}
+
+/**
+ * One instance per container, made on first use.
+ *
+ * @example
+ * ```ts
+ * const resolve = singletonResolver(classMaker(Db, []), owner, 'Db');
+ * ```
+ */
+export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string): Resolver<unknown> {
+  let ready = false;
+  let instance: unknown;
+  // hot path once made: one compare
+  return () => {
+    if (ready) return instance;
+    owner.assertCanCreate(name);
+    instance = make(undefined);
+    ready = true;
+    if (isDisposable(instance)) owner.track(instance);
+    return instance;
+  };
+}
+
+/**
+ * A singleton factory that may return a promise. `prepare()` (called by `container.init()`)
+ * starts it and returns the promise to await; resolving before it settled throws
+ * `WEFT_DI_NOT_READY`. An `async function` is never called by a synchronous resolution.
+ *
+ * @example
+ * ```ts
+ * const { resolve, prepare } = asyncSingletonResolver(factoryMaker(connect, []), true, owner, 'Key(db)');
+ * await prepare();
+ * resolve();
+ * ```
+ */
+export function asyncSingletonResolver(
+  make: Resolver<unknown>,
+  isAsyncFunction: boolean,
+  owner: InstanceOwner,
+  name: string,
+): { resolve: Resolver<unknown>; prepare: () => Promise<void> | undefined } {
+  let state: 'idle' | 'pending' | 'ready' = 'idle';
+  let instance: unknown;
+  let pending: Promise<void> | undefined;
+
+  const settle = (value: unknown): void => {
+    instance = value;
+    state = 'ready';
+    pending = undefined;
+    if (isDisposable(value)) owner.track(value);
+  };
+  const start = (): Promise<void> | undefined => {
+    owner.assertCanCreate(name);
+    const value = make(undefined);
+    if (!isPromiseLike(value)) {
+      settle(value);
+      return undefined;
+    }
+    state = 'pending';
+    pending = Promise.resolve(value).then(settle, (error: unknown) => {
+      state = 'idle';
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+
+  const resolve: Resolver<unknown> = () => {
+    if (state === 'ready') return instance;
+    if (state === 'idle' && !isAsyncFunction) {
+      const started = start();
+      if (started === undefined) return instance;
+      // nobody awaits this one here: init() will, or the next start() retries
+      started.catch(() => undefined);
+    }
+    throw new DiError(
+      'WEFT_DI_NOT_READY',
+      `${name} comes from an async factory that has not finished; await container.init() after freeze() before resolving it`,
+      [name],
+    );
+  };
+  const prepare = (): Promise<void> | undefined => (state === 'ready' ? undefined : state === 'pending' ? pending : start());
+  return { resolve, prepare };
+}
+
+/**
+ * A token the fallback container (inversify, tsyringe) has: fetched once, then cached as a
+ * singleton owned by that container.
+ *
+ * @example
+ * ```ts
+ * const resolve = externalResolver(() => inversify.get('Mailer'));
+ * ```
+ */
+export function externalResolver(fetch: () => unknown): Resolver<unknown> {
+  let ready = false;
+  let instance: unknown;
+  return () => {
+    if (ready) return instance;
+    instance = fetch();
+    ready = true;
+    return instance;
+  };
+}
+
+/**
+ * Always the same value (`useValue`, or a missing optional dependency).
+ *
+ * @example
+ * ```ts
+ * const resolve = valueResolver(config);
+ * ```
+ */
+export function valueResolver(value: unknown): Resolver<unknown> {
+  return () => value;
+}
+
+/**
+ * Whether a value is a thenable (a factory's promise).
+ *
+ * @example
+ * ```ts
+ * isPromiseLike(Promise.resolve(1)); // true
+ * ```
+ */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,236 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HTTPNotFound,
+  Inject,
+  Injectable,
+  Key,
+  Param,
+  Post,
+  Query,
+  Req,
+  createApp,
+  createLogger,
+  text,
+  type Middleware,
+  type Request,
+} from 'weft';
+import { TestClient } from 'weft/testing';
+
+const logger = createLogger({ level: 'silent' });
+
+interface Entity {
+  id: string;
+  name: string;
+}
+
+/** A generic CRUD base, extended per resource. */
+abstract class CrudController<T extends Entity> {
+  protected abstract readonly items: Map<string, T>;
+
+  @Get('')
+  list(): T[] {
+    return [...this.items.values()];
+  }
+
+  @Get('/{id}')
+  show(@Param('id') id: string): T {
+    const item = this.items.get(id);
+    if (item === undefined) throw new HTTPNotFound({ text: `no ${id}` });
+    return item;
+  }
+
+  @Delete('/{id}')
+  remove(@Param('id') id: string): void {
+    this.items.delete(id);
+  }
+}
+
+@Controller('/cats')
+class CatsController extends CrudController<Entity & { lives: number }> {
+  protected readonly items = new Map([['1', { id: '1', name: 'Tom', lives: 9 }]]);
+
+  // an override without decorators keeps the inherited route
+  override show(id: string) {
+    return { ...super.show(id), overridden: true };
+  }
+}
+
+@Controller('/dogs')
+class DogsController extends CrudController<Entity> {
+  protected readonly items = new Map([['1', { id: '1', name: 'Rex' }]]);
+
+  // re-decorated: the inherited route of this method is replaced
+  @Get('/all')
+  override list(): Entity[] {
+    return super.list();
+  }
+}
+
+const CurrentUser = new Key<string>('currentUser');
+
+@Injectable()
+class Counter {
+  count = 0;
+}
+
+@Injectable({ scope: 'request' })
+class RequestInfo {
+  readonly id: number;
+  constructor(readonly counter: Counter) {
+    this.id = ++counter.count;
+  }
+}
+
+@Controller('/scoped')
+class ScopedController {
+  constructor(private readonly info: RequestInfo) {}
+
+  @Get('')
+  show(@Inject(RequestInfo) again: RequestInfo, @Inject(CurrentUser) user: string) {
+    return { id: this.info.id, same: again === this.info, user };
+  }
+}
+
+@Controller('/params')
+class ParamsController {
+  @Get('/q')
+  query(@Query('a') a: string | undefined, @Query() all: URLSearchParams, @Headers('X-Thing') thing: string | undefined) {
+    return { a, b: all.getAll('b'), thing };
+  }
+
+  @Post('/body')
+  body(@Body() body: unknown, @Req() request: Request) {
+    return { body, type: request.contentType };
+  }
+
+  @Get('/plain')
+  plain(request: Request) {
+    return text(`received ${request.method} ${request.path}`);
+  }
+
+  @Get('/nothing')
+  nothing(): void {}
+
+  @Get('/bytes')
+  bytes() {
+    return Buffer.from('raw');
+  }
+
+  @Get('/fail')
+  fail(): never {
+    throw new Error('secret internals');
+  }
+}
+
+const identify: Middleware = async (request, next) => {
+  request.scope.provide(CurrentUser, request.headers.get('x-user') ?? 'anonymous');
+  return next();
+};
+
+describe('controllers', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    const app = createApp({
+      controllers: [CatsController, DogsController, ScopedController, ParamsController],
+      providers: [Counter, RequestInfo, { provide: CurrentUser, scope: 'request' }],
+      middlewares: [identify],
+      logger,
+    });
+    client = await new TestClient(app).start();
+  });
+  afterAll(() => client.close());
+
+  test('inherited routes are served under the subclass prefix', async () => {
+    expect((await client.get('/cats')).json()).toEqual([{ id: '1', name: 'Tom', lives: 9 }]);
+    expect((await client.get('/cats/2')).status).toBe(404);
+    expect((await client.request('DELETE', '/dogs/1')).status).toBe(204);
+  });
+
+  test('an override keeps its route unless re-decorated', async () => {
+    expect((await client.get('/cats/1')).json()).toEqual({ id: '1', name: 'Tom', lives: 9, overridden: true });
+    expect((await client.get('/dogs/all')).status).toBe(200);
+    expect((await client.get('/dogs')).status).toBe(404);
+  });
+
+  test('request-scoped services: one per request, shared within it; middleware values injected', async () => {
+    const first = (await client.get('/scoped', { headers: { 'x-user': 'ada' } })).json<{ id: number }>();
+    const second = (await client.get('/scoped')).json<{ id: number }>();
+    expect(first).toEqual({ id: expect.any(Number), same: true, user: 'ada' });
+    expect(second).toEqual({ id: first.id + 1, same: true, user: 'anonymous' });
+  });
+
+  test('parameter decorators', async () => {
+    expect((await client.get('/params/q?a=1&b=2&b=3', { headers: { 'x-thing': 'yes' } })).json()).toEqual({ a: '1', b: ['2', '3'], thing: 'yes' });
+    expect((await client.post('/params/body', { json: { n: 1 } })).json()).toEqual({ body: { n: 1 }, type: 'application/json' });
+    expect((await client.post('/params/body', { form: { a: ['1', '2'], b: 'x' } })).json()).toEqual({
+      body: { a: ['1', '2'], b: 'x' },
+      type: 'application/x-www-form-urlencoded',
+    });
+    expect((await client.post('/params/body', { body: 'hi' })).json()).toEqual({ body: 'hi', type: 'text/plain' });
+    const unsupported = await client.post('/params/body', { body: 'x', headers: { 'content-type': 'application/x-unknown' } });
+    expect(unsupported.status).toBe(415);
+  });
+
+  test('handler results become responses', async () => {
+    const plain = await client.get('/params/plain');
+    expect(plain.text).toBe('received GET /params/plain');
+    expect(plain.headers['content-type']).toBe('text/plain; charset=utf-8');
+    const nothing = await client.get('/params/nothing');
+    expect(nothing.status).toBe(204);
+    const bytes = await client.get('/params/bytes');
+    expect(bytes.headers['content-type']).toBe('application/octet-stream');
+    expect(bytes.text).toBe('raw');
+  });
+
+  test('an unknown error is a 500 that leaks nothing and closes the connection', async () => {
+    const res = await client.get('/params/fail');
+    expect(res.status).toBe(500);
+    expect(res.text).toBe('500: Internal Server Error');
+    expect(res.text).not.toContain('secret');
+    expect(res.headers.connection).toBe('close');
+  });
+});
+
+describe('controller errors at startup', () => {
+  test('a class without @Controller is a coded error', async () => {
+    class NotAController {}
+    const app = createApp({ controllers: [NotAController], logger });
+    await expect(app.startup()).rejects.toThrow(/WEFT_ERR_INVALID_CONTROLLER.*NotAController/);
+  });
+
+  test('a missing dependency names the whole path', async () => {
+    const Db = new Key<object>('db');
+    @Injectable()
+    class UsersService {
+      constructor(@Inject(Db) readonly db: object) {}
+    }
+    @Controller('/u')
+    class UsersController {
+      constructor(readonly users: UsersService) {}
+      @Get('') list() {
+        return [];
+      }
+    }
+    const app = createApp({ controllers: [UsersController], providers: [UsersService], logger });
+    await expect(app.startup()).rejects.toThrow(/UsersController -> UsersService -> Key\(db\)/);
+  });
+});
+
+describe('handler parameter injection errors', () => {
+  test('a missing provider for an injected handler parameter names the method and position', async () => {
+    const Missing = new Key<string>('missing');
+    @Controller('/m')
+    class NeedsMissing {
+      @Get('')
+      show(@Query('x') _x: string, @Inject(Missing) value: string) {
+        return value;
+      }
+    }
+    const app = createApp({ controllers: [NeedsMissing], logger });
+    await expect(app.startup()).rejects.toThrow('WEFT_DI_MISSING: NeedsMissing.show parameter #1: no provider for Key(missing)');
+  });
+});

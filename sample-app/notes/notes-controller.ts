@@ -1,0 +1,33 @@
+import { Body, Controller, Delete, Get, HTTPBadRequest, HTTPNotFound, Inject, Param, Post, json } from 'weft';
+import { CurrentUser } from './current-user.js';
+import { type Note, NotesStore } from './notes-store.js';
+
+/** The notes REST API under `/api/notes`. */
+@Controller('/api/notes')
+export class NotesController {
+  constructor(private readonly store: NotesStore) {}
+
+  @Get('')
+  list(): Note[] {
+    return this.store.list();
+  }
+
+  @Get('/{id:\\d+}', { name: 'note' })
+  show(@Param('id') id: string): Note {
+    const note = this.store.find(id);
+    if (note === undefined) throw new HTTPNotFound({ text: `no note ${id}` });
+    return note;
+  }
+
+  @Post('')
+  create(@Body() body: { title?: unknown; body?: unknown }, @Inject(CurrentUser) author: string) {
+    if (typeof body?.title !== 'string' || body.title === '') throw new HTTPBadRequest({ text: 'a note needs a title' });
+    const note = this.store.add({ title: body.title, body: typeof body.body === 'string' ? body.body : '', author });
+    return json(note, { status: 201 });
+  }
+
+  @Delete('/{id:\\d+}')
+  remove(@Param('id') id: string): void {
+    if (!this.store.remove(id)) throw new HTTPNotFound({ text: `no note ${id}` });
+  }
+}

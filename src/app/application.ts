@@ -1,0 +1,282 @@
+import { type Container } from '../../container/index.js';
+import { type MiddlewareRef } from '../../decorators/metadata.js';
+import { WeftError } from '../errors.js';
+import { type Request } from '../http/request.js';
+import { type StreamResponse } from '../http/stream-response.js';
+import { CleanupError } from '../lifecycle/cleanup-error.js';
+import { type CleanupStack, type LifecycleSlot, runCleanup, runStartup } from '../lifecycle/lifecycle.js';
+import { type Logger, createLogger } from '../logging/logger.js';
+import { AppRouter } from './app-router.js';
+import { type AppRegistrations, type ProviderLike, type ClassRef, type OverrideProvider } from './app-registrations.js';
+import { Signal } from './signal.js';
+import { compileApp, type CompiledApp } from '../compile/compile-app.js';
+import { runInAppContext } from '../context/context-var.js';
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** `@Module` classes: their controllers, providers and imports are registered. */
+  modules?: ClassRef[];
+  /** `@Controller` classes registered directly. */
+  controllers?: ClassRef[];
+  /** Providers registered directly: classes or provider objects. */
+  providers?: ProviderLike[];
+  /** App-level middlewares, outermost first. */
+  middlewares?: MiddlewareRef[];
+  /** Request body limit in bytes; a larger body is 413 (default 1 MiB, inclusive). */
+  clientMaxSize?: number;
+  /** Show error details in 500 responses. Never in production. */
+  debug?: boolean;
+  /** A name for logs and errors (default `app`). */
+  name?: string;
+  /** Where errors and events are logged (default: pino, JSON or pretty on a terminal). */
+  logger?: Logger;
+  /** A root container to build on, e.g. one backed by an inversify container. Root apps only. */
+  container?: Container;
+}
+
+/** A startup hook of the functional form: `app.onStartup.push(fn)`. */
+export type AppHook = (app: Application) => unknown;
+/** A cleanup context of the functional form: an async generator that yields once. */
+export type CleanupContextFn = (app: Application) => AsyncGenerator<unknown, unknown, unknown>;
+
+/**
+ * A weft application: routes, middlewares, providers, lifecycle signals and mounted
+ * sub-applications. Built with {@link createApp}; compiled and frozen at startup.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ controllers: [UsersController], providers: [UsersService] });
+ * app.router.add('GET', '/health', () => ({ ok: true }));
+ * app.mount('/admin/', createApp({ controllers: [AdminController] }));
+ * await runApp(app, { port: 8080 });
+ * ```
+ */
+export class Application {
+  readonly name: string;
+  readonly router: AppRouter;
+  readonly middlewares: MiddlewareRef[];
+  readonly clientMaxSize: number;
+  readonly debug: boolean;
+  readonly logger: Logger;
+
+  /** Startup hooks, run in registration order. */
+  readonly onStartup = new Signal<[Application]>('onStartup', (fn) => this.#addSlot({ kind: 'startup', label: label(fn, 'onStartup'), run: fn }));
+  /** Shutdown notifications, run in registration order while requests may still be in flight. */
+  readonly onShutdown = new Signal<[Application]>('onShutdown', (fn) => this.#addSlot({ kind: 'shutdown', label: label(fn, 'onShutdown'), run: fn }));
+  /** Cleanup hooks: each runs if startup reached its slot, in reverse order. */
+  readonly onCleanup = new Signal<[Application]>('onCleanup', (fn) => this.#addSlot({ kind: 'cleanup', label: label(fn, 'onCleanup'), run: fn }));
+  /** Cleanup contexts: async generators whose code before `yield` is startup and after it cleanup. */
+  readonly cleanupCtx = new Signal<[Application]>('cleanupCtx', (fn) =>
+    this.#addSlot({ kind: 'context', label: label(fn, 'cleanupCtx'), open: fn as CleanupContextFn }),
+  );
+  /** Runs before any response's headers are written (parent app first). */
+  readonly onResponsePrepare = new Signal<[Request, StreamResponse]>('onResponsePrepare');
+
+  /** @internal what is registered, until compile. */
+  readonly registrations: AppRegistrations;
+  /** @internal lifecycle slots in registration order. */
+  readonly slots: LifecycleSlot<Application>[] = [];
+
+  #parent: Application | undefined;
+  #prefix = '';
+  #container: Container | undefined;
+  #compiled: CompiledApp | undefined;
+  #cleanupStack: CleanupStack = [];
+  #state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+
+  constructor(options: AppOptions = {}) {
+    this.name = options.name ?? 'app';
+    this.middlewares = [...(options.middlewares ?? [])];
+    this.clientMaxSize = options.clientMaxSize ?? 1024 * 1024;
+    this.debug = options.debug ?? false;
+    this.logger = options.logger ?? createLogger();
+    this.registrations = {
+      modules: [...(options.modules ?? [])],
+      controllers: [...(options.controllers ?? [])],
+      providers: [...(options.providers ?? [])],
+      values: [],
+      overrides: [],
+      container: options.container,
+    };
+    this.router = new AppRouter(this);
+  }
+
+  /** The parent application, for a mounted sub-application. */
+  get parent(): Application | undefined {
+    return this.#parent;
+  }
+
+  /** The full path prefix this app is served under ('' for the root). */
+  get prefix(): string {
+    return (this.#parent?.prefix ?? '') + this.#prefix;
+  }
+
+  /** The app's container: a child of the parent's for a sub-app. Exists after compile. */
+  get container(): Container {
+    if (this.#container === undefined) throw new WeftError('WEFT_ERR_NOT_STARTED', `${this.name}: the container exists once the app is compiled (await app.startup())`);
+    return this.#container;
+  }
+
+  /** True once startup has begun: registration then throws. */
+  get frozen(): boolean {
+    return this.#state !== 'new' || this.#parent?.frozen === true;
+  }
+
+  /**
+   * Mounts a sub-application under `prefix` (e.g. `/admin/`). Its routes, middlewares
+   * (after this app's) and lifecycle (in this slot) join this app's.
+   */
+  mount(prefix: string, app: Application): void {
+    this.assertNotFrozen('mount a sub-application');
+    if (app === this || app.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} is already mounted or is the app itself`);
+    if (!prefix.startsWith('/') || prefix === '/' || /[{}]/.test(prefix)) {
+      throw new WeftError('WEFT_ERR_MOUNT', `prefix ${JSON.stringify(prefix)} must start with '/', not be '/', and hold no parameters`);
+    }
+    app.#parent = this;
+    app.#prefix = prefix.replace(/\/+$/, '');
+    this.#addSlot({ kind: 'app', label: `${app.name} at ${prefix}`, app });
+  }
+
+  /** The sub-applications mounted directly on this app, in mount order. */
+  get subApps(): Application[] {
+    return this.slots.flatMap((slot) => (slot.kind === 'app' ? [slot.app] : []));
+  }
+
+  /** Sets an app-level value before startup (aiohttp's `app[key] = value`). */
+  provide<T>(token: unknown, value: T): void {
+    this.assertNotFrozen('provide a value');
+    this.registrations.values.push({ token, value });
+  }
+
+  /** Replaces a provider before startup, for tests. */
+  override(token: unknown, provider: OverrideProvider): void {
+    this.assertNotFrozen('override a provider');
+    this.registrations.overrides.push({ token, provider });
+  }
+
+  /** @internal throws `WEFT_ERR_APP_FROZEN` once startup began. */
+  assertNotFrozen(action: string): void {
+    if (this.frozen) throw new WeftError('WEFT_ERR_APP_FROZEN', `cannot ${action} on ${this.name}: the application is frozen after startup`);
+  }
+
+  /** @internal set by the compile step. */
+  attachContainer(container: Container): void {
+    this.#container = container;
+  }
+
+  /** @internal the compiled request handling, after startup. */
+  get compiled(): CompiledApp | undefined {
+    return this.#compiled;
+  }
+
+  /**
+   * Compiles the app tree, then runs startup: async singletons, startup hooks and
+   * cleanup contexts in registration order (sub-apps in their mount slot). On failure the
+   * cleanups owed run before the original error is rethrown. Root apps only.
+   */
+  async startup(): Promise<void> {
+    if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: start its root application`);
+    if (this.#state !== 'new') throw new WeftError('WEFT_ERR_APP_FROZEN', `${this.name} was already started`);
+    this.#state = 'starting';
+    await runInAppContext(this, async () => {
+      try {
+        this.#compiled = compileApp(this);
+        this.#cleanupStack.push({ label: 'container', run: () => this.container.dispose() });
+        await this.container.init();
+        await runStartup<Application>(this, (app) => app.slots, this.#cleanupStack);
+        this.#state = 'started';
+      } catch (err) {
+        await this.#cleanupAfterFailure(err);
+        throw err;
+      }
+    });
+  }
+
+  /** Sends `onShutdown` to this app and its sub-apps, in registration order. */
+  async shutdown(): Promise<void> {
+    const errors = await runInAppContext(this, () => sendShutdown(this));
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new CleanupError(errors);
+  }
+
+  /** Runs every cleanup owed, in reverse startup order; errors gathered (see CleanupError). */
+  async cleanup(): Promise<void> {
+    this.#state = 'stopped';
+    await runInAppContext(this, () => runCleanup(this.#cleanupStack));
+  }
+
+  /**
+   * A `node:http` request listener for this app, e.g. for supertest or your own server.
+   * The app starts (compile and startup hooks) on the first request if it has not been
+   * started; call `await app.startup()` first to control when, and `await app.cleanup()`
+   * when done.
+   */
+  callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void {
+    return (req, res) => {
+      if (this.#compiled !== undefined && this.#state === 'started') return this.#compiled.listener(req, res);
+      this.#started ??= this.#state === 'new' ? this.startup() : Promise.resolve();
+      this.#started.then(
+        () => this.#compiled!.listener(req, res),
+        (err: unknown) => {
+          this.logger.error({ err }, 'startup failed');
+          res.statusCode = 500;
+          res.end('500: Internal Server Error');
+        },
+      );
+    };
+  }
+
+  #started: Promise<void> | undefined;
+
+  async #cleanupAfterFailure(original: unknown): Promise<void> {
+    try {
+      await runCleanup(this.#cleanupStack);
+    } catch (cleanupErr) {
+      this.logger.error({ err: cleanupErr }, 'cleanup after a failed startup failed too');
+    }
+    this.#state = 'stopped';
+    void original;
+  }
+
+  #addSlot(slot: LifecycleSlot<Application>): void {
+    this.assertNotFrozen(`register ${slot.label}`);
+    this.slots.push(slot);
+  }
+}
+
+/** onShutdown handlers in registration order, a sub-app's in its mount slot; errors gathered. */
+async function sendShutdown(app: Application, errors: unknown[] = []): Promise<unknown[]> {
+  for (const slot of app.slots) {
+    try {
+      if (slot.kind === 'shutdown') await slot.run(app);
+    } catch (err) {
+      errors.push(err);
+    }
+    if (slot.kind === 'app') await sendShutdown(slot.app, errors);
+  }
+  return errors;
+}
+
+function label(fn: (...args: never[]) => unknown, kind: string): string {
+  return fn.name ? `${kind} ${fn.name}` : `${kind} #anonymous`;
+}
+
+/**
+ * Creates an application.
+ *
+ * @example
+ * ```ts
+ * @Controller('/hello')
+ * class Hello {
+ *   @Get('/{name}')
+ *   greet(@Param('name') name: string) {
+ *     return `Hello, ${name}`;
+ *   }
+ * }
+ *
+ * const app = createApp({ controllers: [Hello] });
+ * ```
+ */
+export function createApp(options: AppOptions = {}): Application {
+  return new Application(options);
+}

@@ -1,0 +1,144 @@
+import { type MiddlewareRef, type RouteOptions } from '../../decorators/metadata.js';
+import { type Application } from '../app/application.js';
+import { type ClassRef } from '../app/app-registrations.js';
+import { type Request } from '../http/request.js';
+import { type StreamResponse } from '../http/stream-response.js';
+import { compose, type Pipeline } from '../pipeline/compose.js';
+import { createRequestListener, type RequestListener } from '../pipeline/handle-request.js';
+import { type Middleware } from '../pipeline/middleware.js';
+import { RouteTable } from '../router/index.js';
+import { compileControllerHandler } from './compile-handler.js';
+import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
+import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
+import { joinPath, readController, type ControllerDefinition } from './controller-routes.js';
+
+/** Runs the `onResponsePrepare` handlers of an app and its parents, parents first. */
+export type PrepareHook = (request: Request, response: StreamResponse) => Promise<void>;
+
+/** A route ready to serve: everything the request path needs, built once. */
+export interface CompiledRoute {
+  readonly app: Application;
+  readonly label: string;
+  readonly pipeline: Pipeline;
+  readonly clientMaxSize: number;
+  readonly expectHandler: ((request: Request) => unknown) | null;
+  readonly prepareHook: PrepareHook | null;
+}
+
+/** The compiled application tree. */
+export interface CompiledApp {
+  readonly root: Application;
+  readonly table: RouteTable<CompiledRoute, Application>;
+  /** Per app: the pipeline for requests under its prefix that match no route. */
+  readonly misses: Map<Application, CompiledRoute>;
+  readonly listener: RequestListener;
+}
+
+interface AppPlan {
+  app: Application;
+  contents: ModuleContents;
+  controllers: ControllerDefinition[];
+}
+
+/**
+ * Compiles an application tree: containers and their registrations (validated and
+ * frozen), the route table with every route's precomposed pipeline, the pipelines for
+ * misses, and the request listener. After this, nothing on the request path reads
+ * metadata or looks anything up that could be known now.
+ */
+export function compileApp(root: Application): CompiledApp {
+  const plans = appsOf(root).map((app): AppPlan => {
+    const contents = flattenModules(app.registrations.modules);
+    const controllers = [...new Set([...contents.controllers, ...app.registrations.controllers])].map(readController);
+    return { app, contents, controllers };
+  });
+  for (const plan of plans) buildContainer(plan.app, plan.contents, middlewareClassesOf(plan));
+  for (const plan of plans) plan.app.container.freeze();
+
+  const table = new RouteTable<CompiledRoute, Application>(root);
+  const chains = new Map<Application, Middleware[]>();
+  const misses = new Map<Application, CompiledRoute>();
+  for (const { app, contents, controllers } of plans) {
+    const container = app.container;
+    const chain = [...(app.parent ? chains.get(app.parent)! : []), ...[...app.middlewares, ...contents.middlewares].map((m) => compileMiddleware(m, container))];
+    chains.set(app, chain);
+    const prepareHook = prepareHookOf(app);
+    const routeOf = (label: string, handler: (request: Request) => unknown, middlewares: MiddlewareRef[], options: RouteOptions): CompiledRoute => ({
+      app,
+      label,
+      pipeline: compose([...chain, ...middlewares.map((m) => compileMiddleware(m, container))], handler),
+      clientMaxSize: options.clientMaxSize ?? app.clientMaxSize,
+      expectHandler: (options.expectHandler as ((request: Request) => unknown) | undefined) ?? null,
+      prepareHook,
+    });
+
+    if (app.parent !== undefined) table.addPrefix(app.prefix + '/', app);
+    for (const definition of controllers) {
+      for (const { route, params, uses } of definition.routes) {
+        const path = joinPath(definition.prefix, route.path);
+        const label = `${definition.controller.name}.${String(route.propertyKey)}`;
+        if (route.options.name !== undefined) app.router.nameRoute(route.options.name, path);
+        const handler = compileControllerHandler(definition.controller, route.propertyKey, params, container);
+        const middlewares = [...definition.middlewares, ...uses, ...(route.options.middlewares ?? [])];
+        addRoute(table, app, route.method, path, routeOf(label, handler, middlewares, route.options), label, route.options);
+      }
+    }
+    for (const plain of app.router.routes) {
+      const label = `${plain.method} ${plain.path} (${plain.handler.name || 'router.add'})`;
+      addRoute(table, app, plain.method, plain.path, routeOf(label, plain.handler, plain.options.middlewares ?? [], plain.options), label, plain.options);
+    }
+    for (const resource of app.router.resources) table.addResource(resource as never, app.parent === undefined ? undefined : { prefix: app.prefix + '/' });
+    misses.set(app, routeOf(`${app.name} miss`, raiseMatchError, [], {}));
+    freezeSignals(app);
+  }
+  table.freeze();
+  const compiled = { root, table, misses } as Omit<CompiledApp, 'listener'>;
+  return { ...compiled, listener: createRequestListener(compiled) };
+}
+
+function addRoute(
+  table: RouteTable<CompiledRoute, Application>,
+  app: Application,
+  method: string,
+  path: string,
+  value: CompiledRoute,
+  label: string,
+  options: RouteOptions,
+): void {
+  table.add({ method, path: app.prefix + path, value, owner: app, label, accept: options.accept, predicates: options.predicates });
+}
+
+/** The terminal handler of a miss pipeline: raises the 400/404/405/406 the match produced. */
+function raiseMatchError(request: Request): never {
+  throw request.matchError;
+}
+
+/** The app and its sub-apps, parents before children, in mount order. */
+function appsOf(app: Application): Application[] {
+  return [app, ...app.subApps.flatMap(appsOf)];
+}
+
+/** `@Middleware()` classes an app refers to, which its container must be able to build. */
+function middlewareClassesOf({ app, contents, controllers }: AppPlan): ClassRef[] {
+  const refs: MiddlewareRef[] = [...app.middlewares, ...contents.middlewares];
+  for (const definition of controllers) {
+    refs.push(...definition.middlewares);
+    for (const route of definition.routes) refs.push(...route.uses, ...(route.route.options.middlewares ?? []));
+  }
+  for (const route of app.router.routes) refs.push(...(route.options.middlewares ?? []));
+  return refs.filter(isMiddlewareClass) as ClassRef[];
+}
+
+function prepareHookOf(app: Application): PrepareHook | null {
+  const handlers: Array<(request: Request, response: StreamResponse) => unknown> = [];
+  for (let a: Application | undefined = app; a !== undefined; a = a.parent) handlers.unshift(...a.onResponsePrepare);
+  if (handlers.length === 0) return null;
+  return async (request, response) => {
+    for (const handler of handlers) await handler(request, response);
+  };
+}
+
+function freezeSignals(app: Application): void {
+  for (const signal of [app.onStartup, app.onShutdown, app.onCleanup, app.cleanupCtx, app.onResponsePrepare]) signal.freeze();
+}
+

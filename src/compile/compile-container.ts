@@ -1,0 +1,73 @@
+import { type Class, Container, type Provider, type ProviderDefinition, type ProviderToken } from '../../container/index.js';
+import { readMetadata } from '../../decorators/metadata.js';
+import { WeftError } from '../errors.js';
+import { type Application } from '../app/application.js';
+import { type ClassRef, type ProviderLike, type RequestValueDeclaration } from '../app/app-registrations.js';
+
+/** What the modules of one app contribute, imports flattened, each class once. */
+export interface ModuleContents {
+  controllers: ClassRef[];
+  providers: ProviderLike[];
+  middlewares: import('../../decorators/metadata.js').MiddlewareRef[];
+}
+
+/** Flattens modules depth first: a module's imports come before its own contents. */
+export function flattenModules(modules: ClassRef[]): ModuleContents {
+  const contents: ModuleContents = { controllers: [], providers: [], middlewares: [] };
+  const seen = new Set<ClassRef>();
+  const visit = (module: ClassRef, path: string[]) => {
+    if (seen.has(module)) return;
+    seen.add(module);
+    const meta = readMetadata(module)?.module;
+    if (meta === undefined) {
+      throw new WeftError('WEFT_ERR_INVALID_MODULE', `${[...path, module.name || 'anonymous'].join(' -> ')}: ${module.name || 'an anonymous class'} is not decorated with @Module()`);
+    }
+    for (const imported of meta.imports ?? []) visit(imported, [...path, module.name]);
+    contents.controllers.push(...(meta.controllers ?? []));
+    contents.providers.push(...((meta.providers ?? []) as ProviderLike[]));
+    contents.middlewares.push(...(meta.middlewares ?? []));
+  };
+  modules.forEach((module) => visit(module, []));
+  return contents;
+}
+
+/**
+ * Builds the app's container (a child of the parent's for a sub-app) and registers its
+ * providers, then its controllers and DI-built middlewares as transient classes (the
+ * compile step decides whether they are built once or per request), then app values and
+ * test overrides. Not frozen here: the caller freezes the whole tree at once.
+ */
+export function buildContainer(app: Application, contents: ModuleContents, extraClasses: ClassRef[]): Container {
+  const { registrations } = app;
+  const container =
+    app.parent === undefined ? (registrations.container ?? new Container({ name: app.name })) : app.parent.container.createChild(app.name);
+  for (const provider of [...contents.providers, ...registrations.providers]) registerProvider(container, provider);
+  const classes = new Set<ClassRef>([...contents.controllers, ...registrations.controllers, ...extraClasses]);
+  for (const cls of classes) {
+    if (!container.hasOwn(cls)) container.register(cls as Class<unknown>, { scope: 'transient' });
+  }
+  for (const { token, value } of registrations.values) container.provide(token as ProviderToken<unknown>, value);
+  for (const { token, provider } of registrations.overrides) container.override(token as ProviderToken<unknown>, provider as Provider<unknown> | Class<unknown>);
+  app.attachContainer(container);
+  return container;
+}
+
+/**
+ * Registers one provider as modules and `createApp` list them: a class, a provider object
+ * (`{ provide, useClass | useValue | useFactory | useExisting }`), or a declaration of a
+ * per-request value (`{ provide: CurrentUser, scope: 'request' }`, filled by middlewares
+ * with `request.scope.provide`).
+ */
+function registerProvider(container: Container, provider: ProviderLike): void {
+  if (typeof provider === 'function') {
+    container.register(provider as Class<unknown>);
+  } else if (isDeclaration(provider)) {
+    container.declare(provider.provide, { scope: 'request' });
+  } else {
+    container.register(provider);
+  }
+}
+
+function isDeclaration(provider: ProviderDefinition<unknown> | RequestValueDeclaration): provider is RequestValueDeclaration {
+  return !Object.keys(provider).some((key) => key.startsWith('use'));
+}

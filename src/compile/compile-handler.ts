@@ -1,0 +1,91 @@
+import { type Container, DiError } from '../../container/index.js';
+import { type ParamMetadata } from '../../decorators/metadata.js';
+import { type Request } from '../http/request.js';
+import { readBody } from './read-body.js';
+
+/** Gives one handler argument for a request. */
+type ArgumentResolver = (request: Request) => unknown;
+
+/** A compiled route handler: request in, handler result (not yet a response) out. */
+export type CompiledHandler = (request: Request) => unknown;
+
+/** Builds the resolver of one parameter, once, at startup. */
+function argumentResolver(param: ParamMetadata, container: Container, label: string): ArgumentResolver {
+  switch (param.kind) {
+    case 'param':
+      return param.name === undefined ? (r) => r.params : (r) => r.params[param.name!];
+    case 'query':
+      return param.name === undefined ? (r) => r.query : (r) => r.query.get(param.name!) ?? undefined;
+    case 'headers':
+      return param.name === undefined ? (r) => r.headers : (r) => r.headers.get(param.name!) ?? undefined;
+    case 'body':
+      return readBody;
+    case 'req':
+      return (r) => r;
+    case 'signal':
+      return (r) => r.signal;
+    case 'inject':
+      return injectResolver(param.token, param.optional, container, `${label} parameter #${param.index}`);
+  }
+}
+
+function injectResolver(token: unknown, optional: boolean, container: Container, where: string): ArgumentResolver {
+  if (optional && !container.has(token as never)) return () => undefined;
+  try {
+    const resolve = container.resolverFor(token as never);
+    return container.needsScope(token as never) ? (r) => resolve(r.scope) : () => resolve();
+  } catch (err) {
+    // Name the handler parameter, as constructor errors name theirs.
+    if (err instanceof DiError) throw new DiError(err.code, `${where}: ${err.message.slice(err.code.length + 2)}`, [where, ...err.path], { cause: err });
+    throw err;
+  }
+}
+
+/** Whether any parameter needs the request scope. */
+export function paramsNeedScope(params: ParamMetadata[], container: Container): boolean {
+  return params.some((p) => p.kind === 'inject' && container.has(p.token as never) && container.needsScope(p.token as never));
+}
+
+/**
+ * Compiles a controller method into a handler. The controller is resolved once (lazily,
+ * after async singletons are ready) unless it needs the request scope, then per request.
+ * With no parameter decorators the method receives the Request, as in aiohttp.
+ */
+export function compileControllerHandler(
+  controller: abstract new (...args: never[]) => unknown,
+  key: string | symbol,
+  params: ParamMetadata[],
+  container: Container,
+): CompiledHandler {
+  const resolveController = container.resolverFor(controller as never) as (scope?: unknown) => Record<string | symbol, (...args: unknown[]) => unknown>;
+  let instance: Record<string | symbol, (...args: unknown[]) => unknown> | undefined;
+  const getController: (r: Request) => Record<string | symbol, (...args: unknown[]) => unknown> = container.needsScope(controller as never)
+    ? (r) => resolveController(r.scope)
+    : () => (instance ??= resolveController());
+
+  if (params.length === 0) return (r) => getController(r)[key](r); // hot path
+  const label = `${controller.name}.${String(key)}`;
+  const resolvers = denseResolvers(params, container, label);
+  const hasBody = params.some((p) => p.kind === 'body');
+  if (!hasBody) {
+    // hot path
+    return (r) => {
+      const args = new Array<unknown>(resolvers.length);
+      for (let i = 0; i < resolvers.length; i++) args[i] = resolvers[i](r);
+      return getController(r)[key](...args);
+    };
+  }
+  return async (r) => {
+    const args = new Array<unknown>(resolvers.length);
+    for (let i = 0; i < resolvers.length; i++) args[i] = await resolvers[i](r);
+    return getController(r)[key](...args);
+  };
+}
+
+/** Resolvers by parameter index; an undecorated parameter between decorated ones gets undefined. */
+function denseResolvers(params: ParamMetadata[], container: Container, label: string): ArgumentResolver[] {
+  const count = Math.max(...params.map((p) => p.index)) + 1;
+  const resolvers: ArgumentResolver[] = new Array(count).fill(() => undefined);
+  for (const param of params) resolvers[param.index] = argumentResolver(param, container, label);
+  return resolvers;
+}

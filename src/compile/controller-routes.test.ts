@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { Controller } from '../../decorators/controller.js';
+import { Use } from '../../decorators/middleware.js';
+import { Param } from '../../decorators/params.js';
+import { Get, Post } from '../../decorators/route.js';
+import { joinPath, readController } from './controller-routes.js';
+
+const a = async () => undefined;
+const b = async () => undefined;
+
+describe('readController', () => {
+  @Use(a)
+  abstract class Base<T> {
+    @Get('/{id}')
+    show(@Param('id') id: string): T | string {
+      return id;
+    }
+
+    @Post('')
+    create(): void {}
+
+    @Get('/base-only')
+    @Use(b)
+    baseOnly(): void {}
+  }
+
+  @Controller('/things')
+  class Things extends Base<number> {
+    override show(id: string) {
+      return `child ${id}`;
+    }
+
+    @Get('/new-create')
+    override create(): void {}
+  }
+
+  test('inherits routes under its own prefix; re-decorated methods replace the inherited route', () => {
+    const def = readController(Things);
+    expect(def.prefix).toBe('/things');
+    expect(def.routes.map((r) => `${r.route.method} ${r.route.path} ${String(r.route.propertyKey)}`).sort()).toEqual([
+      'GET /base-only baseOnly',
+      'GET /new-create create',
+      'GET /{id} show',
+    ]);
+    expect(def.routes.find((r) => r.route.propertyKey === 'show')!.params).toEqual([{ index: 0, kind: 'param', name: 'id' }]);
+    expect(def.middlewares).toEqual([a]);
+    expect(def.routes.find((r) => r.route.propertyKey === 'baseOnly')!.uses).toEqual([b]);
+  });
+
+  test('a class without @Controller in its lineage is a coded error', () => {
+    class Nope {}
+    expect(() => readController(Nope)).toThrow('WEFT_ERR_INVALID_CONTROLLER: Nope is used as a controller but neither it nor a parent class has @Controller()');
+  });
+
+  test('joinPath', () => {
+    expect(joinPath('/users', '/{id}')).toBe('/users/{id}');
+    expect(joinPath('/users/', '/{id}')).toBe('/users/{id}');
+    expect(joinPath('/users', '')).toBe('/users');
+    expect(joinPath('', '')).toBe('/');
+    expect(joinPath('', '/x')).toBe('/x');
+  });
+});

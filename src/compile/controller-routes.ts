@@ -1,0 +1,110 @@
+import {
+  type ControllerMetadata,
+  type MiddlewareRef,
+  type ParamMetadata,
+  type RouteMetadata,
+  readMetadata,
+} from '../../decorators/metadata.js';
+import { readParameterInjections } from '../../container/injection-metadata.js';
+import { WeftError } from '../errors.js';
+import { type ClassRef } from '../app/app-registrations.js';
+
+/** One route of a controller with inheritance resolved. */
+export interface ControllerRoute {
+  route: RouteMetadata;
+  /** How the method's parameters are filled, by index. */
+  params: ParamMetadata[];
+  /** `@Use` on the method, base classes first. */
+  uses: MiddlewareRef[];
+}
+
+/** A controller with inheritance resolved: what the compile step needs. */
+export interface ControllerDefinition {
+  controller: ClassRef;
+  prefix: string;
+  /** Controller-level middlewares: `@Controller({ middlewares })` and `@Use`, base classes first. */
+  middlewares: MiddlewareRef[];
+  routes: ControllerRoute[];
+}
+
+/** The class and its ancestors, most derived first, up to (not including) Object. */
+function lineage(cls: ClassRef): ClassRef[] {
+  const chain: ClassRef[] = [];
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.push(c as ClassRef);
+  }
+  return chain;
+}
+
+/**
+ * Reads a controller class and its ancestors. A subclass serves inherited routes under
+ * its own prefix; a method decorated again in a subclass replaces the inherited routes of
+ * that method; an override that is not decorated keeps the inherited route (and the
+ * inherited parameter decorators) and runs the override.
+ */
+export function readController(cls: ClassRef): ControllerDefinition {
+  const chain = lineage(cls);
+  let controller: ControllerMetadata | undefined;
+  for (const c of chain) {
+    controller = readMetadata(c)?.controller;
+    if (controller !== undefined) break;
+  }
+  if (controller === undefined) {
+    throw new WeftError('WEFT_ERR_INVALID_CONTROLLER', `${cls.name || 'an anonymous class'} is used as a controller but neither it nor a parent class has @Controller()`);
+  }
+
+  const basesFirst = [...chain].reverse();
+  const middlewares: MiddlewareRef[] = [];
+  for (const c of basesFirst) {
+    const meta = readMetadata(c);
+    if (meta === undefined) continue;
+    if (meta.controller !== undefined) middlewares.push(...meta.controller.middlewares);
+    middlewares.push(...meta.uses);
+  }
+
+  const routes: ControllerRoute[] = [];
+  const claimed = new Set<string | symbol>();
+  for (const c of chain) {
+    const meta = readMetadata(c);
+    if (meta === undefined) continue;
+    const ownKeys = new Set(meta.routes.map((r) => r.propertyKey));
+    for (const route of meta.routes) {
+      if (claimed.has(route.propertyKey)) continue;
+      routes.push({ route, params: paramsFor(chain, c, route.propertyKey), uses: usesFor(basesFirst, route.propertyKey) });
+    }
+    ownKeys.forEach((key) => claimed.add(key));
+  }
+  routes.forEach(({ route }) => {
+    if (typeof (cls.prototype as Record<string | symbol, unknown>)[route.propertyKey] !== 'function') {
+      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${cls.name}.${String(route.propertyKey)} is decorated as a route but is not a method`);
+    }
+  });
+  return { controller: cls, prefix: controller.prefix, middlewares, routes };
+}
+
+/**
+ * Parameter decorators: the nearest class at or below the route's declaring class that
+ * decorates the method's parameters wins. `@Inject(token)` on a handler parameter is
+ * recorded by the DI decorators, and read here beside the HTTP ones.
+ */
+function paramsFor(chain: ClassRef[], declaring: ClassRef, key: string | symbol): ParamMetadata[] {
+  for (const c of chain) {
+    const params: ParamMetadata[] = [...(readMetadata(c)?.params.get(key) ?? [])];
+    for (const [index, injection] of readParameterInjections(c.prototype as object, key)) {
+      if (injection.token !== undefined) params.push({ index, kind: 'inject', token: injection.token, optional: injection.optional });
+    }
+    if (params.length > 0) return params.sort((a, b) => a.index - b.index);
+    if (c === declaring) break;
+  }
+  return [];
+}
+
+function usesFor(basesFirst: ClassRef[], key: string | symbol): MiddlewareRef[] {
+  return basesFirst.flatMap((c) => readMetadata(c)?.methodUses.get(key) ?? []);
+}
+
+/** Joins a prefix and a path: `('/users', '/{id}')` → `/users/{id}`, `('/users', '')` → `/users`. */
+export function joinPath(prefix: string, path: string): string {
+  const joined = prefix.replace(/\/+$/, '') + path;
+  return joined === '' ? '/' : joined;
+}

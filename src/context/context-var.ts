@@ -1,0 +1,82 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+type Context = Map<ContextVar<unknown>, unknown>;
+
+const storage = new AsyncLocalStorage<Context>();
+/** The context outside any app or request: module top level, app factories. */
+const rootContext: Context = new Map();
+const appContexts = new WeakMap<object, Context>();
+/** Until a ContextVar exists, requests skip the context copy entirely. */
+let anyVariable = false;
+
+/**
+ * A context-local variable, with the semantics of aiohttp's `contextvars` support:
+ * startup, shutdown and cleanup of an app share one context (a value set at startup is
+ * seen at cleanup); each request runs in a copy of it, so a value set by a handler or a
+ * middleware is seen by everything that request awaits, and by no other request.
+ *
+ * @example
+ * ```ts
+ * const RequestId = new ContextVar<string>('requestId', { default: '-' });
+ *
+ * const tagRequests: Middleware = async (request, next) => {
+ *   RequestId.set(randomUUID());
+ *   return next();
+ * };
+ * // anywhere below, in the same request: RequestId.get()
+ * ```
+ */
+export class ContextVar<T> {
+  readonly #default: { value: T } | undefined;
+
+  constructor(
+    readonly name: string,
+    options?: { default: T },
+  ) {
+    this.#default = options && 'default' in options ? { value: options.default } : undefined;
+    anyVariable = true;
+  }
+
+  /** The value in the current context, else the default; throws if there is neither. */
+  get(): T {
+    const context = storage.getStore() ?? rootContext;
+    if (context.has(this)) return context.get(this) as T;
+    if (this.#default !== undefined) return this.#default.value;
+    throw new LookupError(`ContextVar ${this.name} has no value in this context and no default`);
+  }
+
+  /** Sets the value in the current context (this request, or this app's lifecycle). */
+  set(value: T): void {
+    (storage.getStore() ?? rootContext).set(this, value);
+  }
+
+  /** Removes the value from the current context, so `get()` gives the default again. */
+  delete(): void {
+    (storage.getStore() ?? rootContext).delete(this);
+  }
+}
+
+/** `ContextVar.get()` found no value and no default. */
+export class LookupError extends Error {
+  override name = 'LookupError';
+}
+
+/**
+ * Runs an app's lifecycle step in the app's context: a copy of the context current when
+ * the app first ran one, shared by all of its later steps.
+ */
+export function runInAppContext<R>(app: object, fn: () => Promise<R>): Promise<R> {
+  let context = appContexts.get(app);
+  if (context === undefined) {
+    context = new Map(storage.getStore() ?? rootContext);
+    appContexts.set(app, context);
+  }
+  return storage.run(context, fn);
+}
+
+/** Runs a request in a copy of its app's context (free when no ContextVar exists). */
+export function runInRequestContext<R>(app: object, fn: () => R): R {
+  if (!anyVariable) return fn(); // hot path
+  const base = appContexts.get(app) ?? storage.getStore() ?? rootContext;
+  return storage.run(new Map(base), fn);
+}

@@ -1,0 +1,256 @@
+/**
+ * Reading a request body from the socket, once: whole (`read`) or chunk by chunk
+ * (`stream`), with the size limit enforced while the bytes arrive. A request and its
+ * clones share one `RequestBody`, so the body is read once whichever of them asks.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { WeftError } from '../errors.js';
+import { HTTPRequestEntityTooLarge } from './http-errors.js';
+
+const EMPTY = Buffer.alloc(0);
+
+const UNREAD = 0;
+const READING = 1;
+const BUFFERED = 2;
+const STREAMED = 3;
+const FAILED = 4;
+
+function consumedAsStream(): WeftError {
+  return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already read as a stream; read it one way only');
+}
+
+function gone(cause?: unknown): WeftError {
+  return new WeftError(
+    'WEFT_ERR_CLIENT_GONE',
+    'the client closed the connection before the request body was received',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * The body of one request: its state, and the bytes once read. Created by `Request` on
+ * first use; internal to `src/http`.
+ *
+ * @example
+ * ```ts
+ * const body = new RequestBody(req, res);
+ * const bytes = await body.read(1_048_576); // rejects with 413 beyond 1 MiB
+ * ```
+ */
+export class RequestBody {
+  #state = UNREAD;
+  #buffer: Buffer | null = null;
+  #pending: Promise<Buffer> | null = null;
+  #error: unknown = null;
+  #continueSent = false;
+
+  constructor(
+    readonly raw: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {}
+
+  /** The declared `Content-Length`, or undefined (chunked, or no body). */
+  get declaredLength(): number | undefined {
+    const value = this.raw.headers['content-length'];
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /** Whether the request carries a body: chunked, or a `Content-Length` above 0. */
+  get exists(): boolean {
+    if (this.raw.headers['transfer-encoding'] !== undefined) return true;
+    const length = this.declaredLength;
+    return length !== undefined && length > 0;
+  }
+
+  /** Whether there are still unread bytes (aiohttp's `can_read_body`). */
+  get readable(): boolean {
+    return this.#state === UNREAD && this.exists;
+  }
+
+  /**
+   * Sends `100 Continue` if the client asked for it and it was not sent yet (by weft or by
+   * node, which sends it itself when the server has no `checkContinue` listener).
+   */
+  writeContinue(): void {
+    if (this.#continueSent) return;
+    const raw = this.raw;
+    const expect = raw.headers.expect;
+    if (expect === undefined || expect.toLowerCase() !== '100-continue' || raw.httpVersion !== '1.1') return;
+    const res = this.res as ServerResponse & { _sent100?: boolean };
+    this.#continueSent = true;
+    if (res._sent100 === true || res.headersSent || res.writableEnded || res.destroyed) return;
+    res.writeContinue();
+  }
+
+  /** The whole body, read once and cached; 413 as soon as more than `limit` bytes arrive. */
+  read(limit: number): Promise<Buffer> {
+    // hot path: most requests have no body
+    if (!this.exists) return Promise.resolve(EMPTY);
+    switch (this.#state) {
+      case BUFFERED:
+        return this.#buffer!.length > limit ? Promise.reject(this.#tooLarge(limit, this.#buffer!.length)) : Promise.resolve(this.#buffer!);
+      case READING:
+        return this.#pending!;
+      case STREAMED:
+        return Promise.reject(consumedAsStream());
+      case FAILED:
+        return Promise.reject(this.#error);
+    }
+    const refusal = this.#refuse(limit);
+    if (refusal !== null) return Promise.reject(this.#failed(refusal));
+    this.writeContinue();
+    this.#state = READING;
+    this.#pending = this.#collect(limit).then(
+      (buffer) => {
+        this.#state = BUFFERED;
+        this.#buffer = buffer;
+        this.#pending = null;
+        return buffer;
+      },
+      (err: unknown) => Promise.reject(this.#failed(err)),
+    );
+    return this.#pending;
+  }
+
+  /**
+   * The body chunk by chunk, as it arrives and no faster than it is consumed; throws 413
+   * at the chunk that crosses `limit`. After `read()`, yields the buffered body.
+   */
+  async *stream(limit: number): AsyncGenerator<Buffer, void, undefined> {
+    if (!this.exists) return;
+    if (this.#state === BUFFERED || this.#state === READING) {
+      const buffer = await this.read(limit);
+      if (buffer.length > 0) yield buffer;
+      return;
+    }
+    if (this.#state === STREAMED) throw consumedAsStream();
+    if (this.#state === FAILED) throw this.#error;
+    const refusal = this.#refuse(limit);
+    if (refusal !== null) throw this.#failed(refusal);
+    this.#state = STREAMED;
+    this.writeContinue();
+    const raw = this.raw;
+    let received = 0;
+    let done = false;
+    try {
+      for (;;) {
+        const chunk = raw.read() as Buffer | null;
+        if (chunk !== null) {
+          received += chunk.length;
+          if (received > limit) throw this.#tooLarge(limit, received);
+          yield chunk;
+          continue;
+        }
+        if (raw.readableEnded) break;
+        await waitReadable(raw);
+      }
+      done = true;
+    } catch (err) {
+      throw this.#failed(err);
+    } finally {
+      // stopped early (break, error, 413): drop the rest, so it never piles up in memory
+      if (!done && !raw.destroyed) raw.resume();
+    }
+  }
+
+  /** Checks what can be refused before reading: a consumed stream, a gone client, a too large Content-Length. */
+  #refuse(limit: number): unknown {
+    const raw = this.raw;
+    if (raw.readableEnded) {
+      return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already consumed from the raw IncomingMessage');
+    }
+    if (raw.destroyed && !raw.readableEnded) return gone();
+    const declared = this.declaredLength;
+    if (declared !== undefined && declared > limit) {
+      // refuse before reading a byte; the unread body means this connection must close
+      const error = this.#tooLarge(limit, declared);
+      raw.resume();
+      return error;
+    }
+    return null;
+  }
+
+  /** Records a failure: every later read rejects with the same error. */
+  #failed(err: unknown): unknown {
+    this.#state = FAILED;
+    this.#error = err;
+    this.#pending = null;
+    return err;
+  }
+
+  #tooLarge(limit: number, size: number): HTTPRequestEntityTooLarge {
+    // the rest of the body stays unread: the connection cannot be reused
+    this.res.shouldKeepAlive = false;
+    return new HTTPRequestEntityTooLarge(limit, size);
+  }
+
+  #collect(limit: number): Promise<Buffer> {
+    const raw = this.raw;
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      const cleanup = (): void => {
+        raw.off('data', onData);
+        raw.off('end', onEnd);
+        raw.off('error', onError);
+        raw.off('close', onClose);
+      };
+      const onData = (chunk: Buffer): void => {
+        received += chunk.length;
+        if (received > limit) {
+          cleanup();
+          // keep the stream flowing with no listener: the rest is discarded, never buffered
+          raw.resume();
+          reject(this.#tooLarge(limit, received));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = (): void => {
+        cleanup();
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+      };
+      const onError = (err: Error): void => {
+        cleanup();
+        reject(gone(err));
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(gone());
+      };
+      raw.on('data', onData);
+      raw.on('end', onEnd);
+      raw.on('error', onError);
+      raw.on('close', onClose);
+    });
+  }
+}
+
+/** Resolves when `raw` has data or ended; rejects when the client left first. */
+function waitReadable(raw: IncomingMessage): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      raw.off('readable', onReadable);
+      raw.off('end', onReadable);
+      raw.off('error', onError);
+      raw.off('close', onClose);
+    };
+    const onReadable = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(gone(err));
+    };
+    const onClose = (): void => {
+      cleanup();
+      if (raw.readableEnded) resolve();
+      else reject(gone());
+    };
+    raw.on('readable', onReadable);
+    raw.on('end', onReadable);
+    raw.on('error', onError);
+    raw.on('close', onClose);
+  });
+}

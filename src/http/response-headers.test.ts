@@ -1,0 +1,105 @@
+import { WeftError } from '../errors.js';
+import { ResponseHeaders, encodeUrlForHeader } from './response-headers.js';
+
+describe('ResponseHeaders', () => {
+  it('sets, appends, gets and deletes case-insensitively', () => {
+    const headers = new ResponseHeaders();
+    headers.set('Content-Type', 'text/plain').append('X-A', '1').append('x-a', 2);
+    expect(headers.get('content-type')).toBe('text/plain');
+    expect(headers.get('X-A')).toBe('1, 2');
+    expect(headers.getAll('x-a')).toEqual(['1', '2']);
+    expect(headers.has('CONTENT-TYPE')).toBe(true);
+    headers.set('x-a', '3');
+    expect(headers.getAll('X-A')).toEqual(['3']);
+    expect(headers.delete('X-A')).toBe(true);
+    expect(headers.delete('X-A')).toBe(false);
+    expect(headers.get('x-a')).toBeUndefined();
+    expect(headers.size).toBe(1);
+  });
+
+  it('keeps several Set-Cookie lines apart and can remove one', () => {
+    const headers = new ResponseHeaders();
+    headers.append('Set-Cookie', 'a=1').append('Set-Cookie', 'b=2').append('Set-Cookie', 'c=3');
+    expect(headers.getAll('set-cookie')).toEqual(['a=1', 'b=2', 'c=3']);
+    expect(headers.deleteValue('set-cookie', 'b=2')).toBe(true);
+    expect(headers.deleteValue('set-cookie', 'zzz')).toBe(false);
+    expect(headers.getAll('set-cookie')).toEqual(['a=1', 'c=3']);
+    expect(headers.toJSON()).toEqual({ 'set-cookie': ['a=1', 'c=3'] });
+  });
+
+  it('sets several values at once and replaces them all', () => {
+    const headers = new ResponseHeaders({ Vary: 'Accept', 'X-Other': 'o' });
+    headers.append('vary', 'Origin');
+    headers.set('Vary', ['Cookie', 'Accept-Encoding']);
+    expect(headers.getAll('vary')).toEqual(['Cookie', 'Accept-Encoding']);
+    expect([...headers]).toEqual([
+      ['x-other', 'o'],
+      ['vary', 'Cookie'],
+      ['vary', 'Accept-Encoding'],
+    ]);
+  });
+
+  it('gives node the flat [name, value, ...] form, names as first spelled', () => {
+    const headers = new ResponseHeaders([
+      ['X-Request-Id', '42'],
+      ['Cache-Control', 'no-store'],
+    ]);
+    headers.set('x-request-id', '43');
+    expect(headers.rawPairs()).toEqual(['X-Request-Id', '43', 'Cache-Control', 'no-store']);
+  });
+
+  it('copies another ResponseHeaders without sharing it', () => {
+    const original = new ResponseHeaders({ A: '1' });
+    const copy = new ResponseHeaders(original);
+    copy.set('A', '2');
+    expect(original.get('a')).toBe('1');
+    expect(copy.get('a')).toBe('2');
+  });
+
+  it.each([
+    ['Bad Name', 'x', /invalid header name "Bad Name": it must be a token/],
+    ['', 'x', /invalid header name "": it must be a token/],
+    ['X-Injected', 'a\r\nSet-Cookie: evil=1', /invalid character in the value of header X-Injected/],
+    ['X-Nul', 'a\u0000b', /invalid character in the value of header X-Nul/],
+    ['X-Wide', '日本', /encode text beyond Latin-1/],
+  ])('rejects %j: %j with WEFT_ERR_INVALID_HEADER', (name, value, message) => {
+    const headers = new ResponseHeaders();
+    for (const write of [() => headers.set(name, value), () => headers.append(name, value), () => new ResponseHeaders({ [name]: value })]) {
+      expect(write).toThrow(WeftError);
+      expect(write).toThrow(message);
+      try {
+        write();
+      } catch (err) {
+        expect((err as WeftError).code).toBe('WEFT_ERR_INVALID_HEADER');
+      }
+    }
+    expect(headers.size).toBe(0);
+  });
+
+  it('accepts Latin-1 text and tabs, as node does', () => {
+    const headers = new ResponseHeaders({ 'X-Name': 'café\tbar' });
+    expect(headers.get('x-name')).toBe('café\tbar');
+  });
+
+  it('throws WEFT_ERR_HEADERS_SENT for every change once sealed, and keeps its values', () => {
+    const headers = new ResponseHeaders({ A: '1' });
+    headers.seal();
+    expect(headers.sealed).toBe(true);
+    for (const change of [() => headers.set('A', '2'), () => headers.append('B', '1'), () => headers.delete('A'), () => headers.deleteValue('A', '1')]) {
+      expect(change).toThrow(expect.objectContaining({ code: 'WEFT_ERR_HEADERS_SENT' }));
+    }
+    expect(headers.get('a')).toBe('1');
+  });
+});
+
+describe('encodeUrlForHeader', () => {
+  it('percent-encodes spaces, controls and non-ASCII, leaving existing escapes alone', () => {
+    expect(encodeUrlForHeader('/café?q=a b&x=%20')).toBe('/caf%C3%A9?q=a%20b&x=%20');
+    expect(encodeUrlForHeader('/a\r\nSet-Cookie: x')).toBe('/a%0D%0ASet-Cookie:%20x');
+    expect(encodeUrlForHeader('https://example.test/ok')).toBe('https://example.test/ok');
+  });
+
+  it('rejects a lone surrogate with WEFT_ERR_INVALID_HEADER', () => {
+    expect(() => encodeUrlForHeader('/\ud800')).toThrow(expect.objectContaining({ code: 'WEFT_ERR_INVALID_HEADER' }));
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Handler results to responses: what a handler returns becomes what is sent, so handlers
+ * can return plain data (Fastify's and NestJS's habit) as well as response objects.
+ */
+import { WeftError } from '../errors.js';
+import { HttpError } from './http-errors.js';
+import { Response, json } from './response.js';
+import { StreamResponse } from './stream-response.js';
+
+const OCTET_STREAM = 'application/octet-stream';
+
+/**
+ * Turns a handler's result into a response:
+ * - a `StreamResponse` (or `Response`) as is; an `HttpError` as its response;
+ * - `undefined` → `204 No Content`;
+ * - a string → `text/plain; charset=utf-8`;
+ * - bytes (`Buffer`, any `Uint8Array`, `ArrayBuffer`) → `application/octet-stream`;
+ * - anything else JSON can represent (objects, arrays, numbers, booleans, `null`) → JSON.
+ *
+ * @throws WeftError `WEFT_ERR_INVALID_BODY` for what cannot be sent: functions, symbols,
+ * BigInts, cyclic objects, streams and other async iterables (return a `StreamResponse`).
+ * @example
+ * ```ts
+ * toResponse({ ok: true });  // 200, application/json, '{"ok":true}'
+ * toResponse(undefined);     // 204
+ * toResponse('hi');          // 200, text/plain
+ * ```
+ */
+export function toResponse(result: unknown): StreamResponse {
+  // hot path: the common cases first
+  if (result instanceof StreamResponse) return result;
+  switch (typeof result) {
+    case 'undefined':
+      return new Response({ status: 204 });
+    case 'string':
+      return new Response({ body: result });
+    case 'function':
+    case 'symbol':
+      throw new WeftError('WEFT_ERR_INVALID_BODY', `a handler returned a ${typeof result}; return data, a string or a Response`);
+    case 'object':
+      if (result === null) return json(null);
+      if (result instanceof Uint8Array) return new Response({ body: result, contentType: OCTET_STREAM });
+      if (result instanceof ArrayBuffer) return new Response({ body: new Uint8Array(result), contentType: OCTET_STREAM });
+      if (result instanceof HttpError) return result.toResponse();
+      if (Symbol.asyncIterator in result) {
+        throw new WeftError('WEFT_ERR_INVALID_BODY', 'a handler returned a stream or async iterable; write it to a StreamResponse');
+      }
+      return json(result);
+    default:
+      return json(result);
+  }
+}

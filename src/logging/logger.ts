@@ -1,0 +1,28 @@
+import pino from 'pino';
+import pretty from 'pino-pretty';
+
+/**
+ * The logger weft writes to: pino's interface (an object first, then a message), so any
+ * pino logger, or an object shaped like one, fits.
+ */
+export interface Logger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/**
+ * Creates weft's default logger: pino writing JSON lines to stdout, or pretty lines when a
+ * person watches a terminal. `LOG_LEVEL` sets the level (default `info`; `silent` mutes).
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ logger: createLogger({ level: 'debug' }) });
+ * ```
+ */
+export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const wantPretty = options.pretty ?? process.stdout.isTTY === true;
+  return wantPretty ? pino({ level }, pretty({ sync: true, colorize: true })) : pino({ level });
+}

@@ -1,0 +1,205 @@
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
+import { type Application } from '../app/application.js';
+import { type OverrideProvider } from '../app/app-registrations.js';
+import { createHttpServer } from '../server/http-server.js';
+import { duplexPair } from './duplex-pair.js';
+
+/** Options of {@link TestClient}. */
+export interface TestClientOptions {
+  /**
+   * `socket` (default): a real server on 127.0.0.1 and a random port, requests over
+   * loopback. `inject`: no socket at all: each request goes over an in-memory stream pair
+   * into a server that never listens, with node's real HTTP parsing on both sides.
+   */
+  transport?: 'socket' | 'inject';
+}
+
+/** A request made by the {@link TestClient}. */
+export interface TestRequestOptions {
+  headers?: Record<string, string | string[]>;
+  /** Sent as JSON with `content-type: application/json`. */
+  json?: unknown;
+  /** Sent as is (`text/plain; charset=utf-8` for a string unless a content type is given). */
+  body?: string | Uint8Array;
+  /** Sent urlencoded. */
+  form?: Record<string, string | string[]>;
+  /** Query parameters appended to the path. */
+  query?: Record<string, string | number | Array<string | number>>;
+}
+
+/** A response as the {@link TestClient} gives it: fully read. */
+export interface TestResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The raw body. */
+  body: Buffer;
+  /** The body as UTF-8 text. */
+  text: string;
+  /** The body parsed as JSON (throws if it is not). */
+  json<T = unknown>(): T;
+}
+
+/**
+ * Runs an application for tests: its whole lifecycle (startup on `start()`, shutdown and
+ * cleanup on `close()`), and requests over a real loopback socket or injected in-process.
+ *
+ * @example
+ * ```ts
+ * const client = new TestClient(createApp({ controllers: [UsersController] }));
+ * client.override(UsersService, { provide: UsersService, useValue: fakeUsers });
+ * await client.start();
+ * const res = await client.get('/users/42');
+ * expect(res.status).toBe(200);
+ * expect(res.json()).toEqual({ id: '42' });
+ * await client.close();
+ * ```
+ */
+export class TestClient {
+  readonly #transport: 'socket' | 'inject';
+  #server: Server | undefined;
+  #started = false;
+
+  constructor(
+    readonly app: Application,
+    options: TestClientOptions = {},
+  ) {
+    this.#transport = options.transport ?? 'socket';
+  }
+
+  /** Replaces a provider before `start()` (the app's container is built then). */
+  override(token: unknown, provider: OverrideProvider): this {
+    this.app.override(token, provider);
+    return this;
+  }
+
+  /** Starts the app (compile and startup hooks) and, for the socket transport, the server. */
+  async start(): Promise<this> {
+    await this.app.startup();
+    this.#started = true;
+    this.#server = createHttpServer(this.app.callback());
+    if (this.#transport === 'socket') {
+      await new Promise<void>((resolve, reject) => {
+        this.#server!.once('error', reject);
+        this.#server!.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return this;
+  }
+
+  /** The app's server (listening on loopback with the socket transport), e.g. for supertest: `request(client.server)`. */
+  get server(): Server {
+    if (this.#server === undefined) throw new Error('TestClient.server exists after start()');
+    return this.#server;
+  }
+
+  /** `http://127.0.0.1:<port>` of the socket transport. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('GET', path, options);
+  }
+
+  head(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('HEAD', path, options);
+  }
+
+  post(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('POST', path, options);
+  }
+
+  put(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('PUT', path, options);
+  }
+
+  patch(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('PATCH', path, options);
+  }
+
+  delete(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.request('DELETE', path, options);
+  }
+
+  /** Any method; `path` is sent exactly as given (no normalisation), plus `query`. */
+  async request(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
+    if (!this.#started) throw new Error('call await client.start() before making requests');
+    const { headers, payload } = encodeBody(options);
+    const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
+    const server = this.server;
+    const connection =
+      this.#transport === 'socket'
+        ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port }
+        : {
+            createConnection: () => {
+              const [client, serverSide] = duplexPair();
+              server.emit('connection', serverSide);
+              return client as Socket;
+            },
+          };
+    return new Promise<TestResponse>((resolve, reject) => {
+      const req = httpRequest({ ...connection, method, path: target, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Stops the server, then runs the app's shutdown and cleanup. */
+  async close(): Promise<void> {
+    if (this.#server !== undefined) {
+      const server = this.#server;
+      this.#server = undefined;
+      if (server.listening) {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
+    }
+    if (this.#started) {
+      this.#started = false;
+      try {
+        await this.app.shutdown();
+      } finally {
+        await this.app.cleanup();
+      }
+    }
+  }
+}
+
+function encodeBody(options: TestRequestOptions): { headers: Record<string, string | string[]>; payload: Buffer | undefined } {
+  const headers: Record<string, string | string[]> = { ...options.headers };
+  const has = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+  let payload: Buffer | undefined;
+  if (options.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(options.json));
+    if (!has('content-type')) headers['content-type'] = 'application/json';
+  } else if (options.form !== undefined) {
+    payload = Buffer.from(encodeQuery(options.form));
+    if (!has('content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (options.body !== undefined) {
+    payload = Buffer.from(options.body);
+    if (!has('content-type') && typeof options.body === 'string') headers['content-type'] = 'text/plain; charset=utf-8';
+  }
+  if (payload !== undefined && !has('content-length') && !has('transfer-encoding')) headers['content-length'] = String(payload.length);
+  return { headers, payload };
+}
+
+function encodeQuery(query: Record<string, string | number | Array<string | number>>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, String(v));
+  }
+  return params.toString();
+}
+
+function testResponse(status: number, headers: IncomingHttpHeaders, body: Buffer): TestResponse {
+  const text = body.toString('utf8');
+  return { status, headers, body, text, json: <T>() => JSON.parse(text) as T };
+}
