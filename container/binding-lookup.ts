@@ -47,17 +47,6 @@ export class BindingLookup {
     return token instanceof Key ? undefined : this.#fromFallback(token);
   }
 
-  /** Whether a fallback of this container or a parent has `token` (weft Keys never). */
-  fallbackHas(token: Token): boolean {
-    if (token instanceof Key) return false;
-    for (let lookup: BindingLookup | undefined = this.parent, own = true; own || lookup !== undefined; own = false) {
-      const fallbacks = own ? this.fallbacks : lookup!.fallbacks;
-      if (fallbacks.some((fallback) => fallback.has(token))) return true;
-      if (!own) lookup = lookup!.parent;
-    }
-    return false;
-  }
-
   /** A token from this container's fallbacks (the binding cached here), else its parent's. */
   #fromFallback(token: Token): Binding | undefined {
     const known = this.#external.get(token);

@@ -620,6 +620,17 @@ describe('dispose', () => {
     );
   });
 
+  test('a child disposed on its own is not disposed again, nor are its errors reported twice', async () => {
+    const log: string[] = [];
+    const R = new Key<Resource>('r');
+    const root = new Container().freeze();
+    const child = root.createChild('child').register(R, { useFactory: () => new Resource('child', log, true) }).freeze();
+    child.get(R);
+    await expect(child.dispose()).rejects.toThrow('child failed');
+    await root.dispose();
+    expect(log).toEqual(['child']);
+  });
+
   test('transients made outside a scope are disposed with the container', async () => {
     const log: string[] = [];
     const T = new Key<Resource>('t');

@@ -1,6 +1,6 @@
 import type { Binding, Resolver } from './binding.js';
-import { externalBinding } from './binding.js';
 import { initialiseBindings } from './async-init.js';
+import { BindingLookup } from './binding-lookup.js';
 import { compileBindings } from './compile-bindings.js';
 import { ContainerState } from './container-state.js';
 import type { ClassRegisterOptions, ContainerOptions, DeclareOptions, RegisterOptions, ResolverOptions } from './container-options.js';
@@ -58,16 +58,13 @@ export class Container {
   #parent: Container | undefined = undefined;
   #children: Container[] = [];
   #table: RegistrationTable;
-  #fallbacks: ExternalContainer[] = [];
   /** Slot numbers are unique across the whole tree: a scope of a child holds the parent's request instances too. */
   #slots = { count: 0 };
   #owner: InstanceOwner;
   #state: ContainerState;
   /** True between freeze() and dispose(): the one check createScope() makes. */
   #serving = false;
-  #bindings: Map<Token, Binding> | undefined = undefined;
-  #lookups = new Map<Token, Binding>();
-  #external = new Map<Token, Binding>();
+  #lookup = new BindingLookup(undefined);
   #initialising: Promise<void> | undefined = undefined;
   #disposing: Promise<void> | undefined = undefined;
 
@@ -195,7 +192,7 @@ export class Container {
         'useFallback() needs an ExternalContainer with has(token) and get(token): wrap an inversify container with fromInversify(), a tsyringe one with fromTsyringe()',
       );
     }
-    this.#fallbacks.push(fallback);
+    this.#lookup.fallbacks.push(fallback);
     return this;
   }
 
@@ -210,7 +207,7 @@ export class Container {
   has(token: Token): boolean {
     if (this.#table.has(token)) return true;
     if (this.#parent?.has(token) === true) return true;
-    return !(token instanceof Key) && this.#fallbacks.some((fallback) => fallback.has(token));
+    return !(token instanceof Key) && this.#lookup.fallbacks.some((fallback) => fallback.has(token));
   }
 
   /**
@@ -240,6 +237,7 @@ export class Container {
     if (this.#state.phase === 'disposed') throw this.#state.disposedError('createChild');
     const child = new Container({ name });
     child.#parent = this;
+    child.#lookup = new BindingLookup(this.#lookup);
     child.#slots = this.#slots;
     this.#children.push(child);
     return child;
@@ -268,10 +266,11 @@ export class Container {
       );
     }
     const slots = this.#slots;
-    this.#bindings = compileBindings({
+    const lookup = this.#lookup;
+    lookup.bindings = compileBindings({
       containerName: this.name,
       registrations: this.#table.effective(),
-      outer: (token) => this.#outer(token),
+      outer: (token) => lookup.outside(token),
       owner: this.#owner,
       allocateSlot: () => slots.count++,
     });
@@ -391,31 +390,7 @@ export class Container {
 
   /** @internal The compiled binding of a token, walking up to the parents and fallbacks (frozen containers only). */
   lookup(token: Token): Binding | undefined {
-    let binding = this.#lookups.get(token);
-    if (binding !== undefined) return binding;
-    binding = this.#bindings?.get(token) ?? this.#outer(token);
-    if (binding !== undefined) this.#lookups.set(token, binding);
-    return binding;
-  }
-
-  /** Outside this container: the parents' bindings, then the fallbacks, nearest first. */
-  #outer(token: Token): Binding | undefined {
-    for (let container = this.#parent; container !== undefined; container = container.#parent) {
-      const binding = container.#bindings?.get(token);
-      if (binding !== undefined) return binding;
-    }
-    return token instanceof Key ? undefined : this.#fromFallback(token);
-  }
-
-  /** A token from this container's fallbacks (cached), else its parent's. */
-  #fromFallback(token: Token): Binding | undefined {
-    const known = this.#external.get(token);
-    if (known !== undefined) return known;
-    const fallback = this.#fallbacks.find((candidate) => candidate.has(token));
-    if (fallback === undefined) return this.#parent === undefined ? undefined : this.#parent.#fromFallback(token);
-    const binding = externalBinding(token, fallback);
-    this.#external.set(token, binding);
-    return binding;
+    return this.#lookup.find(token);
   }
 
   #bindingOrThrow(token: Token, method: string): Binding {
@@ -428,7 +403,7 @@ export class Container {
 
   async #initialise(): Promise<void> {
     try {
-      await initialiseBindings(this.#bindings!.values());
+      await initialiseBindings(this.#lookup.bindings!.values());
     } catch (error) {
       this.#initialising = undefined;
       throw error;
@@ -442,7 +417,11 @@ export class Container {
     const collect = (error: unknown): void => {
       errors.push(...(error instanceof DisposeError ? error.errors : [error]));
     };
-    for (const child of [...this.#children].reverse()) await child.dispose().catch(collect);
+    for (const child of [...this.#children].reverse()) {
+      // a child disposed on its own already reported its errors to whoever awaited that
+      if (child.#disposing !== undefined) await child.#disposing.catch(() => undefined);
+      else await child.dispose().catch(collect);
+    }
     await this.#owner.dispose().catch(collect);
     if (errors.length > 0) throw new DisposeError(errors, `container "${this.name}"`);
   }

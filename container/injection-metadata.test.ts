@@ -83,7 +83,13 @@ describe('parameter records', () => {
         super(new Logger());
       }
     }
+    class Undecorated extends Base {
+      constructor(readonly extra: number) {
+        super(new Logger());
+      }
+    }
     expect(readConstructorParameters(Inherits)!.map((p) => p.token)).toEqual([Logger]);
+    expect(readConstructorParameters(Undecorated)).toBeUndefined();
     expect(readConstructorParameters(Own)!.map((p) => p.token)).toEqual([Db]);
   });
 

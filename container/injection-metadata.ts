@@ -153,8 +153,9 @@ export function readParameterInjections(
 /**
  * The constructor parameters of a class as the container injects them: the `@Inject` token
  * or else the emitted design type, per position. A class without a constructor of its own
- * uses the metadata of the nearest base class that has some. Returns `undefined` when no
- * metadata exists at all (an undecorated class, or `emitDecoratorMetadata` off).
+ * uses the metadata of the nearest base class that has some. Returns `undefined` when the
+ * class has no metadata of its own and constructor parameters (an undecorated class or
+ * subclass, or `emitDecoratorMetadata` off).
  *
  * @example
  * ```ts
@@ -165,7 +166,11 @@ export function readConstructorParameters(cls: Constructor): ParameterDependency
   for (let owner: unknown = cls; typeof owner === 'function' && owner !== Function.prototype; owner = Object.getPrototypeOf(owner)) {
     const types = getOwn(PARAMTYPES, owner, undefined) as unknown[] | undefined;
     const injections = getOwn(PARAMETERS, owner, undefined) as Map<number, ParameterInjection> | undefined;
-    if (types !== undefined || injections !== undefined) return describeParameters(types ?? [], injections);
+    if (types === undefined && injections === undefined) continue;
+    // an inherited constructor has length 0: a class with parameters of its own but no
+    // metadata must not get its base class's (an undecorated subclass)
+    if (owner !== cls && cls.length > 0) return undefined;
+    return describeParameters(types ?? [], injections);
   }
   return undefined;
 }
