@@ -27,7 +27,7 @@ const config: Config = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/src', '<rootDir>/container', '<rootDir>/decorators', '<rootDir>/sample-app'],
+      roots: ['<rootDir>/src', '<rootDir>/container', '<rootDir>/decorators', '<rootDir>/sample-app', '<rootDir>/bench'],
       testMatch: ['**/*.test.ts'],
     },
     {

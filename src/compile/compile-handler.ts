@@ -1,4 +1,4 @@
-import { type Container, DiError } from '../../container/index.js';
+import { type Container, DiError, Key } from '../../container/index.js';
 import { type ParamMetadata } from '../../decorators/metadata.js';
 import { type Request } from '../http/request.js';
 import { readBody } from './read-body.js';
@@ -36,7 +36,13 @@ function injectResolver(token: unknown, optional: boolean, container: Container,
     return container.needsScope(token as never) ? (r) => resolve(r.scope) : () => resolve();
   } catch (err) {
     // Name the handler parameter, as constructor errors name theirs.
-    if (err instanceof DiError) throw new DiError(err.code, `${where}: ${err.message.slice(err.code.length + 2)}`, [where, ...err.path], { cause: err });
+    if (err instanceof DiError) {
+      const hint =
+        err.code === 'WEFT_DI_MISSING' && token instanceof Key
+          ? ` (a value a middleware sets with request.scope.provide() is declared in providers as { provide: ${token.name}, scope: 'request' })`
+          : '';
+      throw new DiError(err.code, `${where}: ${err.message.slice(err.code.length + 2)}${hint}`, [where, ...err.path], { cause: err });
+    }
     throw err;
   }
 }

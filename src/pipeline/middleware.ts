@@ -21,7 +21,7 @@ export type Next = (request?: Request) => Promise<StreamResponse>;
  * const app = createApp({ middlewares: [timing] });
  * ```
  */
-export type Middleware = (request: Request, next: Next) => Promise<StreamResponse | unknown> | StreamResponse | unknown;
+export type Middleware = (request: Request, next: Next) => Promise<StreamResponse> | StreamResponse;
 
 /**
  * The shape of a `@Middleware()` class: built by dependency injection, called with
@@ -40,5 +40,5 @@ export type Middleware = (request: Request, next: Next) => Promise<StreamRespons
  * ```
  */
 export interface MiddlewareClass {
-  handle(request: Request, next: Next): Promise<StreamResponse | unknown> | StreamResponse | unknown;
+  handle(request: Request, next: Next): Promise<StreamResponse> | StreamResponse;
 }

@@ -108,7 +108,7 @@ describe('RouteTable (implementation)', () => {
     routes.add({ method: 'GET', path: '/users/{id}', value: 'param', owner: 'root', label: 'param' });
     routes.add({ method: 'POST', path: '/users/{id}', value: 'post', owner: 'root', label: 'post' });
     routes.add({ method: 'GET', path: '/users/me', value: 'me', owner: 'root', label: 'me' });
-    expect(routes.routes().map((route) => route.label)).toEqual(['me', 'param', 'post', 'regex', 'catch-all']);
+    expect(routes.routes().map((route) => route.label)).toEqual(['me', 'regex', 'param', 'post', 'catch-all']);
     expect(routes.frozen).toBe(false);
     routes.freeze();
     expect(routes.frozen).toBe(true);

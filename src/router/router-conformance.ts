@@ -140,7 +140,8 @@ export function describeRouterConformance(name: string, factory: RouterFactory):
     describe('order: specificity segment by segment, then registration', () => {
       it.each<[string, Spec[], string, unknown]>([
         ['literal > {param}', [['GET', '/users/{id}', 'param'], ['GET', '/users/me', 'literal']], '/users/me', found('literal')],
-        ['{param} > {param:regex}', [['GET', '/x/{id:\\d+}', 'regex'], ['GET', '/x/{id}', 'param']], '/x/42', found('param', { id: '42' })],
+        ['{param:regex} > {param}', [['GET', '/x/{id}', 'param'], ['GET', '/x/{id:\\d+}', 'regex']], '/x/42', found('regex', { id: '42' })],
+        ['{param} still gets what the regex refuses', [['GET', '/x/{id}', 'param'], ['GET', '/x/{id:\\d+}', 'regex']], '/x/abc', found('param', { id: 'abc' })],
         ['{param:regex} > {tail:.*}', [['GET', '/f/{rest:.*}', 'tail'], ['GET', '/f/{n:\\d+}', 'regex']], '/f/1', found('regex', { n: '1' })],
         ['tail still gets the rest', [['GET', '/f/{rest:.*}', 'tail'], ['GET', '/f/{n:\\d+}', 'regex']], '/f/a/b', found('tail', { rest: 'a/b' })],
         ['{name}.json > {name}', [['GET', '/d/{name}', 'any'], ['GET', '/d/{name}.json', 'json']], '/d/a.json', found('json', { name: 'a' })],

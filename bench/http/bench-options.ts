@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { SCENARIO_IDS, type ScenarioId, parseScenarioId } from './scenarios.js';
+
+/** The frameworks compared, in run order within a scenario. */
+export const FRAMEWORKS = ['weft', 'raw', 'fastify'] as const;
+
+/** One of {@link FRAMEWORKS}. */
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** The HTTP benchmark's settings, from the command line. */
+export interface BenchOptions {
+  /** Seconds measured per (scenario, framework). */
+  duration: number;
+  /** Seconds of load before measuring. */
+  warmup: number;
+  connections: number;
+  pipelining: number;
+  /** Interleaved rounds; the best req/s of each pair is reported. */
+  rounds: number;
+  scenarios: ScenarioId[];
+  frameworks: Framework[];
+  /** Pin servers to CPU 0 and the load generator to CPU 1 when possible. */
+  pin: boolean;
+  /** Run servers under `node --cpu-prof` and summarise the profiles. */
+  profile: boolean;
+  /** Exit 1 when a ratio misses its target. */
+  check: boolean;
+  /** Where the JSON results (and profiles) go. */
+  outDir: string;
+  help: boolean;
+}
+
+/** The usage text printed by `--help` and after a bad option. */
+export const USAGE = `usage: node dist/bench/http/run.js [options]
+  --duration SECONDS     measured time per scenario and framework (default 5)
+  --warmup SECONDS       load before measuring, results dropped (default 2)
+  --connections N        concurrent connections (default 50)
+  --pipelining N         requests in flight per connection (default 1)
+  --rounds N             interleaved rounds, best req/s kept (default 1)
+  --scenarios S1,S2,...  scenarios to run (default ${SCENARIO_IDS.join(',')})
+  --frameworks a,b,...   frameworks to run (default ${FRAMEWORKS.join(',')})
+  --no-pin               do not pin servers to CPU 0 and the load generator to CPU 1
+  --profile              run the servers under node --cpu-prof and summarise the profiles
+  --check                exit 1 when a ratio misses its target
+  --out DIR              results directory, relative to the repository (default .bench-results)
+  --help                 this text`;
+
+/**
+ * Reads the command line. A bad option or value throws an Error whose message says which
+ * and what is expected.
+ *
+ * @example
+ * ```ts
+ * parseBenchOptions(['--duration', '3', '--scenarios', 's1,s5']).scenarios; // ['S1', 'S5']
+ * ```
+ */
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        pipelining: { type: 'string' },
+        rounds: { type: 'string' },
+        scenarios: { type: 'string' },
+        frameworks: { type: 'string' },
+        'no-pin': { type: 'boolean' },
+        profile: { type: 'boolean' },
+        check: { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new Error((err as Error).message);
+  }
+  return {
+    duration: number('--duration', values.duration, 5, 1, 600),
+    warmup: number('--warmup', values.warmup, 2, 0, 60),
+    connections: number('--connections', values.connections, 50, 1, 10_000),
+    pipelining: number('--pipelining', values.pipelining, 1, 1, 100),
+    rounds: number('--rounds', values.rounds, 1, 1, 10),
+    scenarios: list('--scenarios', values.scenarios, SCENARIO_IDS, parseScenarioId),
+    frameworks: list('--frameworks', values.frameworks, FRAMEWORKS, parseFramework),
+    pin: values['no-pin'] !== true,
+    profile: values.profile === true,
+    check: values.check === true,
+    outDir: values.out ?? '.bench-results',
+    help: values.help === true,
+  };
+}
+
+function number(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new Error(`${flag} ${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+function list<T>(flag: string, value: string | undefined, all: readonly T[], parse: (item: string) => T): T[] {
+  if (value === undefined) return [...all];
+  const items = value.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new Error(`${flag} ${JSON.stringify(value)}: expected a comma-separated list without empty items`);
+  let parsed: T[];
+  try {
+    parsed = items.map(parse);
+  } catch (err) {
+    throw new Error(`${flag}: ${(err as Error).message}`);
+  }
+  // Run order stays the canonical one, whatever order the list was given in.
+  return all.filter((item) => parsed.includes(item));
+}
+
+function parseFramework(value: string): Framework {
+  const framework = value.toLowerCase();
+  if (!(FRAMEWORKS as readonly string[]).includes(framework)) {
+    throw new Error(`unknown framework ${JSON.stringify(value)}: expected one of ${FRAMEWORKS.join(', ')}`);
+  }
+  return framework as Framework;
+}
