@@ -27,6 +27,11 @@ export interface RouteOptions {
   expectHandler?: (request: never) => unknown;
   /** Body size limit in bytes for this route (default: the app's, 1 MiB). */
   clientMaxSize?: number;
+  /**
+   * The handler runs to completion even if the client disconnects: with
+   * `handlerCancellation`, its `request.signal` does not abort then (`@Atomic()` on methods).
+   */
+  atomic?: boolean;
 }
 
 /** What `@Get`, `@Post`, … record for one method. */
@@ -69,6 +74,8 @@ export interface ClassMetadata {
   uses: MiddlewareRef[];
   /** `@Use` on methods. */
   methodUses: Map<string | symbol, MiddlewareRef[]>;
+  /** Methods marked `@Atomic()`. */
+  atomic: Set<string | symbol>;
 }
 
 const store = new WeakMap<object, ClassMetadata>();
@@ -77,7 +84,7 @@ const store = new WeakMap<object, ClassMetadata>();
 export function ownMetadata(target: object): ClassMetadata {
   let meta = store.get(target);
   if (meta === undefined) {
-    meta = { routes: [], params: new Map(), uses: [], methodUses: new Map() };
+    meta = { routes: [], params: new Map(), uses: [], methodUses: new Map(), atomic: new Set() };
     store.set(target, meta);
   }
   return meta;

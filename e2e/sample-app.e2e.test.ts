@@ -10,7 +10,7 @@ function startSampleApp(): Promise<{ child: ChildProcess; url: string }> {
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      const url = /listening on (\S+)/.exec(chunk.toString())?.[1];
+      const url = /Running on (http:\/\/\S+)/.exec(chunk.toString())?.[1];
       if (url !== undefined) resolve({ child, url });
     });
     child.once('exit', (code) => reject(new Error(`sample app exited with ${code}: ${stderr}`)));

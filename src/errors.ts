@@ -17,6 +17,12 @@ export const ERROR_CODES = {
   WEFT_ERR_MOUNT: 'a sub-application cannot be mounted there',
   WEFT_ERR_NOT_STARTED: 'the application has not been started yet',
   WEFT_ERR_LIFECYCLE: 'a lifecycle hook or cleanup context misbehaved',
+  // lifecycle and jobs
+  WEFT_ERR_STARTUP: 'a startup hook, cleanup context or lifecycle provider failed; the cause is the original error',
+  WEFT_ERR_LIFECYCLE_SCOPE: 'a lifecycle provider must be a singleton (it is resolved once, at startup)',
+  WEFT_ERR_JOBS_OPTIONS: 'a scheduler option or a spawn() argument is not valid',
+  WEFT_ERR_JOBS_CLOSED: 'the scheduler is closed: the application is shutting down',
+  WEFT_ERR_JOBS_FULL: 'the scheduler is at its limit and its pending queue is full',
   // router
   WEFT_ERR_INVALID_PATH: 'a route path is not valid',
   WEFT_ERR_ROUTE_NAME: 'a route name is unknown, duplicated or invalid',
@@ -31,6 +37,12 @@ export const ERROR_CODES = {
   WEFT_ERR_INVALID_COOKIE: 'a cookie name, value or attribute is not valid',
   WEFT_ERR_INVALID_STATUS: 'a status code must be an integer from 100 to 999 (and a reason phrase one line)',
   WEFT_ERR_INVALID_BODY: 'a response body cannot be sent as given',
+  // server and running
+  WEFT_ERR_RUNNER_STATE: 'the runner cannot do that in its current state: setup() once, then start sites, then cleanup()',
+  WEFT_ERR_SITE: 'a site could not start (address in use, bad path, not a socket) or belongs to another runner',
+  WEFT_ERR_INVALID_OPTION: 'a runner, site or runApp option is not valid',
+  WEFT_ERR_SHUTDOWN_TIMEOUT: 'the server shut down before the handler finished (shutdownTimeout reached)',
+  WEFT_ERR_ACCESS_LOG_FORMAT: 'an access log format is not valid',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */

@@ -18,6 +18,28 @@ export { WeftError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { createHttpServer } from './server/http-server.js';
 
+// Lifecycle
+export { type OnStartup, type OnShutdown, type OnCleanup, type CleanupContext } from './lifecycle/lifecycle-hooks.js';
+export { StartupError } from './lifecycle/startup-error.js';
+export { Scheduler, type SpawnOptions } from './jobs/scheduler.js';
+export { Job, type JobFunction, type JobState } from './jobs/job.js';
+export { type SchedulerOptions } from './jobs/scheduler-options.js';
+export { spawn } from './jobs/spawn.js';
+
+// Running
+export { runApp, type RunAppOptions, type AppOrFactory } from './server/run-app.js';
+export { AppRunner, type AppRunnerOptions } from './server/app-runner.js';
+export { BaseSite, type SiteOptions } from './server/base-site.js';
+export { TCPSite, type TCPSiteOptions } from './server/tcp-site.js';
+export { UnixSite, type UnixSiteOptions } from './server/unix-site.js';
+export { SockSite, type SockSiteOptions } from './server/sock-site.js';
+export { type HttpServer, type HttpServerOptions } from './server/http-server.js';
+export { CONNECTION_DEFAULTS, type ConnectionOptions } from './server/connection-options.js';
+export { type AccessLogger, LoggerAccessLogger, StreamAccessLogger } from './logging/access-log.js';
+export { compileAccessLogFormat, formatLogTime, DEFAULT_ACCESS_LOG_FORMAT, type AccessLogFormatter } from './logging/access-log-format.js';
+export { shield } from './cancellation/shield.js';
+export { Atomic } from '../decorators/atomic.js';
+
 // Requests, responses, errors
 export * from './http/index.js';
 

@@ -118,3 +118,41 @@ describe('middlewares', () => {
     expect(order).toEqual(['app', 'controller-option', 'controller-use', 'class:hi', 'route-option', 'handler']);
   });
 });
+
+describe('module middlewares', () => {
+  test("run for the module's own controllers only, inside the app's", async () => {
+    const { Module } = await import('weft');
+    const order: string[] = [];
+    const tag = (name: string): MiddlewareFn => async (_request, next) => {
+      order.push(name);
+      return next();
+    };
+    @Controller('/admin')
+    class AdminController {
+      @Get('') index() {
+        return 'admin';
+      }
+    }
+    @Controller('/health')
+    class HealthController {
+      @Get('') index() {
+        return 'ok';
+      }
+    }
+    @Module({ controllers: [AdminController], middlewares: [tag('admin-module')] })
+    class AdminModule {}
+    @Module({ imports: [AdminModule], controllers: [HealthController] })
+    class RootModule {}
+    const client = await new TestClient(createApp({ modules: [RootModule], middlewares: [tag('app')], logger })).start();
+    try {
+      await client.get('/admin');
+      expect(order).toEqual(['app', 'admin-module']);
+      order.length = 0;
+      await client.get('/health');
+      await client.get('/missing');
+      expect(order).toEqual(['app', 'app']);
+    } finally {
+      await client.close();
+    }
+  });
+});

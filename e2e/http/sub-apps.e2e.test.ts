@@ -87,3 +87,31 @@ describe('sub-applications', () => {
     expect((await client.get('/main')).json()).toEqual({ admin: '/admin/resource', deep: '/admin/deep/leaf' });
   });
 });
+
+describe('sub-application settings', () => {
+  test('a sub-app without its own clientMaxSize and debug uses its parent’s; its own wins', async () => {
+    const app = createApp({ clientMaxSize: 10, debug: true, logger });
+    const inherits = createApp({ name: 'inherits' });
+    inherits.router.add('POST', '/echo', async (request) => ({ length: (await request.text()).length }));
+    inherits.router.add('GET', '/fail', () => {
+      throw new Error('visible in debug');
+    });
+    const own = createApp({ name: 'own', clientMaxSize: 100, debug: false });
+    own.router.add('POST', '/echo', async (request) => ({ length: (await request.text()).length }));
+    own.router.add('GET', '/fail', () => {
+      throw new Error('hidden');
+    });
+    app.mount('/inherits/', inherits);
+    app.mount('/own/', own);
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.post('/inherits/echo', { body: 'x'.repeat(20) })).status).toBe(413);
+      expect((await client.post('/own/echo', { body: 'x'.repeat(20) })).json()).toEqual({ length: 20 });
+      expect((await client.get('/inherits/fail')).text).toContain('visible in debug');
+      expect((await client.get('/own/fail')).text).toBe('500: Internal Server Error');
+      expect(inherits.logger).toBe(logger);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -4,7 +4,9 @@ import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
 import { type StreamResponse } from '../http/stream-response.js';
 import { CleanupError } from '../lifecycle/cleanup-error.js';
-import { type CleanupStack, type LifecycleSlot, runCleanup, runStartup } from '../lifecycle/lifecycle.js';
+import { type CleanupStack, type LifecycleSlot, type LifecycleTree, runCleanup, runShutdown, runStartup } from '../lifecycle/lifecycle.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { resolveSchedulerOptions, type SchedulerOptions } from '../jobs/scheduler-options.js';
 import { type Logger, createLogger } from '../logging/logger.js';
 import { AppRouter } from './app-router.js';
 import { type AppRegistrations, type ProviderLike, type ClassRef, type OverrideProvider } from './app-registrations.js';
@@ -32,6 +34,8 @@ export interface AppOptions {
   logger?: Logger;
   /** A root container to build on, e.g. one backed by an inversify container. Root apps only. */
   container?: Container;
+  /** Limits of the app's background-job {@link Scheduler}. Root apps only: sub-apps share it. */
+  jobs?: SchedulerOptions;
 }
 
 /** A startup hook of the functional form: `app.onStartup.push(fn)`. */
@@ -55,9 +59,9 @@ export class Application {
   readonly name: string;
   readonly router: AppRouter;
   readonly middlewares: MiddlewareRef[];
-  readonly clientMaxSize: number;
-  readonly debug: boolean;
-  readonly logger: Logger;
+  readonly #clientMaxSize: number | undefined;
+  readonly #debug: boolean | undefined;
+  #logger: Logger | undefined;
 
   /** Startup hooks, run in registration order. */
   readonly onStartup = new Signal<[Application]>('onStartup', (fn) => this.#addSlot({ kind: 'startup', label: label(fn, 'onStartup'), run: fn }));
@@ -74,22 +78,29 @@ export class Application {
 
   /** @internal what is registered, until compile. */
   readonly registrations: AppRegistrations;
-  /** @internal lifecycle slots in registration order. */
+  /** @internal lifecycle slots in registration order (functional hooks and mounts). */
   readonly slots: LifecycleSlot<Application>[] = [];
+  /** @internal the `jobs` option, checked; used when the root container is built. */
+  readonly jobOptions: SchedulerOptions | undefined;
 
   #parent: Application | undefined;
   #prefix = '';
   #container: Container | undefined;
   #compiled: CompiledApp | undefined;
   #cleanupStack: CleanupStack = [];
+  /** Lifecycle providers found at compile: their slots come before the functional ones. */
+  #providerSlots: LifecycleSlot<Application>[] = [];
+  #scheduler: Scheduler | undefined;
   #state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
 
   constructor(options: AppOptions = {}) {
     this.name = options.name ?? 'app';
     this.middlewares = [...(options.middlewares ?? [])];
-    this.clientMaxSize = options.clientMaxSize ?? 1024 * 1024;
-    this.debug = options.debug ?? false;
-    this.logger = options.logger ?? createLogger();
+    this.#clientMaxSize = options.clientMaxSize;
+    this.#debug = options.debug;
+    this.#logger = options.logger;
+    if (options.jobs !== undefined) resolveSchedulerOptions(options.jobs); // a bad option fails here, where it was written
+    this.jobOptions = options.jobs === undefined ? undefined : { ...options.jobs };
     this.registrations = {
       modules: [...(options.modules ?? [])],
       controllers: [...(options.controllers ?? [])],
@@ -99,6 +110,21 @@ export class Application {
       container: options.container,
     };
     this.router = new AppRouter(this);
+  }
+
+  /** Request body limit in bytes (inclusive); a sub-app without its own uses its parent's (default 1 MiB). */
+  get clientMaxSize(): number {
+    return this.#clientMaxSize ?? this.#parent?.clientMaxSize ?? 1024 * 1024;
+  }
+
+  /** Whether 500 responses show error details; a sub-app without its own setting uses its parent's. */
+  get debug(): boolean {
+    return this.#debug ?? this.#parent?.debug ?? false;
+  }
+
+  /** Where the app logs; a sub-app without its own logger uses its parent's. */
+  get logger(): Logger {
+    return this.#logger ?? this.#parent?.logger ?? (this.#logger = createLogger());
   }
 
   /** The parent application, for a mounted sub-application. */
@@ -132,6 +158,7 @@ export class Application {
     if (!prefix.startsWith('/') || prefix === '/' || /[{}]/.test(prefix)) {
       throw new WeftError('WEFT_ERR_MOUNT', `prefix ${JSON.stringify(prefix)} must start with '/', not be '/', and hold no parameters`);
     }
+    if (app.jobOptions !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} has jobs options: a sub-application shares its root's scheduler; set jobs on the root app`);
     app.#parent = this;
     app.#prefix = prefix.replace(/\/+$/, '');
     this.#addSlot({ kind: 'app', label: `${app.name} at ${prefix}`, app });
@@ -164,6 +191,29 @@ export class Application {
     this.#container = container;
   }
 
+  /**
+   * @internal set by the compile step: one slot per lifecycle provider, in registration
+   * order. They come before the slots of `app.onStartup.push(...)`, `cleanupCtx`, and mounts.
+   */
+  attachProviderSlots(slots: LifecycleSlot<Application>[]): void {
+    this.#providerSlots = slots;
+  }
+
+  /** @internal every lifecycle slot in walk order: providers first, then the functional slots and mounts. */
+  get lifecycleSlots(): readonly LifecycleSlot<Application>[] {
+    return this.#providerSlots.length === 0 ? this.slots : [...this.#providerSlots, ...this.slots];
+  }
+
+  /**
+   * The background-job {@link Scheduler} of the app tree (a sub-app uses its root's).
+   * Exists once startup began and stays usable for inspection after cleanup (closed).
+   */
+  get scheduler(): Scheduler {
+    const root = this.#parent === undefined ? this : rootOf(this);
+    if (root.#scheduler === undefined) throw new WeftError('WEFT_ERR_NOT_STARTED', `${this.name}: the scheduler exists once the app has started (await app.startup())`);
+    return root.#scheduler;
+  }
+
   /** @internal the compiled request handling, after startup. */
   get compiled(): CompiledApp | undefined {
     return this.#compiled;
@@ -182,8 +232,13 @@ export class Application {
       try {
         this.#compiled = compileApp(this);
         this.#cleanupStack.push({ label: 'container', run: () => this.container.dispose() });
-        await this.container.init();
-        await runStartup<Application>(this, (app) => app.slots, this.#cleanupStack);
+        // Parents first: a sub-app's async singletons may depend on its parents'.
+        for (const app of treeOf(this)) await app.container.init();
+        this.#scheduler = this.container.getOptional(Scheduler);
+        const scheduler = this.#scheduler;
+        // Closed after every cleanup and before the container disposes what jobs may use.
+        if (scheduler !== undefined) this.#cleanupStack.push({ label: 'Scheduler', run: () => scheduler.close() });
+        await runStartup(this, LIFECYCLE_TREE, this.#cleanupStack);
         this.#state = 'started';
       } catch (err) {
         await this.#cleanupAfterFailure(err);
@@ -192,14 +247,21 @@ export class Application {
     });
   }
 
-  /** Sends `onShutdown` to this app and its sub-apps, in registration order. */
+  /**
+   * Sends `onShutdown` to this app and its sub-apps (providers and functional handlers), in
+   * registration order; every handler runs, errors are gathered.
+   */
   async shutdown(): Promise<void> {
-    const errors = await runInAppContext(this, () => sendShutdown(this));
+    const errors = await runInAppContext(this, () => runShutdown(this, LIFECYCLE_TREE));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new CleanupError(errors);
   }
 
-  /** Runs every cleanup owed, in reverse startup order; errors gathered (see CleanupError). */
+  /**
+   * Runs every cleanup owed, in reverse startup order, then closes the scheduler (jobs
+   * still running are aborted) and disposes the containers; errors gathered (see
+   * CleanupError). Calling it again does nothing.
+   */
   async cleanup(): Promise<void> {
     this.#state = 'stopped';
     await runInAppContext(this, () => runCleanup(this.#cleanupStack));
@@ -244,17 +306,18 @@ export class Application {
   }
 }
 
-/** onShutdown handlers in registration order, a sub-app's in its mount slot; errors gathered. */
-async function sendShutdown(app: Application, errors: unknown[] = []): Promise<unknown[]> {
-  for (const slot of app.slots) {
-    try {
-      if (slot.kind === 'shutdown') await slot.run(app);
-    } catch (err) {
-      errors.push(err);
-    }
-    if (slot.kind === 'app') await sendShutdown(slot.app, errors);
-  }
-  return errors;
+/** How the lifecycle walk sees an app tree: provider slots first, then the functional ones. */
+const LIFECYCLE_TREE: LifecycleTree<Application> = { slotsOf: (app) => app.lifecycleSlots, nameOf: (app) => app.name };
+
+/** The app and its sub-apps, parents before children. */
+function treeOf(app: Application): Application[] {
+  return [app, ...app.subApps.flatMap(treeOf)];
+}
+
+function rootOf(app: Application): Application {
+  let root = app;
+  while (root.parent !== undefined) root = root.parent;
+  return root;
 }
 
 function label(fn: (...args: never[]) => unknown, kind: string): string {

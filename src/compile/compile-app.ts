@@ -10,6 +10,7 @@ import { RouteTable } from '../router/index.js';
 import { compileControllerHandler } from './compile-handler.js';
 import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
 import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
+import { lifecycleProviderSlots } from '../lifecycle/lifecycle-providers.js';
 import { joinPath, readController, type ControllerDefinition } from './controller-routes.js';
 
 /** Runs the `onResponsePrepare` handlers of an app and its parents, parents first. */
@@ -23,6 +24,8 @@ export interface CompiledRoute {
   readonly clientMaxSize: number;
   readonly expectHandler: ((request: Request) => unknown) | null;
   readonly prepareHook: PrepareHook | null;
+  /** `@Atomic()` / `{ atomic: true }`: the client leaving does not abort the handler's signal. */
+  readonly atomic: boolean;
 }
 
 /** The compiled application tree. */
@@ -54,33 +57,36 @@ export function compileApp(root: Application): CompiledApp {
   });
   for (const plan of plans) buildContainer(plan.app, plan.contents, middlewareClassesOf(plan));
   for (const plan of plans) plan.app.container.freeze();
+  for (const { app, contents } of plans) app.attachProviderSlots(lifecycleProviderSlots([...contents.providers, ...app.registrations.providers], app.container, app.name));
 
   const table = new RouteTable<CompiledRoute, Application>(root);
   const chains = new Map<Application, Middleware[]>();
   const misses = new Map<Application, CompiledRoute>();
   for (const { app, contents, controllers } of plans) {
     const container = app.container;
-    const chain = [...(app.parent ? chains.get(app.parent)! : []), ...[...app.middlewares, ...contents.middlewares].map((m) => compileMiddleware(m, container))];
+    const chain = [...(app.parent ? chains.get(app.parent)! : []), ...app.middlewares.map((m) => compileMiddleware(m, container))];
     chains.set(app, chain);
     const prepareHook = prepareHookOf(app);
-    const routeOf = (label: string, handler: (request: Request) => unknown, middlewares: MiddlewareRef[], options: RouteOptions): CompiledRoute => ({
+    const routeOf = (label: string, handler: (request: Request) => unknown, middlewares: MiddlewareRef[], options: RouteOptions, atomic = false): CompiledRoute => ({
       app,
       label,
       pipeline: compose([...chain, ...middlewares.map((m) => compileMiddleware(m, container))], handler),
       clientMaxSize: options.clientMaxSize ?? app.clientMaxSize,
       expectHandler: (options.expectHandler as ((request: Request) => unknown) | undefined) ?? null,
       prepareHook,
+      atomic: atomic || options.atomic === true,
     });
 
     if (app.parent !== undefined) table.addPrefix(app.prefix + '/', app);
     for (const definition of controllers) {
-      for (const { route, params, uses } of definition.routes) {
+      for (const { route, params, uses, atomic } of definition.routes) {
         const path = joinPath(definition.prefix, route.path);
         const label = `${definition.controller.name}.${String(route.propertyKey)}`;
         if (route.options.name !== undefined) app.router.nameRoute(route.options.name, path);
         const handler = compileControllerHandler(definition.controller, route.propertyKey, params, container);
-        const middlewares = [...definition.middlewares, ...uses, ...(route.options.middlewares ?? [])];
-        addRoute(table, app, route.method, path, routeOf(label, handler, middlewares, route.options), label, route.options);
+        const moduleMiddlewares = contents.controllerMiddlewares.get(definition.controller) ?? [];
+        const middlewares = [...moduleMiddlewares, ...definition.middlewares, ...uses, ...(route.options.middlewares ?? [])];
+        addRoute(table, app, route.method, path, routeOf(label, handler, middlewares, route.options, atomic), label, route.options);
       }
     }
     for (const plain of app.router.routes) {

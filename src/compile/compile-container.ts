@@ -3,17 +3,24 @@ import { readMetadata } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Application } from '../app/application.js';
 import { type ClassRef, type ProviderLike, type RequestValueDeclaration } from '../app/app-registrations.js';
+import { Scheduler } from '../jobs/scheduler.js';
 
 /** What the modules of one app contribute, imports flattened, each class once. */
 export interface ModuleContents {
   controllers: ClassRef[];
   providers: ProviderLike[];
+  /** Every module middleware, for DI registration of middleware classes. */
   middlewares: import('../../decorators/metadata.js').MiddlewareRef[];
+  /**
+   * A module's middlewares run for the controllers that module declares (not for the
+   * app's other routes, nor for misses): what NestJS users expect of module middleware.
+   */
+  controllerMiddlewares: Map<ClassRef, import('../../decorators/metadata.js').MiddlewareRef[]>;
 }
 
 /** Flattens modules depth first: a module's imports come before its own contents. */
 export function flattenModules(modules: ClassRef[]): ModuleContents {
-  const contents: ModuleContents = { controllers: [], providers: [], middlewares: [] };
+  const contents: ModuleContents = { controllers: [], providers: [], middlewares: [], controllerMiddlewares: new Map() };
   const seen = new Set<ClassRef>();
   const visit = (module: ClassRef, path: string[]) => {
     if (seen.has(module)) return;
@@ -26,6 +33,9 @@ export function flattenModules(modules: ClassRef[]): ModuleContents {
     contents.controllers.push(...(meta.controllers ?? []));
     contents.providers.push(...((meta.providers ?? []) as ProviderLike[]));
     contents.middlewares.push(...(meta.middlewares ?? []));
+    for (const controller of meta.controllers ?? []) {
+      contents.controllerMiddlewares.set(controller, [...(contents.controllerMiddlewares.get(controller) ?? []), ...(meta.middlewares ?? [])]);
+    }
   };
   modules.forEach((module) => visit(module, []));
   return contents;
@@ -42,6 +52,11 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
   const container =
     app.parent === undefined ? (registrations.container ?? new Container({ name: app.name })) : app.parent.container.createChild(app.name);
   for (const provider of [...contents.providers, ...registrations.providers]) registerProvider(container, provider);
+  if (app.parent === undefined && !container.hasOwn(Scheduler)) {
+    // Every root app has a scheduler for background jobs (a factory, so it exists after init()).
+    const options = { ...app.jobOptions, logger: app.logger };
+    container.register(Scheduler, { useFactory: () => new Scheduler(options) });
+  }
   const classes = new Set<ClassRef>([...contents.controllers, ...registrations.controllers, ...extraClasses]);
   for (const cls of classes) {
     if (!container.hasOwn(cls)) container.register(cls as Class<unknown>, { scope: 'transient' });

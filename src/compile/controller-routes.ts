@@ -16,6 +16,8 @@ export interface ControllerRoute {
   params: ParamMetadata[];
   /** `@Use` on the method, base classes first. */
   uses: MiddlewareRef[];
+  /** `@Atomic()` on the method, in this class or an ancestor. */
+  atomic: boolean;
 }
 
 /** A controller with inheritance resolved: what the compile step needs. */
@@ -70,7 +72,8 @@ export function readController(cls: ClassRef): ControllerDefinition {
     const ownKeys = new Set(meta.routes.map((r) => r.propertyKey));
     for (const route of meta.routes) {
       if (claimed.has(route.propertyKey)) continue;
-      routes.push({ route, params: paramsFor(chain, c, route.propertyKey), uses: usesFor(basesFirst, route.propertyKey) });
+      const atomic = chain.some((k) => readMetadata(k)?.atomic.has(route.propertyKey) === true);
+      routes.push({ route, params: paramsFor(chain, c, route.propertyKey), uses: usesFor(basesFirst, route.propertyKey), atomic });
     }
     ownKeys.forEach((key) => claimed.add(key));
   }

@@ -1,3 +1,5 @@
+import { errorMessage } from './error-message.js';
+
 /**
  * Several cleanup steps failed: every error is kept, in the order the cleanups ran.
  *
@@ -14,6 +16,6 @@ export class CleanupError extends AggregateError {
   override name = 'CleanupError';
 
   constructor(errors: unknown[]) {
-    super(errors, `${errors.length} cleanup step(s) failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    super(errors, `${errors.length} cleanup step(s) failed: ${errors.map(errorMessage).join('; ')}`);
   }
 }

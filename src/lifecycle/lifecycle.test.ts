@@ -1,5 +1,7 @@
+import { WeftError } from '../errors.js';
 import { CleanupError } from './cleanup-error.js';
-import { type CleanupStack, type LifecycleSlot, runCleanup, runStartup } from './lifecycle.js';
+import { StartupError } from './startup-error.js';
+import { type CleanupStack, type LifecycleParts, type LifecycleSlot, type LifecycleTree, runCleanup, runShutdown, runStartup } from './lifecycle.js';
 
 interface FakeApp {
   name: string;
@@ -26,7 +28,7 @@ function recorder() {
   return { log, startup, cleanup, context };
 }
 
-const slotsOf = (app: FakeApp) => app.slots;
+const tree: LifecycleTree<FakeApp> = { slotsOf: (app) => app.slots, nameOf: (app) => app.name };
 
 describe('lifecycle', () => {
   test('startup in registration order, sub-app in its slot; cleanup the exact reverse', async () => {
@@ -38,7 +40,7 @@ describe('lifecycle', () => {
       slots: [context('ctx1'), startup('h1'), cleanup('h1'), { kind: 'app', label: 'admin', app: admin }, context('ctx2'), startup('h2'), cleanup('h2')],
     };
     const stack: CleanupStack = [];
-    await runStartup(main, slotsOf, stack);
+    await runStartup(main, tree, stack);
     await runCleanup(stack);
     expect(log).toEqual([
       'main.ctx1:enter',
@@ -60,36 +62,158 @@ describe('lifecycle', () => {
     ]);
   });
 
-  test('a failed startup leaves exactly the owed cleanups on the stack', async () => {
+  test('a failed startup leaves exactly the owed cleanups on the stack; the error names the step and app', async () => {
     const { log, context } = recorder();
     const app: FakeApp = { name: 'app', slots: [context('first'), context('second', 'enter'), context('third')] };
     const stack: CleanupStack = [];
-    await expect(runStartup(app, slotsOf, stack)).rejects.toThrow('second failed to start');
+    const error = await runStartup(app, tree, stack).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as StartupError).message).toBe("WEFT_ERR_STARTUP: startup failed in second (app 'app'): second failed to start");
+    expect((error as StartupError).code).toBe('WEFT_ERR_STARTUP');
+    expect((error as StartupError).hook).toBe('second');
+    expect((error as StartupError).appName).toBe('app');
+    expect(((error as StartupError).cause as Error).message).toBe('second failed to start');
     await runCleanup(stack);
     expect(log).toEqual(['app.first:enter', 'app.first:exit']);
+  });
+
+  test('a failure inside a sub-app names the sub-app, wrapped once', async () => {
+    const failing: LifecycleSlot<FakeApp> = { kind: 'startup', label: 'onStartup boom', run: () => Promise.reject(new Error('boom')) };
+    const admin: FakeApp = { name: 'admin', slots: [failing] };
+    const error = (await runStartup({ name: 'main', slots: [{ kind: 'app', label: 'admin', app: admin }] }, tree, []).catch((e: unknown) => e)) as StartupError;
+    expect(error.message).toBe("WEFT_ERR_STARTUP: startup failed in onStartup boom (app 'admin'): boom");
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.cause).not.toBeInstanceOf(StartupError);
   });
 
   test('one cleanup error is rethrown as is; several form a CleanupError, none lost', async () => {
     const { context } = recorder();
     const one: CleanupStack = [];
-    await runStartup({ name: 'a', slots: [context('x', 'exit')] }, slotsOf, one);
+    await runStartup({ name: 'a', slots: [context('x', 'exit')] }, tree, one);
     await expect(runCleanup(one)).rejects.toThrow('x failed to stop');
 
     const two: CleanupStack = [];
-    await runStartup({ name: 'a', slots: [context('x', 'exit'), context('y', 'exit')] }, slotsOf, two);
+    await runStartup({ name: 'a', slots: [context('x', 'exit'), context('y', 'exit')] }, tree, two);
     const error = await runCleanup(two).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CleanupError);
     expect((error as CleanupError).errors.map((e: Error) => e.message)).toEqual(['y failed to stop', 'x failed to stop']);
     expect(two).toHaveLength(0);
   });
 
-  test('a cleanup context must yield exactly once', async () => {
+  test('a cleanup context must yield exactly once (coded errors)', async () => {
     const { context } = recorder();
-    await expect(runStartup({ name: 'a', slots: [context('none', 'never')] }, slotsOf, [])).rejects.toThrow(
-      'cleanup context none returned without yielding: it must yield exactly once',
+    const none = (await runStartup({ name: 'a', slots: [context('none', 'never')] }, tree, []).catch((e: unknown) => e)) as StartupError;
+    expect((none.cause as WeftError).code).toBe('WEFT_ERR_LIFECYCLE');
+    expect(none.message).toBe(
+      "WEFT_ERR_STARTUP: startup failed in none (app 'a'): WEFT_ERR_LIFECYCLE: none returned without yielding: a cleanup context must yield exactly once",
     );
     const stack: CleanupStack = [];
-    await runStartup({ name: 'a', slots: [context('twice', 'twice')] }, slotsOf, stack);
-    await expect(runCleanup(stack)).rejects.toThrow('cleanup context twice yielded more than once: it must yield exactly once');
+    await runStartup({ name: 'a', slots: [context('twice', 'twice')] }, tree, stack);
+    const twice = await runCleanup(stack).catch((e: unknown) => e);
+    expect(twice).toBeInstanceOf(WeftError);
+    expect((twice as WeftError).code).toBe('WEFT_ERR_LIFECYCLE');
+    expect((twice as WeftError).message).toBe('WEFT_ERR_LIFECYCLE: twice yielded more than once: a cleanup context must yield exactly once');
+  });
+
+  test('a cleanup context that is not an async generator is a coded startup error', async () => {
+    const notGenerator: LifecycleSlot<FakeApp> = { kind: 'context', label: 'ctx', open: (async () => undefined) as never };
+    const error = (await runStartup({ name: 'a', slots: [notGenerator] }, tree, []).catch((e: unknown) => e)) as StartupError;
+    expect((error.cause as WeftError).code).toBe('WEFT_ERR_LIFECYCLE');
+    expect(error.message).toContain('ctx must be an async generator function (async function* () { ...; yield; ... }): it returned a promise (an async function, not an async generator)');
+  });
+});
+
+describe('lifecycle provider slots', () => {
+  function provider(name: string, log: string[], parts: { lifespan?: 'ok' | 'fail'; startup?: 'ok' | 'fail'; cleanup?: true; shutdown?: true }) {
+    const instance: LifecycleParts<FakeApp> = {};
+    if (parts.lifespan) {
+      instance.lifespan = async function* (app) {
+        if (parts.lifespan === 'fail') throw new Error(`${name} lifespan failed`);
+        log.push(`${app.name}.${name}:enter`);
+        yield;
+        log.push(`${app.name}.${name}:exit`);
+      };
+    }
+    if (parts.startup) {
+      instance.onStartup = (app) => {
+        if (parts.startup === 'fail') throw new Error(`${name} onStartup failed`);
+        log.push(`${app.name}.${name}:startup`);
+      };
+    }
+    if (parts.cleanup) instance.onCleanup = (app) => void log.push(`${app.name}.${name}:cleanup`);
+    if (parts.shutdown) instance.onShutdown = (app) => void log.push(`${app.name}.${name}:shutdown`);
+    let resolved = 0;
+    const slot: LifecycleSlot<FakeApp> = {
+      kind: 'provider',
+      label: name,
+      resolve: () => {
+        resolved++;
+        return instance;
+      },
+    };
+    return { slot, resolved: () => resolved };
+  }
+
+  test("a provider's parts share one slot: lifespan then onStartup; back: onCleanup then the rest of lifespan", async () => {
+    const log: string[] = [];
+    const pool = provider('Pool', log, { lifespan: 'ok', startup: 'ok', cleanup: true, shutdown: true });
+    const hook: LifecycleSlot<FakeApp> = { kind: 'startup', label: 'h', run: () => void log.push('main.h:startup') };
+    const app: FakeApp = { name: 'main', slots: [pool.slot, hook] };
+    const stack: CleanupStack = [];
+    await runStartup(app, tree, stack);
+    expect(await runShutdown(app, tree)).toEqual([]);
+    await runCleanup(stack);
+    expect(log).toEqual(['main.Pool:enter', 'main.Pool:startup', 'main.h:startup', 'main.Pool:shutdown', 'main.Pool:cleanup', 'main.Pool:exit']);
+    expect(stack.map((s) => s.label)).toEqual([]);
+  });
+
+  test('onStartup failing: its onCleanup is not owed, its lifespan exit is; the error names OnStartup', async () => {
+    const log: string[] = [];
+    const pool = provider('Pool', log, { lifespan: 'ok', startup: 'fail', cleanup: true });
+    const stack: CleanupStack = [];
+    await expect(runStartup({ name: 'main', slots: [pool.slot] }, tree, stack)).rejects.toThrow(
+      "WEFT_ERR_STARTUP: startup failed in OnStartup Pool (app 'main'): Pool onStartup failed",
+    );
+    expect(stack.map((s) => s.label)).toEqual(['CleanupContext Pool']);
+    await runCleanup(stack);
+    expect(log).toEqual(['main.Pool:enter', 'main.Pool:exit']);
+  });
+
+  test('lifespan failing names CleanupContext; resolution failing names the provider', async () => {
+    const log: string[] = [];
+    const pool = provider('Pool', log, { lifespan: 'fail', startup: 'ok', cleanup: true });
+    const stack: CleanupStack = [];
+    await expect(runStartup({ name: 'main', slots: [pool.slot] }, tree, stack)).rejects.toThrow("startup failed in CleanupContext Pool (app 'main'): Pool lifespan failed");
+    expect(stack).toEqual([]);
+
+    const broken: LifecycleSlot<FakeApp> = {
+      kind: 'provider',
+      label: 'Broken',
+      resolve: () => {
+        throw new Error('constructor threw');
+      },
+    };
+    await expect(runStartup({ name: 'main', slots: [broken] }, tree, [])).rejects.toThrow("startup failed in provider Broken (app 'main'): constructor threw");
+  });
+
+  test('a provider with no lifecycle parts (e.g. a test override) takes its slot and does nothing', async () => {
+    const log: string[] = [];
+    const fake = provider('Fake', log, {});
+    const stack: CleanupStack = [];
+    await runStartup({ name: 'main', slots: [fake.slot] }, tree, stack);
+    expect(await runShutdown({ name: 'main', slots: [fake.slot] }, tree)).toEqual([]);
+    expect(stack).toEqual([]);
+    expect(fake.resolved()).toBe(2);
+  });
+
+  test('shutdown runs every handler in registration order, sub-apps in their slot, and gathers errors', async () => {
+    const log: string[] = [];
+    const fail: LifecycleSlot<FakeApp> = { kind: 'shutdown', label: 'fail', run: () => Promise.reject(new Error('shutdown failed')) };
+    const note = (name: string): LifecycleSlot<FakeApp> => ({ kind: 'shutdown', label: name, run: (app) => void log.push(`${app.name}.${name}`) });
+    const admin: FakeApp = { name: 'admin', slots: [note('a'), fail] };
+    const main: FakeApp = { name: 'main', slots: [provider('P', log, { shutdown: true }).slot, note('m1'), { kind: 'app', label: 'admin', app: admin }, note('m2')] };
+    const errors = await runShutdown(main, tree);
+    expect(log).toEqual(['main.P:shutdown', 'main.m1', 'admin.a', 'main.m2']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['shutdown failed']);
   });
 });

@@ -12,12 +12,24 @@ import { handleExpect } from './expect.js';
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
+ * What a server runner observes on the request path (see `src/server/request-tracker.ts`):
+ * in-flight tracking for graceful shutdown, disconnection handling, access logging.
+ * Built once per listener; without hooks the request path skips them.
+ */
+export interface RequestHooks {
+  /** A request arrived, before routing. */
+  readonly onRequest: (request: Request) => void;
+  /** The handler settled and `response` was handed to node (or sending it failed); the scope is disposed. */
+  readonly onHandled: (request: Request, response: StreamResponse) => void;
+}
+
+/**
  * The request listener of a compiled app. The request path, top to bottom:
  * match → (expect) → pipeline (middlewares → handler) → send → dispose the request scope.
  * A miss is a route too: its pipeline runs the owning app's middlewares and raises the
  * 404/405/406/400, so middlewares see it (aiohttp's semantics).
  */
-export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>): RequestListener {
+export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, hooks: RequestHooks | null = null): RequestListener {
   const { table, misses, root } = compiled;
 
   // hot path
@@ -40,23 +52,30 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>): 
     } catch (err) {
       response = errorResponse(err, request);
     }
-    await finish(request, response);
+    const sent = await finish(request, response);
+    if (hooks !== null) hooks.onHandled(request, sent);
   }
 
   return (req, res) => {
     const request = new Request(req, res);
+    if (hooks !== null) hooks.onRequest(request);
     const owner = root;
     void runInRequestContext(owner, () => handleRequest(request));
   };
 }
 
-/** Sends the response and ends the request scope; a failure here is logged, never thrown. */
-async function finish(request: Request, response: StreamResponse): Promise<void> {
+/**
+ * Sends the response and ends the request scope; a failure here is logged, never thrown.
+ * Gives the response that went out (the error response when sending the first failed).
+ */
+async function finish(request: Request, response: StreamResponse): Promise<StreamResponse> {
+  let sent = response;
   try {
     await sendResponse(request, response);
   } catch (err) {
     if (!request.rawResponse.headersSent) {
-      await sendResponse(request, errorResponse(err, request)).catch(() => request.rawResponse.destroy());
+      sent = errorResponse(err, request);
+      await sendResponse(request, sent).catch(() => request.rawResponse.destroy());
     } else {
       request.log.error({ err, requestId: request.id }, 'sending the response failed');
       request.rawResponse.destroy();
@@ -64,4 +83,5 @@ async function finish(request: Request, response: StreamResponse): Promise<void>
   }
   const dispose = request.disposeScope();
   if (dispose !== undefined) await dispose.catch((err: unknown) => request.log.error({ err, requestId: request.id }, 'disposing the request scope failed'));
+  return sent;
 }

@@ -1,10 +1,39 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import { type RequestListener } from '../pipeline/handle-request.js';
+import { applyServerLimits, serverOptionsOf, type ConnectionOptions } from './connection-options.js';
 
 /**
- * A `node:http` server for a weft request listener. `Expect` requests go to the listener
- * too (node would otherwise answer `100 Continue` or `417` itself, before routing,
- * middlewares and `onResponsePrepare` could see them).
+ * Options of {@link createHttpServer}: node's server options, weft's connection limits
+ * (with weft's defaults: see {@link CONNECTION_DEFAULTS}) and, for HTTPS, `tls`.
+ *
+ * @example
+ * ```ts
+ * createHttpServer(app.callback(), { keepAliveTimeout: 65_000, tls: { key, cert } });
+ * ```
+ */
+export interface HttpServerOptions extends ServerOptions, ConnectionOptions {
+  /** Serve HTTPS with these TLS options (at least `key` and `cert`, PEM). */
+  tls?: TlsOptions;
+}
+
+/**
+ * A server made by {@link createHttpServer}: `node:http`'s, or `node:https`'s with `tls`.
+ *
+ * @example
+ * ```ts
+ * const server: HttpServer | undefined = site.server;
+ * server?.keepAliveTimeout; // 75_000
+ * ```
+ */
+export type HttpServer = Server | HttpsServer;
+
+/**
+ * A `node:http` server (or `node:https` with `tls`) for a weft request listener, with
+ * weft's connection defaults (keep-alive 75 s, headers 30 s, request 300 s). `Expect`
+ * requests go to the listener too (node would otherwise answer `100 Continue` or `417`
+ * itself, before routing, middlewares and `onResponsePrepare` could see them).
  *
  * @example
  * ```ts
@@ -13,8 +42,14 @@ import { type RequestListener } from '../pipeline/handle-request.js';
  * server.listen(8080, '127.0.0.1');
  * ```
  */
-export function createHttpServer(listener: RequestListener, options: ServerOptions = {}): Server {
-  const server = createServer(options, listener);
+export function createHttpServer(listener: RequestListener, options?: HttpServerOptions & { tls?: undefined }): Server;
+export function createHttpServer(listener: RequestListener, options: HttpServerOptions): HttpServer;
+export function createHttpServer(listener: RequestListener, options: HttpServerOptions = {}): HttpServer {
+  const { tls, keepAliveTimeout, headersTimeout, requestTimeout, maxHeadersCount, maxRequestsPerSocket, ...nodeOptions } = options;
+  const limits = { keepAliveTimeout, headersTimeout, requestTimeout, maxHeadersCount, maxRequestsPerSocket };
+  const serverOptions = { ...serverOptionsOf(limits), ...nodeOptions };
+  const server: HttpServer = tls === undefined ? createServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, ...tls }, listener);
+  applyServerLimits(server as Server, limits);
   server.on('checkContinue', listener);
   server.on('checkExpectation', listener);
   return server;

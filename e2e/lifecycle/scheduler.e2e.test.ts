@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ContextVar,
+  Controller,
+  Get,
+  type Job,
+  type Logger,
+  Param,
+  Post,
+  Scheduler,
+  WeftError,
+  createApp,
+  createLogger,
+  json,
+  spawn,
+} from 'weft';
+import { TestClient } from 'weft/testing';
+
+interface Entry {
+  level: string;
+  obj: Record<string, unknown>;
+  msg?: string;
+}
+
+function recordingLogger(): Logger & { entries: Entry[] } {
+  const entries: Entry[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { entries, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+function gate() {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('Scheduler: background jobs of an application', () => {
+  // Every client is closed even when an assertion fails, so no server or job outlives its test.
+  const clients: TestClient[] = [];
+  const startClient = async (client: TestClient) => {
+    clients.push(client);
+    return client.start();
+  };
+  afterEach(async () => {
+    await Promise.allSettled(clients.splice(0).map((client) => client.close()));
+  });
+
+  test('injected into a controller; a job outlives its request and shutdown can wait for it', async () => {
+    const done: string[] = [];
+    const release = gate();
+
+    @Controller('/reports')
+    class ReportsController {
+      constructor(private readonly jobs: Scheduler) {}
+
+      @Post('/{id}')
+      create(@Param('id') id: string) {
+        const job = this.jobs.spawn(
+          async () => {
+            await release.promise;
+            done.push(id);
+          },
+          { name: `report ${id}` },
+        );
+        return json({ job: job.name, active: this.jobs.activeCount }, { status: 202 });
+      }
+    }
+
+    const client = await startClient(new TestClient(createApp({ controllers: [ReportsController], logger: createLogger({ level: 'silent' }) })));
+    const res = await client.post('/reports/7');
+    expect(res.status).toBe(202);
+    expect(res.json()).toEqual({ job: 'report 7', active: 1 });
+    expect(done).toEqual([]);
+    expect(client.app.scheduler.activeCount).toBe(1);
+    expect(client.app.container.get(Scheduler)).toBe(client.app.scheduler);
+
+    await expect(client.app.scheduler.wait(20)).resolves.toBe(false);
+    release.open();
+    await expect(client.app.scheduler.wait(1000)).resolves.toBe(true);
+    expect(done).toEqual(['7']);
+    await client.close();
+  });
+
+  test("a job's error is logged by the app logger with the job name and kept on the job, never lost", async () => {
+    const logger = recordingLogger();
+    const jobs: Job[] = [];
+    const app = createApp({ logger });
+    app.router.add('POST', '/sync', (request) => {
+      jobs.push(
+        spawn(request, async () => {
+          throw new Error('upstream 503');
+        }, { name: 'sync-upstream' }),
+      );
+      return json({ queued: true }, { status: 202 });
+    });
+    const client = await startClient(new TestClient(app));
+    expect((await client.post('/sync')).status).toBe(202);
+    await app.scheduler.wait(1000);
+    await flush();
+
+    expect(jobs[0].state).toBe('failed');
+    expect((jobs[0].error as Error).message).toBe('upstream 503');
+    await expect(jobs[0].promise).rejects.toThrow('upstream 503');
+    const failures = logger.entries.filter((entry) => entry.level === 'error');
+    expect(failures).toHaveLength(1);
+    expect(failures[0].msg).toBe('background job sync-upstream failed');
+    expect(failures[0].obj.job).toBe('sync-upstream');
+    expect((failures[0].obj.err as Error).message).toBe('upstream 503');
+    await client.close();
+  });
+
+  test('createApp({ jobs }) sets the limit; jobs beyond it wait and start in FIFO order', async () => {
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof gate>>();
+    const app = createApp({ jobs: { limit: 2, pendingLimit: 2 }, logger: createLogger({ level: 'silent' }) });
+    app.router.add('POST', '/jobs/{name}', (request) => {
+      const name = request.params.name;
+      gates.set(name, gate());
+      spawn(request, async () => {
+        started.push(name);
+        await gates.get(name)!.promise;
+      }, { name });
+      return json({ active: app.scheduler.activeCount, pending: app.scheduler.pendingCount });
+    });
+    const client = await startClient(new TestClient(app));
+
+    const states = [];
+    for (const name of ['a', 'b', 'c', 'd']) states.push((await client.post(`/jobs/${name}`)).json());
+    expect(states).toEqual([
+      { active: 1, pending: 0 },
+      { active: 2, pending: 0 },
+      { active: 2, pending: 1 },
+      { active: 2, pending: 2 },
+    ]);
+    expect(started).toEqual(['a', 'b']);
+    // The queue is full: one more spawn is refused with a coded error, nothing is silently dropped.
+    expect(() => app.scheduler.spawn(async () => undefined, { name: 'e' })).toThrow('WEFT_ERR_JOBS_FULL');
+
+    gates.get('b')!.open();
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c']);
+    gates.get('a')!.open();
+    await flush();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    gates.get('c')!.open();
+    gates.get('d')!.open();
+    await expect(app.scheduler.wait(1000)).resolves.toBe(true);
+    await client.close();
+  });
+
+  test('close (the end of app.cleanup()) aborts running jobs, drops pending ones and refuses new spawns', async () => {
+    const seen: string[] = [];
+    const app = createApp({ jobs: { limit: 1 }, logger: createLogger({ level: 'silent' }) });
+    let running: Job | undefined;
+    let pending: Job | undefined;
+    app.onStartup.push(() => {
+      running = app.scheduler.spawn(async (signal) => {
+        try {
+          await sleep(60_000, undefined, { signal });
+        } finally {
+          seen.push(`running job stopped: ${(signal.reason as WeftError).code}`);
+        }
+      }, { name: 'poller' });
+      pending = app.scheduler.spawn(async () => void seen.push('pending job ran'), { name: 'never' });
+    });
+    app.onCleanup.push(() => void seen.push(`cleanup hook ran with ${app.scheduler.activeCount} job(s) still active`));
+    const client = await startClient(new TestClient(app));
+    expect([app.scheduler.activeCount, app.scheduler.pendingCount]).toEqual([1, 1]);
+    await client.close();
+
+    expect(seen).toEqual(['cleanup hook ran with 1 job(s) still active', 'running job stopped: WEFT_ERR_JOBS_CLOSED']);
+    expect(running!.state).toBe('cancelled');
+    expect(pending!.state).toBe('cancelled');
+    expect(app.scheduler.closed).toBe(true);
+    expect(() => app.scheduler.spawn(async () => undefined, { name: 'late' })).toThrow(
+      'WEFT_ERR_JOBS_CLOSED: cannot spawn late: the scheduler is closed (the application is shutting down)',
+    );
+  });
+
+  test("a sub-app's handlers use the root's scheduler, and a job sees its request's ContextVar", async () => {
+    const RequestId = new ContextVar<string>('requestId', { default: '-' });
+    const seen: string[] = [];
+
+    @Controller()
+    class AdminController {
+      constructor(private readonly jobs: Scheduler) {}
+
+      @Get('/rebuild/{id}')
+      rebuild(@Param('id') id: string) {
+        RequestId.set(`req-${id}`);
+        this.jobs.spawn(async () => {
+          await sleep(1);
+          seen.push(RequestId.get());
+        });
+        return { same: this.jobs === root.scheduler };
+      }
+    }
+    const root = createApp({ name: 'main', logger: createLogger({ level: 'silent' }) });
+    const admin = createApp({ name: 'admin', controllers: [AdminController], logger: createLogger({ level: 'silent' }) });
+    root.mount('/admin/', admin);
+    const client = await startClient(new TestClient(root));
+    expect((await client.get('/admin/rebuild/1')).json()).toEqual({ same: true });
+    expect((await client.get('/admin/rebuild/2')).json()).toEqual({ same: true });
+    expect(admin.scheduler).toBe(root.scheduler);
+    await root.scheduler.wait(1000);
+    expect(seen.sort()).toEqual(['req-1', 'req-2']);
+    await client.close();
+  });
+
+  test('the scheduler can be replaced like any provider (override), and is still closed at cleanup', async () => {
+    const custom = new Scheduler({ limit: 3, logger: createLogger({ level: 'silent' }) });
+    const client = new TestClient(createApp({ logger: createLogger({ level: 'silent' }) }));
+    client.override(Scheduler, { useValue: custom });
+    await startClient(client);
+    expect(client.app.scheduler).toBe(custom);
+    expect(client.app.scheduler.limit).toBe(3);
+    await client.close();
+    expect(custom.closed).toBe(true);
+  });
+
+  test('misuse is refused with coded errors', () => {
+    expect(() => createApp({ jobs: { limit: -1 } })).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.limit must be an integer >= 1 or Infinity, got -1');
+    const root = createApp({ logger: createLogger({ level: 'silent' }) });
+    expect(() => root.mount('/admin/', createApp({ name: 'admin', jobs: { limit: 5 } }))).toThrow(
+      "WEFT_ERR_MOUNT: admin has jobs options: a sub-application shares its root's scheduler; set jobs on the root app",
+    );
+    expect(() => root.scheduler).toThrow('WEFT_ERR_NOT_STARTED: app: the scheduler exists once the app has started (await app.startup())');
+  });
+});
