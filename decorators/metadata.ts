@@ -7,8 +7,20 @@
  * overriding method keeps its route unless it is decorated again.
  */
 
+/**
+ * The request and `next` types of middleware functions and expect handlers. Empty here,
+ * since decorators/ cannot import src/; `src/pipeline/middleware.ts` fills it in by module
+ * augmentation, so an inline `async (request, next) => ...` in decorator options is typed
+ * with weft's `Request` and `Next` instead of `never`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type -- filled in by augmentation
+export interface MiddlewareFunctionTypes {}
+
+type MiddlewareRequest = MiddlewareFunctionTypes extends { request: infer R } ? R : never;
+type MiddlewareNext = MiddlewareFunctionTypes extends { next: infer N } ? N : never;
+
 /** A middleware reference as written in decorators: a function or a `@Middleware()` class. */
-export type MiddlewareRef = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+export type MiddlewareRef = ((request: MiddlewareRequest, next: MiddlewareNext) => unknown) | (abstract new (...args: never[]) => unknown);
 
 /** A route predicate: the route is a candidate only when it returns true. */
 export type RoutePredicate = (request: { headers: { get(name: string): string | undefined | null } }) => boolean;
@@ -24,7 +36,7 @@ export interface RouteOptions {
   /** Further routing criteria: several routes may share a method and path. */
   predicates?: RoutePredicate[];
   /** Runs before the middlewares when the request carries `Expect` (see DESIGN.md). */
-  expectHandler?: (request: never) => unknown;
+  expectHandler?: (request: MiddlewareRequest) => unknown;
   /** Body size limit in bytes for this route (default: the app's, 1 MiB). */
   clientMaxSize?: number;
   /**

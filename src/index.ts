@@ -10,7 +10,7 @@ export const VERSION = '0.1.0';
 
 // Application
 export { Application, createApp, type AppOptions, type AppHook, type CleanupContextFn } from './app/application.js';
-export { AppRouter, type PlainHandler, type UrlQuery } from './app/app-router.js';
+export { AppRouter, type AppResource, type PlainHandler, type UrlQuery } from './app/app-router.js';
 export { type ClassRef, type ProviderLike, type RequestValueDeclaration, type OverrideProvider } from './app/app-registrations.js';
 export { CleanupError } from './lifecycle/cleanup-error.js';
 export { ContextVar, LookupError } from './context/context-var.js';

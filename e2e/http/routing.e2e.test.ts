@@ -131,3 +131,58 @@ describe('route table errors at startup', () => {
     await app.cleanup();
   });
 });
+
+describe('accept negotiation', () => {
+  test('picks the route by q-values, tells the handler the chosen type, 406 when nothing fits', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/doc', (r: Request) => ({ as: r.mediaType }), { accept: ['application/json'] });
+    app.router.add('GET', '/doc', (r: Request) => `<p>${r.mediaType}</p>`, { accept: ['text/html', 'application/xhtml+xml'] });
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/doc', { headers: { accept: 'application/json' } })).json()).toEqual({ as: 'application/json' });
+      expect((await client.get('/doc', { headers: { accept: 'application/json;q=0.5, text/html' } })).text).toBe('<p>text/html</p>');
+      expect((await client.get('/doc', { headers: { accept: 'application/xhtml+xml' } })).text).toBe('<p>application/xhtml+xml</p>');
+      expect((await client.get('/doc', { headers: { accept: 'image/png' } })).status).toBe(406);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('custom resources', () => {
+  test('answer after the declared routes miss, through the middlewares, with 405 and prefixes', async () => {
+    const seen: string[] = [];
+    const pages = new Map([
+      ['/about', 'About us'],
+      ['/terms', 'Terms'],
+    ]);
+    const showPage = (request: Request) => `${request.app.name}: ${pages.get(request.params.page)}`;
+    const resource = {
+      resolve(method: string, rawPath: string) {
+        if (!pages.has(rawPath)) return null;
+        if (method !== 'GET' && method !== 'HEAD') return { allow: ['HEAD', 'GET'] };
+        return { handler: showPage, params: { page: rawPath } };
+      },
+    };
+    const app = createApp({ name: 'main', logger, middlewares: [async (request, next) => (seen.push(request.path), next())] });
+    app.router.add('GET', '/about', () => 'declared route wins');
+    app.router.addResource(resource);
+    const docs = createApp({ name: 'docs' });
+    docs.router.addResource(resource);
+    app.mount('/docs/', docs);
+    expect(() => app.router.addResource({} as never)).toThrow(/WEFT_ERR_INVALID_HANDLER/);
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/about')).text).toBe('declared route wins');
+      expect((await client.get('/terms')).text).toBe('main: Terms');
+      expect((await client.get('/docs/about')).text).toBe('docs: About us');
+      const post = await client.post('/terms');
+      expect(post.status).toBe(405);
+      expect(post.headers.allow).toBe('GET,HEAD');
+      expect((await client.get('/nothing')).status).toBe(404);
+      expect(seen).toEqual(['/about', '/terms', '/docs/about', '/terms', '/nothing']);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
-import { PathPattern, buildUrl, type Resource } from '../router/index.js';
+import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
 
 /** A plain function handler for `app.router.add`: receives the Request, returns a result. */
@@ -13,6 +13,36 @@ export interface PlainRoute {
   path: string;
   handler: PlainHandler;
   options: RouteOptions;
+}
+
+/**
+ * A custom resource (aiohttp's `register_resource`): routes requests by its own rules,
+ * e.g. paths looked up in a table loaded at startup. It is asked after every declared
+ * route missed, in registration order, with the raw (percent-encoded) path relative to
+ * the app's prefix for a sub-app. It answers a handler (with its parameters), the methods
+ * it would allow (405 with `Allow`), or null (not its path). Its handlers run through the
+ * app's middlewares like any route; return the same handler functions each time (pass
+ * what varies as `params`): a handler's pipeline is composed once and kept.
+ *
+ * @example
+ * ```ts
+ * const pages = new Map([['/about', 'About us'], ['/terms', 'Terms']]);
+ * const showPage = (request: Request) => pages.get(request.params.page);
+ * app.router.addResource({
+ *   resolve(method, rawPath) {
+ *     if (!pages.has(rawPath)) return null;
+ *     if (method !== 'GET' && method !== 'HEAD') return { allow: ['GET', 'HEAD'] };
+ *     return { handler: showPage, params: { page: rawPath } };
+ *   },
+ * });
+ * ```
+ */
+export interface AppResource {
+  resolve(
+    method: string,
+    rawPath: string,
+    request: PredicateRequest,
+  ): { handler: PlainHandler; params?: Record<string, string> } | { allow: string[] } | null;
 }
 
 /** Query values accepted by {@link AppRouter.url}. */
@@ -33,7 +63,7 @@ export class AppRouter {
   /** @internal */
   readonly routes: PlainRoute[] = [];
   /** @internal */
-  readonly resources: Resource<never, never>[] = [];
+  readonly resources: AppResource[] = [];
   readonly #named = new Map<string, { path: string; pattern?: PathPattern }>();
 
   constructor(private readonly app: Application) {}
@@ -51,8 +81,9 @@ export class AppRouter {
   }
 
   /** Registers a custom resource (aiohttp's `register_resource`). */
-  addResource(resource: Resource<never, never>): void {
+  addResource(resource: AppResource): void {
     this.app.assertNotFrozen('add a resource');
+    if (typeof resource?.resolve !== 'function') throw new WeftError('WEFT_ERR_INVALID_HANDLER', 'a resource needs a resolve(method, rawPath, request) method');
     this.resources.push(resource);
   }
 

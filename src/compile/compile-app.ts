@@ -6,7 +6,8 @@ import { type StreamResponse } from '../http/stream-response.js';
 import { compose, type Pipeline } from '../pipeline/compose.js';
 import { createRequestListener, type RequestListener } from '../pipeline/handle-request.js';
 import { type Middleware } from '../pipeline/middleware.js';
-import { RouteTable } from '../router/index.js';
+import { RouteTable, type Resource } from '../router/index.js';
+import { type AppResource, type PlainHandler } from '../app/app-router.js';
 import { compileControllerHandler } from './compile-handler.js';
 import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
 import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
@@ -93,7 +94,9 @@ export function compileApp(root: Application): CompiledApp {
       const label = `${plain.method} ${plain.path} (${plain.handler.name || 'router.add'})`;
       addRoute(table, app, plain.method, plain.path, routeOf(label, plain.handler, plain.options.middlewares ?? [], plain.options), label, plain.options);
     }
-    for (const resource of app.router.resources) table.addResource(resource as never, app.parent === undefined ? undefined : { prefix: app.prefix + '/' });
+    for (const resource of app.router.resources) {
+      table.addResource(adaptResource(resource, app, (handler) => routeOf(`${app.name} resource ${handler.name || 'handler'}`, handler, [], {})), app.parent === undefined ? undefined : { prefix: app.prefix + '/' });
+    }
     misses.set(app, routeOf(`${app.name} miss`, raiseMatchError, [], {}));
     freezeSignals(app);
   }
@@ -112,6 +115,26 @@ function addRoute(
   options: RouteOptions,
 ): void {
   table.add({ method, path: app.prefix + path, value, owner: app, label, accept: options.accept, predicates: options.predicates });
+}
+
+/**
+ * Wraps a user resource for the route table: the first time it answers a handler, that
+ * handler's pipeline is composed (with the app's middlewares) and kept, so later requests
+ * reuse it (weakly: a resource that makes a new handler per request costs a composition
+ * per request, never memory).
+ */
+function adaptResource(resource: AppResource, app: Application, compile: (handler: PlainHandler) => CompiledRoute): Resource<CompiledRoute, Application> {
+  const compiled = new WeakMap<PlainHandler, CompiledRoute>();
+  return {
+    resolve(method, rawPath, request) {
+      const answer = resource.resolve(method, rawPath, request);
+      if (answer === null) return null;
+      if ('allow' in answer) return { kind: 'method-not-allowed', allow: [...answer.allow].sort() };
+      let route = compiled.get(answer.handler);
+      if (route === undefined) compiled.set(answer.handler, (route = compile(answer.handler)));
+      return { kind: 'found', value: route, params: answer.params ?? {}, owner: app };
+    },
+  };
 }
 
 /** The terminal handler of a miss pipeline: raises the 400/404/405/406 the match produced. */

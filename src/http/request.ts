@@ -120,6 +120,11 @@ export class Request {
   prepareHook: PrepareHook | null = null;
   /** @internal the compiled route handling this request (a miss route for 404/405/…); set by routing. */
   route: CompiledRoute | undefined = undefined;
+  /**
+   * The media type the route's `accept` negotiation chose for this request's `Accept`
+   * header (undefined for routes without `accept`): what the handler should produce.
+   */
+  mediaType: string | undefined = undefined;
   /** @internal the 400/404/405/406 a router miss raises inside the middleware chain. */
   matchError: HttpError | undefined = undefined;
 
@@ -445,6 +450,7 @@ export class Request {
     copy.params = this.params;
     copy.prepareHook = this.prepareHook;
     copy.route = this.route;
+    copy.mediaType = this.mediaType;
     copy.matchError = this.matchError;
     copy.#shared = this.#shared ??= new SharedState();
     copy.#body = this.#bodyState();

@@ -41,6 +41,7 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
       if (match.kind === 'found') {
         route = match.value;
         request.params = match.params;
+        request.mediaType = match.mediaType;
       } else {
         route = misses.get(match.owner)!;
         request.matchError = matchError(match, request);

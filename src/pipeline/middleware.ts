@@ -42,3 +42,12 @@ export type Middleware = (request: Request, next: Next) => Promise<StreamRespons
 export interface MiddlewareClass {
   handle(request: Request, next: Next): Promise<StreamResponse> | StreamResponse;
 }
+
+// Types the middlewares and expect handlers written inline in decorator options
+// (see MiddlewareFunctionTypes in decorators/metadata.ts).
+declare module '../../decorators/metadata.js' {
+  interface MiddlewareFunctionTypes {
+    request: Request;
+    next: Next;
+  }
+}
