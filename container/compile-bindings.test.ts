@@ -8,6 +8,7 @@ import { Key } from './key.js';
 import type { Registration } from './registration.js';
 import { classRegistration, declaredRegistration, providerRegistration } from './registration.js';
 import type { Token } from './token.js';
+import { thrownBy } from './thrown-by.test-support.js';
 
 const injectable = (): ClassDecorator => (target) => recordInjectable(target, {});
 const inject = (token: Token): ParameterDecorator => (target, key, index) => recordParameterToken(target, key, index, token);
@@ -25,15 +26,7 @@ function compile(registrations: Registration[], outer: (token: Token) => Binding
   return { bindings: compileBindings(input), slots: () => slots };
 }
 
-function errorOf(fn: () => unknown): DiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiError');
-}
+const errorOf = (fn: () => unknown): DiError => thrownBy(fn, DiError);
 
 const cls = (c: abstract new (...args: never[]) => unknown, scope?: 'singleton' | 'request' | 'transient') =>
   classRegistration(c as new () => unknown, scope);

@@ -9,16 +9,9 @@ import {
   providerRegistration,
   registerArguments,
 } from './registration.js';
+import { thrownBy } from './thrown-by.test-support.js';
 
-function errorOf(fn: () => unknown): DiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiError');
-}
+const errorOf = (fn: () => unknown): DiError => thrownBy(fn, DiError);
 
 const Db = new Key<string>('db');
 class Service {}

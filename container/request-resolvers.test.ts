@@ -2,16 +2,9 @@ import { Container } from './container.js';
 import { DiError } from './errors.js';
 import type { RequestScope } from './request-scope.js';
 import { declaredResolver, declaredWriter, requestResolver } from './request-resolvers.js';
+import { thrownBy } from './thrown-by.test-support.js';
 
-function errorOf(fn: () => unknown): DiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiError');
-}
+const errorOf = (fn: () => unknown): DiError => thrownBy(fn, DiError);
 
 const scope = (): RequestScope => new Container().freeze().createScope();
 

@@ -11,16 +11,9 @@ import {
   transientResolver,
   valueResolver,
 } from './resolvers.js';
+import { thrownBy } from './thrown-by.test-support.js';
 
-function errorOf(fn: () => unknown): DiError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiError');
-}
+const errorOf = (fn: () => unknown): DiError => thrownBy(fn, DiError);
 
 const scope = (): RequestScope => new Container().freeze().createScope();
 

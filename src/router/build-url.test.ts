@@ -1,16 +1,9 @@
 import { WeftError } from '../errors.js';
 import { buildUrl, encodeQuery } from './build-url.js';
 import { PathPattern } from './path-pattern.js';
+import { thrownBy } from '../../container/thrown-by.test-support.js';
 
-function errorOf(fn: () => unknown): WeftError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WeftError) return err;
-    throw err;
-  }
-  throw new Error('expected a WeftError, none was thrown');
-}
+const errorOf = (fn: () => unknown): WeftError => thrownBy(fn, WeftError);
 
 describe('buildUrl', () => {
   it('reverses the path and appends the query', () => {

@@ -2,20 +2,13 @@ import { WeftError } from '../errors.js';
 import { RouteTable } from './route-table.js';
 import { describeRouterConformance } from './router-conformance.js';
 import { type PredicateRequest } from './router.js';
+import { thrownBy } from '../../container/thrown-by.test-support.js';
 
 describeRouterConformance('RouteTable', (root) => new RouteTable<string, string>(root));
 
 const request: PredicateRequest = { headers: new Headers() };
 
-function errorOf(fn: () => unknown): WeftError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WeftError) return err;
-    throw err;
-  }
-  throw new Error('expected a WeftError, none was thrown');
-}
+const errorOf = (fn: () => unknown): WeftError => thrownBy(fn, WeftError);
 
 function table(): RouteTable<string, string> {
   const routes = new RouteTable<string, string>('root');
