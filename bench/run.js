@@ -20,6 +20,7 @@ const BENCHMARKS = [
   { name: 'container', scripts: () => [join(dist, 'container', 'request-scope.js')] },
   { name: 'router', scripts: () => scriptsIn(join(dist, 'router')) },
   { name: 'http', scripts: () => [join(dist, 'http', 'run.js')] },
+  { name: 'static', scripts: () => [join(dist, 'static', 'run.js')] },
 ];
 
 function scriptsIn(dir) {

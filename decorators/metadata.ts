@@ -52,6 +52,27 @@ export interface RouteMetadata {
   path: string;
   propertyKey: string | symbol;
   options: RouteOptions;
+  /** Set by `@WebSocket()`: the route answers a websocket upgrade with these options. */
+  websocket?: WebSocketRouteOptions;
+}
+
+/**
+ * Options of a websocket: `@WebSocket(path, options)` and `new WebSocketResponse(options)`.
+ * Declared here, since decorators/ cannot import src/.
+ */
+export interface WebSocketRouteOptions {
+  /** Subprotocols the server speaks, preferred first; the first one the client offers is chosen. */
+  protocols?: string[];
+  /** Largest message accepted, in bytes (default 4 MiB, as aiohttp); a bigger one closes with 1009. 0: no limit. */
+  maxMsgSize?: number;
+  /** Ping interval in ms; a pong missing for half of it closes the connection (1006). Off by default. */
+  heartbeat?: number;
+  /** Negotiates permessage-deflate when the client offers it (off by default). */
+  compress?: boolean;
+  /** `send*` waits for the socket to drain while more than this many bytes are buffered (default 1 MiB). */
+  highWaterMark?: number;
+  /** ms that `close()` waits for the peer's close frame before dropping the connection (default 10 000). */
+  closeTimeout?: number;
 }
 
 /** How one handler parameter is filled. */

@@ -43,6 +43,21 @@ export const ERROR_CODES = {
   WEFT_ERR_INVALID_OPTION: 'a runner, site or runApp option is not valid',
   WEFT_ERR_SHUTDOWN_TIMEOUT: 'the server shut down before the handler finished (shutdownTimeout reached)',
   WEFT_ERR_ACCESS_LOG_FORMAT: 'an access log format is not valid',
+  // static files and templates
+  WEFT_ERR_STATIC: 'app.static() was given a bad prefix, directory or option',
+  WEFT_ERR_TEMPLATE: 'a template is missing, the template setup is invalid, or rendering failed',
+  // cli and cluster
+  WEFT_ERR_CLI_USAGE: 'a weft command line is not valid (unknown command or option, missing or bad value); see weft --help',
+  WEFT_ERR_CLI_TARGET: 'the <module>:<export> given to weft cannot be loaded, or the export is neither an Application nor a zero-argument factory',
+  WEFT_ERR_WORKER_BOOT: 'a cluster worker failed to boot (its app could not be loaded or started); the supervisor stops',
+  // websockets
+  WEFT_ERR_WS_CONCURRENT_RECEIVE: 'a websocket is read by one task at a time: receive() was called while another receive() waits',
+  WEFT_ERR_WS_CLOSED: 'the websocket is closing or closed: nothing more can be sent',
+  WEFT_ERR_WS_OPTIONS: 'a websocket option is not valid',
+  WEFT_ERR_WS_HEARTBEAT: 'the websocket peer did not answer a heartbeat ping in time',
+  WEFT_ERR_WS_MESSAGE_TYPE: 'receiveStr/receiveBytes/receiveJson got a message of another type',
+  WEFT_ERR_PUBSUB_CLOSED: 'the broadcaster or its pub/sub backend is closed',
+  WEFT_ERR_PUBSUB_CONCURRENT_READ: 'a subscription has one reader: next() was called while another next() waits',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */

@@ -40,8 +40,21 @@ export { compileAccessLogFormat, formatLogTime, DEFAULT_ACCESS_LOG_FORMAT, type 
 export { shield } from './cancellation/shield.js';
 export { Atomic } from '../decorators/atomic.js';
 
+// Deployment
+export { parseCommandLine, type CommandLine, type ServeOptions, type NginxOptions } from './cli/cli-options.js';
+export { loadTarget } from './cli/load-target.js';
+export { listRoutes, formatRoutes, type RouteRow } from './cli/routes-command.js';
+export { nginxConfig } from './cli/nginx-config.js';
+export { Supervisor, type SupervisorOptions } from './cluster/supervisor.js';
+
 // Requests, responses, errors
 export * from './http/index.js';
+
+// Static files and templates
+export { FileResponse, type FileResponseOptions } from './static/file-response.js';
+export { type StaticOptions } from './static/static-options.js';
+export { setupTemplates, render, type TemplateOptions } from './templates/templates.js';
+export { Render } from '../decorators/render.js';
 
 // Routing
 export { type Resource, type PredicateRequest, type MatchResult } from './router/index.js';
@@ -78,3 +91,14 @@ export type Middleware = MiddlewareFunction;
 export const Signal = SignalDecorator;
 /** A list of async handlers, such as `app.onStartup`. */
 export type Signal<Args extends unknown[]> = SignalList<Args>;
+
+// WebSockets
+export { WebSocketResponse } from './ws/websocket-response.js';
+export { type WebSocketMessage } from './ws/websocket-message.js';
+export { DEFAULT_MAX_MSG_SIZE } from './ws/websocket-options.js';
+export { Broadcaster, type BroadcasterOptions } from './ws/broadcaster.js';
+export { Subscription } from './ws/subscription.js';
+export { type PubSubBackend } from './ws/pubsub-backend.js';
+export { InMemoryPubSub } from './ws/in-memory-pubsub.js';
+export { WebSocket, type WebSocketDecoratorOptions } from '../decorators/websocket.js';
+export { type WebSocketRouteOptions } from '../decorators/metadata.js';

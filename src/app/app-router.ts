@@ -3,6 +3,9 @@ import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
 import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
+import { resolveInsideSync } from '../static/safe-path.js';
+import { type StaticRoot } from '../static/static-options.js';
+import { versionHash } from '../static/version-hash.js';
 
 /** A plain function handler for `app.router.add`: receives the Request, returns a result. */
 export type PlainHandler = (request: Request) => unknown;
@@ -64,7 +67,7 @@ export class AppRouter {
   readonly routes: PlainRoute[] = [];
   /** @internal */
   readonly resources: AppResource[] = [];
-  readonly #named = new Map<string, { path: string; pattern?: PathPattern }>();
+  readonly #named = new Map<string, { path: string; pattern?: PathPattern; static?: StaticRoot }>();
 
   constructor(private readonly app: Application) {}
 
@@ -96,6 +99,17 @@ export class AppRouter {
     this.#named.set(name, { path });
   }
 
+  /** @internal route names and their paths (without the mount prefix), read by `weft routes`. */
+  names(): Array<[name: string, path: string]> {
+    return [...this.#named].map(([name, { path }]) => [name, path]);
+  }
+
+  /** @internal marks a named route as `app.static`'s, so `url()` takes `filename` and `appendVersion`. */
+  nameStatic(name: string, path: string, settings: StaticRoot): void {
+    this.nameRoute(name, path);
+    this.#named.get(name)!.static = settings;
+  }
+
   /** Whether a route of this app has that name. */
   has(name: string): boolean {
     return this.#named.has(name);
@@ -103,9 +117,11 @@ export class AppRouter {
 
   /**
    * Builds the URL of a named route of this app, with the app's mount prefix. Parameters
-   * are encoded so that the URL matches the route with the same values.
+   * are encoded so that the URL matches the route with the same values. For a static
+   * route, `filename` is the file (`'css/site.css'`) and `appendVersion` (default: the
+   * route's option) appends `v=<content hash>` when the file exists inside the directory.
    */
-  url(name: string, options: { params?: Record<string, string | number>; query?: UrlQuery } = {}): string {
+  url(name: string, options: { params?: Record<string, string | number>; query?: UrlQuery; filename?: string; appendVersion?: boolean } = {}): string {
     const named = this.#named.get(name);
     if (named === undefined) {
       const known = [...this.#named.keys()].join(', ') || 'none';
@@ -114,6 +130,16 @@ export class AppRouter {
     // The prefix is final once the app is frozen: only then is the compiled pattern kept.
     const pattern = named.pattern ?? new PathPattern(this.app.prefix + named.path);
     if (this.app.frozen) named.pattern = pattern;
-    return buildUrl(pattern, { params: options.params, query: options.query });
+    if (named.static === undefined || options.filename === undefined) return buildUrl(pattern, { params: options.params, query: options.query });
+    return this.#staticUrl(pattern, named.static, options.filename, options.appendVersion ?? named.static.appendVersion, options.query);
+  }
+
+  #staticUrl(pattern: PathPattern, settings: StaticRoot, filename: string, appendVersion: boolean, query: UrlQuery | undefined): string {
+    const url = buildUrl(pattern, { params: { filename: filename.replace(/^\/+/, '') }, query });
+    if (!appendVersion) return url;
+    const real = resolveInsideSync(settings.root, filename.replace(/^\/+/, ''), settings.followSymlinks);
+    const hash = real === null ? undefined : versionHash(real);
+    if (hash === undefined) return url;
+    return `${url}${url.includes('?') ? '&' : '?'}v=${hash}`;
   }
 }

@@ -13,6 +13,8 @@ import { type AppRegistrations, type ProviderLike, type ClassRef, type OverrideP
 import { Signal } from './signal.js';
 import { compileApp, type CompiledApp } from '../compile/compile-app.js';
 import { runInAppContext } from '../context/context-var.js';
+import { checkStaticOptions, type StaticOptions } from '../static/static-options.js';
+import { staticHandler } from '../static/static-handler.js';
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -162,6 +164,27 @@ export class Application {
     app.#parent = this;
     app.#prefix = prefix.replace(/\/+$/, '');
     this.#addSlot({ kind: 'app', label: `${app.name} at ${prefix}`, app });
+  }
+
+  /**
+   * Serves the files of `directory` under `prefix` (aiohttp's `web.static`): a GET/HEAD
+   * route `prefix/{filename:.*}` that goes through the app's middlewares. Paths outside
+   * the directory, missing files and (without `followSymlinks`) symlinks leading out all
+   * answer 404; a directory 403 unless `showIndex`. Throws `WEFT_ERR_STATIC` for a bad
+   * prefix, a missing directory or a bad option.
+   *
+   * @example
+   * ```ts
+   * app.static('/static', './public', { name: 'static', maxAge: 3600, appendVersion: true });
+   * app.router.url('static', { filename: 'css/site.css' }); // '/static/css/site.css?v=...'
+   * ```
+   */
+  static(prefix: string, directory: string, options: StaticOptions = {}): void {
+    this.assertNotFrozen(`add static route ${prefix}`);
+    const settings = checkStaticOptions(prefix, directory, options);
+    const path = `${settings.prefix}/{filename:.*}`;
+    this.router.add('GET', path, staticHandler(settings));
+    if (options.name !== undefined) this.router.nameStatic(options.name, path, settings);
   }
 
   /** The sub-applications mounted directly on this app, in mount order. */

@@ -9,6 +9,8 @@ import { type Middleware } from '../pipeline/middleware.js';
 import { RouteTable, type Resource } from '../router/index.js';
 import { type AppResource, type PlainHandler } from '../app/app-router.js';
 import { compileControllerHandler } from './compile-handler.js';
+import { withRender } from './render-handler.js';
+import { compileWebSocketHandler } from '../ws/websocket-route.js';
 import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
 import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
 import { lifecycleProviderSlots } from '../lifecycle/lifecycle-providers.js';
@@ -84,7 +86,10 @@ export function compileApp(root: Application): CompiledApp {
         const path = joinPath(definition.prefix, route.path);
         const label = `${definition.controller.name}.${String(route.propertyKey)}`;
         if (route.options.name !== undefined) app.router.nameRoute(route.options.name, path);
-        const handler = compileControllerHandler(definition.controller, route.propertyKey, params, container);
+        const handler =
+          route.websocket === undefined
+            ? withRender(compileControllerHandler(definition.controller, route.propertyKey, params, container), definition.controller, route.propertyKey, app, label)
+            : compileWebSocketHandler(definition.controller, route.propertyKey, params, container, route.websocket);
         const moduleMiddlewares = contents.controllerMiddlewares.get(definition.controller) ?? [];
         const middlewares = [...moduleMiddlewares, ...definition.middlewares, ...uses, ...(route.options.middlewares ?? [])];
         addRoute(table, app, route.method, path, routeOf(label, handler, middlewares, route.options, atomic), label, route.options);

@@ -4,6 +4,7 @@ import { type CompiledApp, type CompiledRoute } from '../compile/compile-app.js'
 import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
 import { type StreamResponse } from '../http/stream-response.js';
+import { WebSocketResponse } from '../ws/websocket-response.js';
 import { errorResponse } from './error-response.js';
 import { matchError } from './match-error.js';
 import { handleExpect } from './expect.js';
@@ -51,7 +52,8 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
       request.prepareHook = route.prepareHook;
       response = request.expect === undefined ? await route.pipeline(request) : await handleExpect(request, route);
     } catch (err) {
-      response = errorResponse(err, request);
+      // after a websocket handshake the connection speaks websocket: it closes with 1011 instead
+      response = WebSocketResponse.afterError(request, err) ?? errorResponse(err, request);
     }
     const sent = await finish(request, response);
     if (hooks !== null) hooks.onHandled(request, sent);

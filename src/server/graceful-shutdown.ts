@@ -7,6 +7,7 @@ import { WeftError } from '../errors.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { CleanupError } from '../lifecycle/cleanup-error.js';
 import type { Logger } from '../logging/logger.js';
+import { closeWebSockets } from '../ws/open-websockets.js';
 import type { BaseSite } from './base-site.js';
 import type { DrainState, RequestTracker } from './request-tracker.js';
 
@@ -23,7 +24,8 @@ export interface ShutdownContext {
  * Stops a runner:
  * 1. every site stops listening (new connections are refused);
  * 2. idle keep-alive connections close now; busy ones after their response (`Connection: close`);
- * 3. `app.shutdown()` (onShutdown, while requests are still in flight);
+ * 3. `app.shutdown()` (onShutdown, while requests are still in flight), then every websocket
+ *    still open is closed with 1001 GOING_AWAY;
  * 4. waits ≤ `timeoutMs` for in-flight requests and for the scheduler's jobs;
  * 5. aborts the handlers still running, waits ≤ `timeoutMs` again, destroys their
  *    connections, then every connection left;
@@ -41,6 +43,8 @@ export async function shutdownGracefully({ app, sites, tracker, timeoutMs, logge
   const errors: unknown[] = [];
   for (const site of sites) site.beginDrain();
   await collect(errors, () => app.shutdown(), logger, 'onShutdown failed');
+  // step 3 too: websockets still open after the user's onShutdown handlers get 1001 GOING_AWAY
+  await collect(errors, () => closeWebSockets(app), logger, 'closing websockets failed');
   const scheduler = schedulerOf(app);
   await drainRequests(tracker, timeoutMs, logger, undefined, scheduler === undefined ? undefined : (ms) => scheduler.wait(ms));
   await Promise.all(sites.map((site) => site.finishDrain()));

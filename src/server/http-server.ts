@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { TlsOptions } from 'node:tls';
 import { type RequestListener } from '../pipeline/handle-request.js';
+import { upgradeListener } from '../ws/upgrade.js';
 import { applyServerLimits, serverOptionsOf, type ConnectionOptions } from './connection-options.js';
 
 /**
@@ -33,7 +34,8 @@ export type HttpServer = Server | HttpsServer;
  * A `node:http` server (or `node:https` with `tls`) for a weft request listener, with
  * weft's connection defaults (keep-alive 75 s, headers 30 s, request 300 s). `Expect`
  * requests go to the listener too (node would otherwise answer `100 Continue` or `417`
- * itself, before routing, middlewares and `onResponsePrepare` could see them).
+ * itself, before routing, middlewares and `onResponsePrepare` could see them), and so do
+ * `Upgrade` requests (websockets: see `src/ws/upgrade.ts`).
  *
  * @example
  * ```ts
@@ -52,5 +54,7 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   applyServerLimits(server as Server, limits);
   server.on('checkContinue', listener);
   server.on('checkExpectation', listener);
+  // websocket upgrades take the same path: router, middlewares, in-flight tracking
+  server.on('upgrade', upgradeListener(listener));
   return server;
 }

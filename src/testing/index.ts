@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { TestClient, type TestClientOptions, type TestRequestOptions, type TestResponse } from './test-client.js';
+export { TestWebSocket, WebSocketRefused, connectTestWebSocket, type TestWebSocketOptions } from './test-websocket.js';

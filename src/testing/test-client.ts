@@ -4,6 +4,8 @@ import { type Application } from '../app/application.js';
 import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
 import { duplexPair } from './duplex-pair.js';
+import { closeWebSockets } from '../ws/open-websockets.js';
+import { connectTestWebSocket, type TestWebSocket, type TestWebSocketOptions } from './test-websocket.js';
 
 /** Options of {@link TestClient}. */
 export interface TestClientOptions {
@@ -150,25 +152,46 @@ export class TestClient {
     });
   }
 
-  /** Stops the server, then runs the app's shutdown and cleanup. */
-  async close(): Promise<void> {
-    if (this.#server !== undefined) {
-      const server = this.#server;
-      this.#server = undefined;
-      if (server.listening) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-      }
+  /**
+   * Opens a websocket to `path` (socket transport) and waits for the handshake.
+   * An HTTP answer instead of the 101 rejects with {@link WebSocketRefused} (status, body).
+   *
+   * @example
+   * ```ts
+   * const ws = await client.ws('/echo', { protocols: ['chat.v1'] });
+   * await ws.sendJson({ hello: 1 });
+   * expect(await ws.receiveJson()).toEqual({ hello: 1 });
+   * ```
+   */
+  ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
+    if (!this.#started) return Promise.reject(new Error('call await client.start() before opening websockets'));
+    if (this.#transport !== 'socket') {
+      // ws's closing handshake leaves a 30 s timer behind over the in-memory pair: real sockets only
+      return Promise.reject(new Error("client.ws() needs the socket transport: new TestClient(app) or { transport: 'socket' }"));
     }
-    if (this.#started) {
-      this.#started = false;
-      try {
-        await this.app.shutdown();
-      } finally {
-        await this.app.cleanup();
-      }
+    return connectTestWebSocket(`ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`, options);
+  }
+
+  /**
+   * Stops the server (open connections are closed), runs the app's shutdown, closes the
+   * websockets still open with 1001 (as a runner's graceful shutdown does), then cleanup.
+   */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    let stopped = Promise.resolve();
+    if (server?.listening === true) {
+      stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    }
+    if (!this.#started) return stopped;
+    this.#started = false;
+    try {
+      await this.app.shutdown();
+      await closeWebSockets(this.app);
+      await stopped;
+    } finally {
+      await this.app.cleanup();
     }
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * Runs the built `weft` executable (`dist/src/cli/main.js`) as a child process and follows
+ * its output: the "Running on" banner, and weft's JSON log lines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const WEFT_BIN = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+export const CLI_FIXTURE = path.join(__dirname, '..', '..', 'dist', 'e2e', 'cli', 'fixtures', 'cluster-app.js');
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout matches `pattern` `count` times (rejects after `ms`). */
+  waitFor(pattern: RegExp, count?: number, ms?: number): Promise<void>;
+  /** Resolves with the first banner URL. */
+  url(ms?: number): Promise<string>;
+  /** Resolves with the exit code (rejects after `ms`). */
+  exited(ms?: number): Promise<number | null>;
+  /** SIGKILL if it still runs. */
+  kill(): void;
+}
+
+/** Starts `weft <args>` in `cwd` (default: the repository). */
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, [WEFT_BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let exitCode: number | null | undefined;
+  const listeners = new Set<() => void>();
+  const notify = (): void => listeners.forEach((l) => l());
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    notify();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    notify();
+  });
+  child.once('exit', (code) => {
+    exitCode = code;
+    notify();
+  });
+  const until = <T>(check: () => T | undefined, what: string, ms: number): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const listener = (): void => {
+        const value = check();
+        if (value !== undefined) {
+          done();
+          resolve(value);
+        } else if (exitCode !== undefined && what !== 'exit') {
+          done();
+          reject(new Error(`weft exited (${String(exitCode)}) before ${what}; stdout: ${stdout.slice(-2000)}; stderr: ${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${what} not seen within ${ms} ms; stdout: ${stdout.slice(-2000)}; stderr: ${stderr}`));
+      }, ms);
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(listener);
+      };
+      listeners.add(listener);
+      listener();
+    });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitFor: (pattern, count = 1, ms = 15_000) =>
+      until(() => ((stdout.match(new RegExp(pattern.source, 'g')) ?? []).length >= count ? true : undefined), String(pattern), ms).then(() => undefined),
+    url: (ms = 15_000) => until(() => /Running on (\S+)/.exec(stdout)?.[1], 'the "Running on" banner', ms),
+    exited: (ms = 20_000) => until(() => (exitCode === undefined ? undefined : { code: exitCode }), 'exit', ms).then((r) => r.code),
+    kill: () => {
+      if (exitCode === undefined) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Runs `weft <args>` to completion. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args, env);
+  try {
+    const code = await cli.exited();
+    return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  } finally {
+    cli.kill();
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * `weft serve --workers 2` in a real child process (2 workers: this machine has 2 cores):
+ * factory/startup/cleanup once per worker lifetime, a killed worker replaced under load,
+ * a rolling restart on SIGHUP without a failed request, SIGTTIN/SIGTTOU, --max-requests,
+ * and a graceful stop on SIGTERM with exit code 0.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI_FIXTURE, startCli, type CliProcess } from './cli-process.js';
+
+interface LoadResult {
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+// autocannon ships no types; its programmatic API resolves with these counters
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: { url: string; connections: number; duration: number; method?: string }) => Promise<LoadResult>;
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let file: string;
+let cli: CliProcess | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'weft-cli-'));
+  file = path.join(dir, 'lifecycle.txt');
+});
+
+afterEach(async () => {
+  cli?.kill(); // by its PID; the workers notice the lost channel and stop
+  cli = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** `event pid worker` lines, as the fixture appends them. */
+async function lifecycle(): Promise<Array<{ event: string; pid: number; worker: string }>> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [event, pid, worker] = line.split(' ');
+      return { event, pid: Number(pid), worker };
+    });
+}
+
+/** Per worker pid, how many times each event happened. */
+async function countsByPid(): Promise<Map<number, Record<string, number>>> {
+  const counts = new Map<number, Record<string, number>>();
+  for (const { event, pid } of await lifecycle()) {
+    const entry = counts.get(pid) ?? {};
+    entry[event] = (entry[event] ?? 0) + 1;
+    counts.set(pid, entry);
+  }
+  return counts;
+}
+
+async function startupPids(): Promise<number[]> {
+  return (await lifecycle()).filter((l) => l.event === 'startup').map((l) => l.pid);
+}
+
+function serve(extra: string[] = []): CliProcess {
+  cli = startCli(['serve', `${CLI_FIXTURE}:createClusterApp`, '--workers', '2', '--host', '127.0.0.1', '--port', '0', '--no-access-log', '--shutdown-timeout', '5', ...extra], {
+    WEFT_LIFECYCLE_FILE: file,
+  });
+  return cli;
+}
+
+async function get(url: string): Promise<{ status: number; body: { pid: number; worker: string } }> {
+  const response = await fetch(url, { headers: { connection: 'close' } });
+  return { status: response.status, body: (await response.json()) as { pid: number; worker: string } };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('each worker calls the factory, starts and cleans up once; SIGTERM drains and exits 0', async () => {
+  const weft = serve();
+  const url = await weft.url();
+  await weft.waitFor(/is ready/, 2);
+  const seen = new Set<number>();
+  for (let i = 0; i < 20 && seen.size < 2; i++) seen.add((await get(url)).body.pid);
+  const pids = await startupPids();
+  expect(pids).toHaveLength(2);
+  expect([...seen].sort()).toEqual([...pids].sort()); // both workers serve the one shared port
+
+  // a request in flight when SIGTERM arrives is completed (drained), then everything stops
+  const slow = fetch(`${url}/slow?ms=800`, { method: 'POST' }).then(async (r) => [r.status, await r.text()]);
+  await sleep(200);
+  weft.child.kill('SIGTERM');
+  expect(await slow).toEqual([200, 'slow done']);
+  expect(await weft.exited()).toBe(0);
+  const counts = await countsByPid();
+  expect(counts.size).toBe(2);
+  for (const pid of pids) {
+    expect(counts.get(pid)).toEqual({ factory: 1, startup: 1, cleanup: 1 });
+    expect(isAlive(pid)).toBe(false);
+  }
+});
+
+test('a worker killed with SIGKILL under load is replaced, and requests go on', async () => {
+  const weft = serve();
+  const url = await weft.url();
+  await weft.waitFor(/is ready/, 2);
+  const [victim, survivor] = await startupPids();
+  const load = autocannon({ url, connections: 8, duration: 3 });
+  await sleep(700);
+  process.kill(victim, 'SIGKILL');
+  await weft.waitFor(/died \(signal SIGKILL\): replacing it/);
+  await weft.waitFor(/is ready/, 3);
+  const result = await load;
+  // requests on the killed worker's connections fail; everything else is served
+  expect(result['2xx']).toBeGreaterThan(100);
+  expect(result.non2xx).toBe(0);
+
+  const pids = await startupPids();
+  expect(pids).toHaveLength(3);
+  const replacement = pids[2];
+  expect([victim, survivor]).not.toContain(replacement);
+  const seen = new Set<number>();
+  for (let i = 0; i < 20 && seen.size < 2; i++) seen.add((await get(url)).body.pid);
+  expect([...seen].sort()).toEqual([survivor, replacement].sort());
+  // the killed worker never cleaned up (SIGKILL); the others do, once
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited()).toBe(0);
+  const counts = await countsByPid();
+  expect(counts.get(victim)).toEqual({ factory: 1, startup: 1 });
+  expect(counts.get(survivor)).toEqual({ factory: 1, startup: 1, cleanup: 1 });
+  expect(counts.get(replacement)).toEqual({ factory: 1, startup: 1, cleanup: 1 });
+});
+
+test('SIGHUP restarts the workers one at a time with no failed request', async () => {
+  const weft = serve();
+  const url = await weft.url();
+  await weft.waitFor(/is ready/, 2);
+  const before = await startupPids();
+  const load = autocannon({ url, connections: 8, duration: 4 });
+  await sleep(800);
+  weft.child.kill('SIGHUP');
+  await weft.waitFor(/stopped \(exit code 0\)/, 2, 20_000);
+  const result = await load;
+  expect(result.errors).toBe(0);
+  expect(result.timeouts).toBe(0);
+  expect(result.non2xx).toBe(0);
+  expect(result['2xx']).toBeGreaterThan(100);
+
+  const after = (await startupPids()).slice(2);
+  expect(after).toHaveLength(2);
+  const counts = await countsByPid();
+  for (const pid of before) expect(counts.get(pid)).toEqual({ factory: 1, startup: 1, cleanup: 1 });
+  for (const pid of after) expect(counts.get(pid)).toEqual({ factory: 1, startup: 1 });
+  // one at a time: the first replacement was ready before the first old worker stopped
+  const out = weft.stdout();
+  expect(out.indexOf(`worker 1 (pid ${after[0]}) is ready`)).toBeLessThan(out.indexOf(`pid ${before.find((p) => out.includes(`worker 1 (pid ${p}) is ready`))}) stopped`));
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited()).toBe(0);
+});
+
+test('SIGTTIN adds a worker, SIGTTOU removes one', async () => {
+  const weft = serve();
+  await weft.url();
+  await weft.waitFor(/is ready/, 2);
+  weft.child.kill('SIGTTIN');
+  await weft.waitFor(/worker 3 \(pid \d+\) is ready/);
+  expect(await startupPids()).toHaveLength(3);
+  weft.child.kill('SIGTTOU');
+  await weft.waitFor(/worker 3 \(pid \d+\) stopped \(exit code 0\)/);
+  const counts = await countsByPid();
+  expect([...counts.values()].filter((c) => c.cleanup === 1)).toHaveLength(1);
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited()).toBe(0);
+});
+
+test('--max-requests recycles a worker: a replacement starts, the old one drains and cleans up', async () => {
+  const weft = serve(['--max-requests', '5', '--max-requests-jitter', '0']);
+  const url = await weft.url();
+  await weft.waitFor(/is ready/, 2);
+  for (let i = 0; i < 12; i++) expect((await get(url)).status).toBe(200);
+  await weft.waitFor(/reached --max-requests: recycling it/);
+  await weft.waitFor(/stopped \(exit code 0\)/);
+  const counts = await countsByPid();
+  expect(counts.size).toBeGreaterThanOrEqual(3);
+  expect([...counts.values()].some((c) => c.cleanup === 1)).toBe(true);
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited()).toBe(0);
+});
+
+test('a worker that cannot boot stops the supervisor: exit code 1, no restart loop', async () => {
+  cli = startCli(['serve', `${CLI_FIXTURE}:failingApp`, '--workers', '2', '--host', '127.0.0.1', '--port', '0']);
+  expect(await cli.exited()).toBe(1);
+  expect(cli.stdout()).toMatch(/failed to boot \(exit code 1\): stopping/);
+  expect(cli.stdout()).toMatch(/database unreachable/);
+});
+
+test('a missing export found by a worker: exit code 2 naming it', async () => {
+  cli = startCli(['serve', `${CLI_FIXTURE}:nothingHere`, '--workers', '2', '--host', '127.0.0.1', '--port', '0']);
+  expect(await cli.exited()).toBe(2);
+  expect(cli.stderr()).toMatch(/WEFT_ERR_CLI_TARGET: .*has no export "nothingHere"/);
+});

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, createLogger } from 'weft';
+import { TestClient } from 'weft/testing';
+
+const logger = createLogger({ level: 'silent' });
+const hash = (content: string): string => createHash('sha256').update(content).digest('base64url');
+
+describe('router.url for static routes (appendVersion)', () => {
+  let base: string;
+  let root: string;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    base = mkdtempSync(path.join(tmpdir(), 'weft-version-'));
+    root = path.join(base, 'public');
+    mkdirSync(path.join(root, 'css'), { recursive: true });
+    writeFileSync(path.join(base, 'secret.txt'), 'secret');
+    writeFileSync(path.join(root, 'css', 'site.css'), 'body{}');
+    writeFileSync(path.join(root, 'a b&c.js'), 'x');
+    symlinkSync(path.join(base, 'secret.txt'), path.join(root, 'out.txt'));
+    const app = createApp({ logger });
+    app.static('/static', root, { name: 'static', appendVersion: true });
+    app.static('/plain', root, { name: 'plain' });
+    const admin = createApp({ logger });
+    admin.static('/assets', root, { name: 'assets', appendVersion: true });
+    app.mount('/admin', admin);
+    app.router.add('GET', '/page', () => app.router.url('static', { filename: 'css/site.css' }));
+    client = await new TestClient(app).start();
+  });
+  afterAll(async () => {
+    await client.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('appends v=<sha256 of the content>, and the URL serves the file', async () => {
+    const url = client.app.router.url('static', { filename: 'css/site.css' });
+    expect(url).toBe(`/static/css/site.css?v=${hash('body{}')}`);
+    const res = await client.get(url);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('body{}');
+    expect((await client.get('/page')).text).toBe(url);
+  });
+
+  test('per call: appendVersion false or true overrides the route default', () => {
+    expect(client.app.router.url('static', { filename: 'css/site.css', appendVersion: false })).toBe('/static/css/site.css');
+    expect(client.app.router.url('plain', { filename: 'css/site.css' })).toBe('/plain/css/site.css');
+    expect(client.app.router.url('plain', { filename: 'css/site.css', appendVersion: true })).toBe(`/plain/css/site.css?v=${hash('body{}')}`);
+  });
+
+  test('names are percent-encoded; a query is kept before v', () => {
+    const url = client.app.router.url('static', { filename: 'a b&c.js', query: { lang: 'fr' } });
+    expect(url).toBe(`/static/a%20b&c.js?lang=fr&v=${hash('x')}`);
+  });
+
+  test('the hash follows the content when mtime or size change', () => {
+    const file = path.join(root, 'css', 'site.css');
+    const first = client.app.router.url('static', { filename: 'css/site.css' });
+    writeFileSync(file, 'body{color:red}');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    const second = client.app.router.url('static', { filename: 'css/site.css' });
+    expect(second).not.toBe(first);
+    expect(second).toBe(`/static/css/site.css?v=${hash('body{color:red}')}`);
+  });
+
+  test('no version for missing files, paths outside the root or links out', () => {
+    expect(client.app.router.url('static', { filename: 'nope.css' })).toBe('/static/nope.css');
+    expect(client.app.router.url('static', { filename: 'out.txt' })).toBe('/static/out.txt');
+    expect(client.app.router.url('static', { filename: 'css' })).toBe('/static/css');
+    expect(client.app.router.url('static', { filename: '../secret.txt' })).not.toContain('?v=');
+  });
+
+  test('a mounted app prefixes its static URLs', async () => {
+    const admin = client.app.subApps[0];
+    const url = admin.router.url('assets', { filename: 'css/site.css', appendVersion: false });
+    expect(url).toBe('/admin/assets/css/site.css');
+    expect((await client.get(url)).status).toBe(200);
+  });
+});

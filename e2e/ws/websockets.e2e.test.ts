@@ -1,0 +1,472 @@
+import {
+  Broadcaster,
+  Controller,
+  HTTPUnauthorized,
+  InMemoryPubSub,
+  Injectable,
+  WebSocket,
+  WebSocketResponse,
+  WeftError,
+  createApp,
+  createLogger,
+  type Application,
+  type Middleware,
+  type Request,
+  type WebSocketMessage,
+} from 'weft';
+import { TestClient, WebSocketRefused } from 'weft/testing';
+
+const logger = createLogger({ level: 'silent' });
+
+/** aiohttp's echo handler, as a plain function route. */
+async function echo(request: Request): Promise<WebSocketResponse> {
+  const ws = new WebSocketResponse();
+  await ws.prepare(request);
+  for await (const msg of ws) {
+    if (msg.type === 'text') {
+      if (msg.data === 'close') await ws.close({ code: 4001, message: 'asked to' });
+      else await ws.sendStr(`echo: ${msg.data}`);
+    } else if (msg.type === 'binary') await ws.sendBytes(Buffer.concat([Buffer.from([0xff]), msg.data]));
+  }
+  return ws;
+}
+
+function echoApp(): Application {
+  const app = createApp({ logger });
+  app.router.add('GET', '/echo', echo);
+  return app;
+}
+
+describe('websockets', () => {
+  let client: TestClient;
+  afterEach(() => client?.close());
+
+  test('echoes text and binary messages, in order', async () => {
+    client = await new TestClient(echoApp()).start();
+    const ws = await client.ws('/echo');
+    await ws.sendStr('one');
+    await ws.sendStr('two');
+    await ws.sendBytes(Buffer.from([1, 2, 3]));
+    expect(await ws.receiveStr()).toBe('echo: one');
+    expect(await ws.receiveStr()).toBe('echo: two');
+    expect([...(await ws.receiveBytes())]).toEqual([0xff, 1, 2, 3]);
+    expect(await ws.close()).toEqual({ code: 1000, reason: '' });
+  });
+
+  test('client.ws() needs the socket transport: a clear error with the inject transport', async () => {
+    client = await new TestClient(echoApp(), { transport: 'inject' }).start();
+    await expect(client.ws('/echo')).rejects.toThrow("client.ws() needs the socket transport: new TestClient(app) or { transport: 'socket' }");
+  });
+
+  test('receiveStr/receiveBytes/receiveJson check the message type with a coded error', async () => {
+    const results: unknown[] = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/typed', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      results.push(await ws.receiveJson());
+      results.push(await ws.receiveBytes());
+      results.push(await ws.receiveStr().catch((err: unknown) => err));
+      results.push(await ws.receiveStr().catch((err: unknown) => err));
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/typed');
+    await ws.sendJson({ a: 1 });
+    await ws.sendBytes(Buffer.from('b'));
+    await ws.sendBytes(Buffer.from('c'));
+    await ws.close(4002);
+    await waitFor(() => results.length === 4);
+    expect(results.slice(0, 2)).toEqual([{ a: 1 }, Buffer.from('b')]);
+    expect(results[2]).toMatchObject({ code: 'WEFT_ERR_WS_MESSAGE_TYPE', message: 'WEFT_ERR_WS_MESSAGE_TYPE: expected a text message, got binary' });
+    expect(results[3]).toMatchObject({ message: 'WEFT_ERR_WS_MESSAGE_TYPE: expected a text message, got close (4002)' });
+  });
+
+  test('JSON both ways, and a client close code is seen by the server', async () => {
+    const seen: Array<number | null> = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/json', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      for await (const msg of ws) if (msg.type === 'text') await ws.sendJson({ got: JSON.parse(msg.data) as unknown, n: 1 });
+      seen.push(ws.closeCode);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/json');
+    await ws.sendJson({ a: [1, 'b'] });
+    expect(await ws.receiveJson()).toEqual({ got: { a: [1, 'b'] }, n: 1 });
+    expect(await ws.close(4000, 'bye')).toEqual({ code: 4000, reason: 'bye' });
+    await waitFor(() => seen.length === 1);
+    expect(seen).toEqual([4000]);
+  });
+
+  test('the server closes with a code and a message; the handler returning closes with 1000', async () => {
+    client = await new TestClient(echoApp()).start();
+    const ws = await client.ws('/echo');
+    await ws.sendStr('close');
+    expect(await ws.closed).toEqual({ code: 4001, reason: 'asked to' });
+    expect(await ws.receive()).toEqual({ type: 'close', data: 4001, extra: 'asked to' });
+
+    const app = createApp({ logger });
+    app.router.add('GET', '/once', async (request) => {
+      const once = new WebSocketResponse();
+      await once.prepare(request);
+      await once.sendStr('hello');
+      return once;
+    });
+    await client.close();
+    client = await new TestClient(app).start();
+    const second = await client.ws('/once');
+    expect(await second.receiveStr()).toBe('hello');
+    expect(await second.closed).toEqual({ code: 1000, reason: '' });
+  });
+
+  test('a handler that throws after the handshake closes with 1011', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/boom', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      await ws.receive();
+      throw new Error('boom');
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/boom');
+    await ws.sendStr('go');
+    expect((await ws.closed).code).toBe(1011);
+  });
+
+  test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
+    const auth: Middleware = async (request, next) => {
+      if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });
+      return next();
+    };
+    const app = createApp({ middlewares: [auth], logger });
+    app.router.add('GET', '/echo', echo);
+    client = await new TestClient(app).start();
+    const refused = await client.ws('/echo').catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(WebSocketRefused);
+    expect(refused).toMatchObject({ status: 401, body: 'who are you?', headers: { 'www-authenticate': 'Bearer', connection: 'close' } });
+    const ws = await client.ws('/echo', { headers: { Authorization: 'Bearer ok' } });
+    await ws.sendStr('hi');
+    expect(await ws.receiveStr()).toBe('echo: hi');
+  });
+
+  test('an upgrade to an unknown path gets 404; a plain request to a websocket route gets 400', async () => {
+    client = await new TestClient(echoApp()).start();
+    await expect(client.ws('/nowhere')).rejects.toMatchObject({ status: 404, body: '404: Not Found' });
+    const plain = await client.get('/echo');
+    expect(plain.status).toBe(400);
+    expect(plain.text).toMatch(/this resource is a websocket/);
+    // the server still serves websockets after both
+    const ws = await client.ws('/echo');
+    await ws.sendStr('still');
+    expect(await ws.receiveStr()).toBe('echo: still');
+  });
+
+  test('a second concurrent receive() rejects with a coded error; sending from another task works', async () => {
+    const errors: unknown[] = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/two-readers', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      const first = ws.receive();
+      errors.push(await ws.receive().catch((err: unknown) => err));
+      // another task writes while the reader waits
+      setTimeout(() => void ws.sendStr('from a timer'), 5);
+      const msg = await first;
+      await ws.sendStr(`first got ${msg.type === 'text' ? msg.data : msg.type}`);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/two-readers');
+    expect(await ws.receiveStr()).toBe('from a timer');
+    await ws.sendStr('x');
+    expect(await ws.receiveStr()).toBe('first got x');
+    expect(errors[0]).toBeInstanceOf(WeftError);
+    expect(errors[0]).toMatchObject({ code: 'WEFT_ERR_WS_CONCURRENT_RECEIVE' });
+    expect((errors[0] as Error).message).toMatch(/another receive\(\) on this websocket is still waiting/);
+  });
+
+  test('a peer that does not answer heartbeat pings is dropped (1006, error message first)', async () => {
+    const messages: WebSocketMessage[] = [];
+    const closeCodes: Array<number | null> = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/beat', async (request) => {
+      const ws = new WebSocketResponse({ heartbeat: 60 });
+      await ws.prepare(request);
+      for (;;) {
+        const msg = await ws.receive();
+        messages.push(msg);
+        if (msg.type === 'close') break;
+      }
+      closeCodes.push(ws.closeCode);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const alive = await client.ws('/beat');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(messages).toEqual([]); // pings were answered: still open
+    await alive.close();
+    await waitFor(() => closeCodes.length === 1);
+    messages.length = 0;
+
+    const mute = await client.ws('/beat', { autoPong: false });
+    expect((await mute.closed).code).toBe(1006);
+    await waitFor(() => closeCodes.length === 2);
+    expect(closeCodes[1]).toBe(1006);
+    expect(messages[0]).toMatchObject({ type: 'error', data: { code: 'WEFT_ERR_WS_HEARTBEAT' } });
+    expect(messages[1]).toMatchObject({ type: 'close', data: 1006 });
+  });
+
+  test('a message over maxMsgSize closes the connection with 1009', async () => {
+    const closeCodes: Array<number | null> = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/small', async (request) => {
+      const ws = new WebSocketResponse({ maxMsgSize: 16 });
+      await ws.prepare(request);
+      for await (const msg of ws) if (msg.type === 'text') await ws.sendStr(msg.data);
+      closeCodes.push(ws.closeCode);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/small');
+    await ws.sendStr('x'.repeat(16));
+    expect(await ws.receiveStr()).toBe('x'.repeat(16));
+    await ws.sendStr('x'.repeat(17));
+    expect((await ws.closed).code).toBe(1009);
+    await waitFor(() => closeCodes.length === 1);
+    expect(closeCodes).toEqual([1009]);
+  });
+
+  test('onResponsePrepare sees the 101 and may add headers to it', async () => {
+    const statuses: number[] = [];
+    const app = createApp({ logger });
+    app.onResponsePrepare.push((_request, response) => {
+      statuses.push(response.status);
+      response.headers.set('X-Seen', 'yes');
+    });
+    app.router.add('GET', '/echo', echo);
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/echo');
+    expect(statuses).toEqual([101]);
+    expect(ws.headers['x-seen']).toBe('yes');
+    await ws.close();
+    await client.ws('/nowhere').catch(() => undefined);
+    expect(statuses).toEqual([101, 404]);
+  });
+
+  test('subprotocol negotiation picks the first server protocol the client offers', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/proto', async (request) => {
+      const ws = new WebSocketResponse({ protocols: ['chat.v2', 'chat.v1'] });
+      await ws.prepare(request);
+      await ws.sendStr(String(ws.protocol));
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const both = await client.ws('/proto', { protocols: ['chat.v1', 'chat.v2'] });
+    expect(both.protocol).toBe('chat.v2');
+    expect(await both.receiveStr()).toBe('chat.v2');
+    // none in common: the server agrees on none (the ws client then gives up, as RFC 6455 allows)
+    const none = await client.ws('/proto');
+    expect(none.protocol).toBeNull();
+    expect(await none.receiveStr()).toBe('null');
+    await expect(client.ws('/proto', { protocols: ['other'] })).rejects.toThrow(/Server sent no subprotocol/);
+  });
+
+  test('@WebSocket controller routes get one request scope per connection, disposed when the handler returns', async () => {
+    const events: string[] = [];
+    let made = 0;
+    @Injectable({ scope: 'request' })
+    class Session {
+      readonly id = ++made;
+      [Symbol.dispose](): void {
+        events.push(`dispose ${this.id}`);
+      }
+    }
+    @Controller('/live')
+    class LiveController {
+      constructor(private readonly session: Session) {}
+
+      @WebSocket('/ws', { protocols: ['live'] })
+      async live(ws: WebSocketResponse): Promise<void> {
+        for await (const msg of ws) if (msg.type === 'text') await ws.sendJson({ session: this.session.id, echo: msg.data, protocol: ws.protocol });
+        events.push(`handler ${this.session.id} done`);
+      }
+    }
+    const app = createApp({ controllers: [LiveController], providers: [Session], logger });
+    client = await new TestClient(app).start();
+    const a = await client.ws('/live/ws', { protocols: ['live'] });
+    const b = await client.ws('/live/ws');
+    await a.sendStr('1');
+    await b.sendStr('2');
+    await a.sendStr('3');
+    expect(await a.receiveJson()).toEqual({ session: 1, echo: '1', protocol: 'live' });
+    expect(await b.receiveJson()).toEqual({ session: 2, echo: '2', protocol: null });
+    expect(await a.receiveJson()).toEqual({ session: 1, echo: '3', protocol: 'live' });
+    await a.close();
+    await waitFor(() => events.length === 2);
+    expect(events).toEqual(['handler 1 done', 'dispose 1']);
+    const plain = await client.get('/live/ws');
+    expect(plain.status).toBe(400);
+  });
+
+  test('a bad option is a coded error: at construction, or at startup naming the @WebSocket method', async () => {
+    expect(() => new WebSocketResponse({ maxMsgSize: -1 })).toThrow(/WEFT_ERR_WS_OPTIONS: maxMsgSize must be a non-negative number, got -1/);
+    expect(() => new WebSocketResponse({ protocols: ['a b'] })).toThrow(/WEFT_ERR_WS_OPTIONS: protocols must be an array of tokens/);
+    @Controller('/bad')
+    class BadController {
+      @WebSocket('/ws', { heartbeat: Number.NaN })
+      live(): void {}
+    }
+    const app = createApp({ controllers: [BadController], logger });
+    await expect(app.startup()).rejects.toThrow(/WEFT_ERR_WS_OPTIONS: BadController\.live: heartbeat must be a non-negative number, got NaN/);
+  });
+
+  test('close() refuses a code a server may not send; sending after close is a coded error', async () => {
+    const errors: unknown[] = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/strict', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      errors.push(await ws.close({ code: 1005 }).catch((err: unknown) => err));
+      await ws.close({ code: 1000 });
+      errors.push(await ws.sendStr('late').catch((err: unknown) => err));
+      errors.push(await ws.close());
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/strict');
+    expect((await ws.closed).code).toBe(1000);
+    await waitFor(() => errors.length === 3);
+    expect(errors[0]).toMatchObject({ code: 'WEFT_ERR_WS_OPTIONS' });
+    expect((errors[0] as Error).message).toMatch(/cannot close with code 1005/);
+    expect(errors[1]).toMatchObject({ code: 'WEFT_ERR_WS_CLOSED', message: 'WEFT_ERR_WS_CLOSED: cannot send: the websocket is closed' });
+    expect(errors[2]).toBe(false);
+  });
+
+  test('send backpressure: past highWaterMark, sendStr waits until the slow client reads', async () => {
+    const progress = { sent: 0, done: false };
+    const total = 400;
+    const app = createApp({ logger });
+    app.router.add('GET', '/flood', async (request) => {
+      const ws = new WebSocketResponse({ highWaterMark: 64 * 1024 });
+      await ws.prepare(request);
+      const chunk = 'x'.repeat(64 * 1024);
+      for (let i = 0; i < total; i++) {
+        await ws.sendStr(chunk);
+        progress.sent++;
+      }
+      progress.done = true;
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/flood');
+    ws.raw.pause();
+    await sleep(300);
+    const stalled = progress.sent;
+    expect(stalled).toBeLessThan(total); // 25 MiB do not fit in the socket buffers
+    await sleep(100);
+    expect(progress.sent).toBe(stalled);
+    ws.raw.resume();
+    for (let i = 0; i < total; i++) expect((await ws.receiveStr()).length).toBe(64 * 1024);
+    expect(progress.done).toBe(true);
+    expect((await ws.closed).code).toBe(1000);
+  });
+
+  test('permessage-deflate is negotiated only when the route opts in', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/deflate', async (request) => {
+      const ws = new WebSocketResponse({ compress: true });
+      await ws.prepare(request);
+      for await (const msg of ws) if (msg.type === 'text') await ws.sendStr(msg.data);
+      return ws;
+    });
+    app.router.add('GET', '/echo', echo);
+    client = await new TestClient(app).start();
+    const deflated = await client.ws('/deflate', { compress: true });
+    expect(deflated.headers['sec-websocket-extensions']).toMatch(/^permessage-deflate/);
+    await deflated.sendStr('y'.repeat(10_000));
+    expect(await deflated.receiveStr()).toBe('y'.repeat(10_000));
+    const plain = await client.ws('/echo', { compress: true });
+    expect(plain.headers['sec-websocket-extensions']).toBeUndefined();
+  });
+
+  test('a Broadcaster forwards a room to every websocket in it, and forgets closed ones', async () => {
+    const backend = new InMemoryPubSub();
+    const broadcaster = new Broadcaster({ backend });
+    const app = createApp({ logger });
+    app.router.add('GET', '/rooms/{room}', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      const room = `room:${request.params.room}`;
+      await broadcaster.forward(room, ws);
+      await ws.sendStr('joined');
+      for await (const msg of ws) if (msg.type === 'text') await broadcaster.publish(room, msg.data);
+      return ws;
+    });
+    app.onCleanup.push(() => broadcaster.close());
+    client = await new TestClient(app).start();
+    const alice = await client.ws('/rooms/a');
+    const bob = await client.ws('/rooms/a');
+    const carol = await client.ws('/rooms/b');
+    for (const ws of [alice, bob, carol]) expect(await ws.receiveStr()).toBe('joined');
+    await alice.sendStr('hi all');
+    expect(await alice.receiveStr()).toBe('hi all');
+    expect(await bob.receiveStr()).toBe('hi all');
+    expect(backend.subscriberCount('room:a')).toBe(2);
+    await bob.close();
+    await waitFor(() => backend.subscriberCount('room:a') === 1);
+    await alice.sendStr('bob left');
+    expect(await alice.receiveStr()).toBe('bob left');
+    await carol.sendStr('other room');
+    expect(await carol.receiveStr()).toBe('other room');
+    await expect(alice.receive(100)).rejects.toThrow(/no websocket message within 100 ms/);
+  });
+
+  test("TestClient.close() closes open websockets with 1001 after the app's onShutdown", async () => {
+    const events: string[] = [];
+    const app = echoApp();
+    app.onShutdown.push(() => {
+      events.push('shutdown');
+    });
+    const own = await new TestClient(app).start();
+    const ws = await own.ws('/echo');
+    const closed = ws.closed.then((c) => events.push(`closed ${c.code} ${c.reason}`));
+    await own.close();
+    await closed;
+    expect(events).toEqual(['shutdown', 'closed 1001 Server shutdown']);
+  });
+
+  test('websocket routes in a mounted sub-app run the parent and sub-app middlewares', async () => {
+    const seen: string[] = [];
+    const tag =
+      (name: string): Middleware =>
+      async (request, next) => {
+        seen.push(`${name} ${request.path}`);
+        return next();
+      };
+    const admin = createApp({ middlewares: [tag('admin')], logger });
+    admin.router.add('GET', '/live', echo);
+    const app = createApp({ middlewares: [tag('root')], logger });
+    app.mount('/admin/', admin);
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/admin/live');
+    await ws.sendStr('x');
+    expect(await ws.receiveStr()).toBe('echo: x');
+    expect(seen).toEqual(['root /admin/live', 'admin /admin/live']);
+  });
+});
+
+async function waitFor(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

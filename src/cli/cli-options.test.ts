@@ -1,0 +1,55 @@
+import { WeftError } from '../errors.js';
+import { parseCommandLine } from './cli-options.js';
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommandLine(argv);
+  } catch (err) {
+    expect(err).toBeInstanceOf(WeftError);
+    expect((err as WeftError).code).toBe('WEFT_ERR_CLI_USAGE');
+    return (err as Error).message;
+  }
+  throw new Error('no error');
+}
+
+test('serve: defaults, and every option', () => {
+  expect(parseCommandLine(['serve', 'app.js:create'])).toEqual({
+    name: 'serve',
+    options: { target: 'app.js:create', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false },
+  });
+  const argv = ['serve', 'app.js:create', '--host', '127.0.0.1', '--host', '::1', '--port', '8081', '--path', '/run/w{n}.sock', '--sock', '3', '--shutdown-timeout', '2.5'];
+  argv.push('--no-access-log', '--access-log-format', '%a %s', '--workers', '4', '--max-requests', '1000', '--max-requests-jitter', '50', '--preload');
+  expect(parseCommandLine(argv)).toEqual({
+    name: 'serve',
+    options: { target: 'app.js:create', host: ['127.0.0.1', '::1'], port: 8081, path: ['/run/w{n}.sock'], sock: [3], shutdownTimeout: 2500, accessLog: false, accessLogFormat: '%a %s', workers: 4, maxRequests: 1000, maxRequestsJitter: 50, preload: true },
+  });
+});
+
+test('help, version, routes, deploy nginx', () => {
+  expect(parseCommandLine([])).toEqual({ name: 'help' });
+  expect(parseCommandLine(['--help'])).toEqual({ name: 'help' });
+  expect(parseCommandLine(['--version'])).toEqual({ name: 'version' });
+  expect(parseCommandLine(['routes', 'a.js:b'])).toEqual({ name: 'routes', target: 'a.js:b' });
+  const nginx = parseCommandLine(['deploy', 'nginx', '--workers', '2', '--path', '/s{n}', '--ssl']);
+  expect(nginx).toMatchObject({ name: 'deploy-nginx', options: { workers: 2, path: '/s{n}', ssl: true, listen: 443, upstream: 'weft', clientMaxBodySize: '4G', staticPrefix: '/static' } });
+});
+
+test('usage errors name the problem', () => {
+  expect(usageError(['frob'])).toBe('WEFT_ERR_CLI_USAGE: unknown command "frob" (commands: serve, routes, deploy)');
+  expect(usageError(['serve'])).toMatch(/weft serve needs <module>:<export>/);
+  expect(usageError(['routes', 'a:b', 'c:d'])).toMatch(/takes one <module>:<export>, got 2: a:b c:d/);
+  expect(usageError(['serve', 'a:b', '--port', '70000'])).toBe('WEFT_ERR_CLI_USAGE: --port must be an integer from 0 to 65535, got "70000"');
+  expect(usageError(['serve', 'a:b', '--workers', '1.5'])).toBe('WEFT_ERR_CLI_USAGE: --workers must be an integer from 1 up, got "1.5"');
+  expect(usageError(['serve', 'a:b', '--sock', 'x'])).toMatch(/--sock must be an integer/);
+  expect(usageError(['serve', 'a:b', '--shutdown-timeout=-1'])).toMatch(/--shutdown-timeout must be a number of seconds >= 0, got "-1"/);
+  expect(usageError(['serve', 'a:b', '--workers', '2', '--path', '/a.sock'])).toMatch(/every --path needs \{n\}.*got \/a\.sock/);
+  expect(usageError(['serve', 'a:b', '--access-log', '--no-access-log'])).toMatch(/contradict/);
+  expect(usageError(['serve', 'a:b', '--bogus'])).toMatch(/Unknown option '--bogus'/);
+  expect(usageError(['serve', 'a:b', '--port'])).toMatch(/--port/);
+  expect(usageError(['deploy'])).toMatch(/weft deploy supports nginx, got nothing/);
+  expect(usageError(['deploy', 'nginx', 'extra'])).toMatch(/takes no arguments besides options, got extra/);
+  expect(usageError(['deploy', 'nginx', '--path', '/a{n}', '--port', '80'])).toMatch(/either --path .* or --host\/--port/);
+  expect(usageError(['deploy', 'nginx', '--upstream', 'a b'])).toMatch(/--upstream must be a plain name/);
+  expect(usageError(['deploy', 'nginx', '--client-max-body-size', 'lots'])).toMatch(/nginx's size syntax/);
+  expect(usageError(['deploy', 'nginx', '--static-prefix', 'static'])).toMatch(/--static-prefix must start with \//);
+});

@@ -1,0 +1,55 @@
+import { parseCommandLine, type NginxOptions } from './cli-options.js';
+import { nginxConfig } from './nginx-config.js';
+
+function options(argv: string[]): NginxOptions {
+  const command = parseCommandLine(['deploy', 'nginx', ...argv]);
+  if (command.name !== 'deploy-nginx') throw new Error('not deploy nginx');
+  return command.options;
+}
+
+test('an upstream over the worker sockets, proxy and websocket headers, body size, static files', () => {
+  const config = nginxConfig(options(['--workers', '4', '--path', '/tmp/example_{n}.sock', '--server-name', 'example.com', '--static-root', '/path/to/app/static', '--client-max-body-size', '200M']));
+  expect(config).toContain(
+    'upstream weft {\n    # fail_timeout=0: always retry a server, even after it failed (a worker being restarted)\n' +
+      [1, 2, 3, 4].map((n) => `    server unix:/tmp/example_${n}.sock fail_timeout=0;\n`).join(''),
+  );
+  for (const line of [
+    'listen 80;',
+    'server_name example.com;',
+    'client_max_body_size 200M;',
+    'proxy_set_header Host $http_host;',
+    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header Upgrade $http_upgrade;',
+    'proxy_set_header Connection $connection_upgrade;',
+    'proxy_http_version 1.1;',
+    'proxy_redirect off;',
+    'proxy_buffering off;',
+    'proxy_pass http://weft;',
+    'location /static/ {',
+    'alias /path/to/app/static/;',
+    'map $http_upgrade $connection_upgrade {',
+  ]) {
+    expect(config).toContain(line);
+  }
+  expect(config).not.toMatch(/ssl|return 301/);
+  // balanced braces: nginx would reject the file otherwise
+  expect(config.split('{').length).toBe(config.split('}').length);
+});
+
+test('a TCP upstream by default, no static location without --static-root', () => {
+  const config = nginxConfig(options([]));
+  expect(config).toContain('    server 127.0.0.1:8080 fail_timeout=0;\n');
+  expect(config).not.toContain('location /static');
+  expect(nginxConfig(options(['--host', '::1', '--port', '9000']))).toContain('server [::1]:9000 fail_timeout=0;');
+});
+
+test('--ssl adds the HTTP to HTTPS redirect and the TLS server block', () => {
+  const config = nginxConfig(options(['--ssl', '--ssl-certificate', '/etc/secrets/cert.pem', '--ssl-certificate-key', '/etc/secrets/key.pem', '--server-name', 'main']));
+  expect(config).toContain('server {\n    listen 80;\n    listen [::]:80;\n    server_name main;\n    return 301 https://$host$request_uri;\n}');
+  expect(config).toContain('listen 443 ssl;');
+  expect(config).toContain('listen [::]:443 ssl;');
+  expect(config).toContain('ssl_certificate /etc/secrets/cert.pem;');
+  expect(config).toContain('ssl_certificate_key /etc/secrets/key.pem;');
+  expect(config.split('{').length).toBe(config.split('}').length);
+});

@@ -1,0 +1,86 @@
+/**
+ * The worker side of `weft serve --workers N`: one process that loads the app itself and
+ * serves it with `runApp`, from its own factory call, startup and cleanup to its exit.
+ */
+import cluster from 'node:cluster';
+import { WeftError } from '../errors.js';
+import { countResponses, requestLimit, runAppOptions } from '../cli/serve-command.js';
+import type { ServeOptions } from '../cli/cli-options.js';
+import { loadTarget } from '../cli/load-target.js';
+import { runApp, type AppOrFactory } from '../server/run-app.js';
+import { onStopSignals } from '../server/stop-signals.js';
+import type { WorkerMessage } from './worker-message.js';
+
+/**
+ * Runs worker `n`: loads `<module>:<export>`, builds the app (the factory runs here, once
+ * per worker lifetime), starts it, tells the supervisor it is ready, serves until SIGTERM
+ * or SIGINT, drains, then shuts down gracefully and lets the process end. (If the
+ * supervisor dies, node's cluster ends its workers at once.)
+ * Exit code 2 when the target cannot be loaded, 1 when the app fails to start.
+ *
+ * @example
+ * ```ts
+ * if (cluster.isWorker) await runWorker(options, Number(process.env.WEFT_WORKER_NUMBER));
+ * ```
+ */
+export async function runWorker(options: ServeOptions, n: number): Promise<void> {
+  const controller = new AbortController();
+  let draining = false;
+  // SIGTERM: first a short drain in which every response closes its connection, so that
+  // keep-alive clients reconnect (to another worker) instead of reusing a connection the
+  // graceful stop is about to close; then runApp's graceful shutdown
+  const removeSignals = onStopSignals(
+    () => {
+      draining = true;
+      setTimeout(() => controller.abort(), Math.min(DRAIN_MS, options.shutdownTimeout ?? DRAIN_MS));
+    },
+    () => {},
+  );
+  try {
+    let appOrFactory;
+    try {
+      appOrFactory = loadTarget(options.target, process.cwd());
+    } catch (err) {
+      process.stderr.write(`weft: worker ${n}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = err instanceof WeftError && err.code === 'WEFT_ERR_CLI_TARGET' ? 2 : 1;
+      return;
+    }
+    const limit = requestLimit(options.maxRequests, options.maxRequestsJitter);
+    const counted = countResponses(appOrFactory, limit, () => send({ weft: 'recycle' }));
+    const sites: string[] = [];
+    await runApp(closeWhile(counted, () => draining), {
+      ...runAppOptions(options, n),
+      signal: controller.signal,
+      handleSignals: false,
+      // runApp prints once per site, after all listen: gather them, then report ready once
+      printUrl: (message) => {
+        if (sites.push(/Running on (\S+)/.exec(message)?.[1] ?? message) === 1) queueMicrotask(() => send({ weft: 'ready', sites }));
+      },
+    }).catch(() => {
+      // runApp logged the error and set process.exitCode to 1
+    });
+  } finally {
+    removeSignals();
+    // the IPC channel would keep this process alive after its server closed; node's
+    // cluster exits a worker at once on a disconnect it did not ask for, so ask for it
+    if (process.connected) cluster.worker?.disconnect();
+  }
+}
+
+/** How long a stopping worker keeps serving with `Connection: close` before its graceful stop. */
+const DRAIN_MS = 500;
+
+/** Adds the `onResponsePrepare` hook that closes connections while `draining()`. */
+function closeWhile(appOrFactory: AppOrFactory, draining: () => boolean): AppOrFactory {
+  return async () => {
+    const app = await (typeof appOrFactory === 'function' ? appOrFactory() : appOrFactory);
+    app.onResponsePrepare?.push((_request, response) => {
+      if (draining() && response.keepAlive) response.forceClose();
+    });
+    return app;
+  };
+}
+
+function send(message: WorkerMessage): void {
+  if (process.connected) process.send?.(message);
+}

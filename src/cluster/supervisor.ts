@@ -1,0 +1,245 @@
+/**
+ * The supervisor of `weft serve --workers N` (gunicorn's arbiter, on `node:cluster`):
+ * starts the workers, replaces crashed ones with backoff, and turns signals into actions.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '../logging/logger.js';
+import { isWorkerMessage, WORKER_NUMBER_ENV } from './worker-message.js';
+
+/**
+ * Options of {@link Supervisor}.
+ *
+ * @example
+ * ```ts
+ * new Supervisor({ workers: 4, shutdownTimeout: 30_000, slotSockets: true, logger });
+ * ```
+ */
+export interface SupervisorOptions {
+  /** How many workers to keep running. */
+  workers: number;
+  /** The workers' graceful shutdown timeout in ms; a stopping worker is killed after about twice this plus 10 s. */
+  shutdownTimeout: number;
+  /**
+   * Each worker number owns its own sockets (`--path` with `{n}`): a replacement can only
+   * listen once the old worker stopped, so restarts stop first (nginx retries the other
+   * upstream servers meanwhile). Otherwise the new worker starts first, sharing the address.
+   */
+  slotSockets: boolean;
+  logger: Logger;
+  /** Where the "Running on" banner goes (default `console.log`). */
+  printUrl?: (message: string) => void;
+}
+
+interface WorkerHandle {
+  readonly n: number;
+  readonly worker: Worker;
+  readonly ready: Promise<boolean>;
+  readonly exited: Promise<void>;
+  readyAt: number | undefined;
+  stopping: boolean;
+}
+
+const MAX_BACKOFF = 10_000;
+/** A worker that served this long before crashing is restarted at once: its crash is not a loop. */
+const STABLE_AFTER = 30_000;
+
+/**
+ * Runs and watches the workers until SIGTERM/SIGINT: `run()` resolves with the process exit
+ * code once every worker exited: 0 after a graceful stop, 2 when a worker could not load
+ * its target, 1 when one failed to start.
+ *
+ * Signals: SIGTERM/SIGINT stop every worker gracefully; SIGHUP restarts them one at a time
+ * (the new one listens before the old one stops); SIGTTIN adds a worker, SIGTTOU removes
+ * one. A worker that crashes after it was ready is replaced, after 0.1 s, 0.2 s, 0.4 s ...
+ * up to 10 s when it keeps crashing; one that fails to boot stops the supervisor, as
+ * gunicorn does, since its replacements would fail the same way.
+ *
+ * @example
+ * ```ts
+ * cluster.setupPrimary({ exec: __filename, args: process.argv.slice(2) });
+ * process.exitCode = await new Supervisor({ workers: 4, shutdownTimeout: 60_000, slotSockets: false, logger }).run();
+ * ```
+ */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #handles = new Set<WorkerHandle>();
+  readonly #failures = new Map<number, number>();
+  readonly #printed = new Set<string>();
+  #wanted: number;
+  #stopping = false;
+  #exitCode = 0;
+  #restarts: Promise<void> = Promise.resolve();
+  #finished: () => void = () => {};
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#wanted = options.workers;
+  }
+
+  /** The numbers of the live workers that are not stopping, ascending. */
+  get workerNumbers(): number[] {
+    return [...this.#handles].filter((h) => !h.stopping).map((h) => h.n).sort((a, b) => a - b);
+  }
+
+  /** Starts the workers and resolves with the exit code once all of them exited for good. */
+  async run(): Promise<number> {
+    const finished = new Promise<void>((resolve) => (this.#finished = resolve));
+    const onStop = (signal: NodeJS.Signals): void => {
+      if (this.#stopping) {
+        this.#options.logger.warn({ signal }, `${signal} received again: workers are already stopping gracefully; send SIGKILL to force`);
+        return;
+      }
+      this.#options.logger.info({ signal }, `${signal} received: stopping ${this.#handles.size} worker(s) gracefully`);
+      void this.#stopAll();
+    };
+    const onHup = (): void => this.#enqueue('SIGHUP: rolling restart', () => this.#restartAll());
+    const onTtin = (): void => this.#enqueue('SIGTTIN: one worker more', async () => {
+      this.#wanted += 1;
+      await this.#spawn(this.#freeNumber()).ready;
+    });
+    const onTtou = (): void => this.#enqueue('SIGTTOU: one worker fewer', async () => {
+      const victim = this.#live().sort((a, b) => b.n - a.n)[0];
+      if (this.#wanted <= 1 || victim === undefined) return this.#options.logger.warn({}, 'SIGTTOU ignored: one worker is the minimum');
+      this.#wanted -= 1;
+      await this.#stop(victim);
+    });
+    const listeners: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
+      ['SIGTERM', onStop],
+      ['SIGINT', onStop],
+      ['SIGHUP', onHup],
+      ['SIGTTIN', onTtin],
+      ['SIGTTOU', onTtou],
+    ];
+    for (const [signal, listener] of listeners) process.on(signal, listener);
+    try {
+      this.#options.logger.info({ workers: this.#wanted }, `supervisor ${process.pid}: starting ${this.#wanted} worker(s)`);
+      for (let n = 1; n <= this.#wanted; n++) this.#spawn(n);
+      await finished;
+      return this.#exitCode;
+    } finally {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+    }
+  }
+
+  #live(): WorkerHandle[] {
+    return [...this.#handles].filter((h) => !h.stopping);
+  }
+
+  #freeNumber(): number {
+    const used = new Set(this.workerNumbers);
+    let n = 1;
+    while (used.has(n)) n++;
+    return n;
+  }
+
+  /** Restarts and resizes one after another, so that two never interleave. */
+  #enqueue(what: string, action: () => Promise<unknown>): void {
+    if (this.#stopping) return;
+    this.#options.logger.info({}, what);
+    this.#restarts = this.#restarts.then(() => (this.#stopping ? undefined : action())).then(
+      () => undefined,
+      (err: unknown) => this.#options.logger.error({ err }, `${what} failed`),
+    );
+  }
+
+  #spawn(n: number): WorkerHandle {
+    const worker = cluster.fork({ [WORKER_NUMBER_ENV]: String(n) });
+    let markReady: (ready: boolean) => void = () => {};
+    let markExited: () => void = () => {};
+    const handle: WorkerHandle = {
+      n,
+      worker,
+      ready: new Promise((resolve) => (markReady = resolve)),
+      exited: new Promise((resolve) => (markExited = resolve)),
+      readyAt: undefined,
+      stopping: false,
+    };
+    this.#handles.add(handle);
+    worker.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.weft === 'ready') {
+        handle.readyAt = Date.now();
+        this.#options.logger.info({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) is ready`);
+        this.#printSites(message.sites);
+        markReady(true);
+      } else if (!handle.stopping) {
+        this.#enqueue(`worker ${n} (pid ${worker.process.pid}) reached --max-requests: recycling it`, () => this.#replace(handle));
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      this.#handles.delete(handle);
+      markReady(false);
+      markExited();
+      this.#onExit(handle, code, signal);
+    });
+    return handle;
+  }
+
+  #onExit(handle: WorkerHandle, code: number | null, signal: string | null): void {
+    const { n, worker } = handle;
+    const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
+    if (handle.stopping || this.#stopping) {
+      this.#options.logger.info({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) stopped (${how})`);
+    } else if (handle.readyAt === undefined) {
+      // it failed to boot: its replacements would too (gunicorn: "Worker failed to boot")
+      this.#options.logger.error({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) failed to boot (${how}): stopping`);
+      this.#exitCode = code === 2 ? 2 : 1;
+      void this.#stopAll();
+    } else {
+      const lived = Date.now() - handle.readyAt;
+      const failures = lived >= STABLE_AFTER ? 0 : (this.#failures.get(n) ?? 0);
+      this.#failures.set(n, failures + 1);
+      const delay = Math.min(100 * 2 ** failures, MAX_BACKOFF);
+      this.#options.logger.warn({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) died (${how}): replacing it in ${delay} ms`);
+      setTimeout(() => {
+        if (!this.#stopping && n <= this.#wanted && !this.workerNumbers.includes(n)) this.#spawn(n);
+      }, delay);
+    }
+    if (this.#handles.size === 0 && this.#stopping) this.#finished();
+  }
+
+  async #restartAll(): Promise<void> {
+    for (const handle of this.#live().sort((a, b) => a.n - b.n)) {
+      if (this.#stopping) return;
+      await this.#replace(handle);
+    }
+  }
+
+  /** A new worker with the same number, then the old one stops (or the reverse with slot sockets). */
+  async #replace(old: WorkerHandle): Promise<void> {
+    if (this.#options.slotSockets) {
+      await this.#stop(old);
+      if (!this.#stopping) await this.#spawn(old.n).ready;
+      return;
+    }
+    const fresh = this.#spawn(old.n);
+    if (await fresh.ready) await this.#stop(old);
+  }
+
+  async #stop(handle: WorkerHandle): Promise<void> {
+    handle.stopping = true;
+    handle.worker.process.kill('SIGTERM');
+    const grace = 2 * this.#options.shutdownTimeout + 10_000;
+    const killer = setTimeout(() => {
+      this.#options.logger.error({ worker: handle.n }, `worker ${handle.n} did not stop within ${grace} ms: killing it`);
+      handle.worker.process.kill('SIGKILL');
+    }, grace);
+    await handle.exited;
+    clearTimeout(killer);
+  }
+
+  async #stopAll(): Promise<void> {
+    this.#stopping = true;
+    if (this.#handles.size === 0) this.#finished();
+    await Promise.all([...this.#handles].map((handle) => this.#stop(handle)));
+  }
+
+  #printSites(sites: string[]): void {
+    const print = this.#options.printUrl ?? console.log;
+    for (const site of sites) {
+      if (this.#printed.has(site)) continue;
+      this.#printed.add(site);
+      print(`======== Running on ${site} ========\n(Press CTRL+C to quit)`);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * `FileResponse`: aiohttp's `web.FileResponse`. Sends a file from disk with validators,
+ * conditional requests, single byte ranges and precompressed siblings, streamed with
+ * backpressure: memory stays flat whatever the file size.
+ */
+import type { BigIntStats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { contentType as mimeContentType } from 'mime-types';
+import parseRange from 'range-parser';
+import { WeftError } from '../errors.js';
+import { HTTPNotFound } from '../http/http-errors.js';
+import type { Request } from '../http/request.js';
+import { StreamResponse, type StreamResponseInit } from '../http/stream-response.js';
+import { openRepresentation } from './open-representation.js';
+import { evaluatePreconditions, fileValidators, ifRangeHolds } from './validators.js';
+
+/** Bodies up to this size are read in one call instead of streamed. */
+const SMALL_FILE = 64 * 1024;
+
+/** Options of {@link FileResponse}. */
+export interface FileResponseOptions extends StreamResponseInit {
+  /** Adds `Cache-Control: public, max-age=<seconds>`. */
+  maxAge?: number;
+  /**
+   * Serves `<file>.br` / `<file>.gz` instead when they exist as regular files (not
+   * symlinks) and the client accepts the encoding (`q=0` refuses). Default false.
+   */
+  precompressed?: boolean;
+}
+
+/**
+ * A response that sends a file. Status 200, 206 (a single range), 304 (`If-None-Match`,
+ * `If-Modified-Since`), 412 (`If-Match`, `If-Unmodified-Since`) or 416 (an unsatisfiable,
+ * malformed or multiple range: aiohttp answers 416 to a multi-range too), decided in
+ * `prepare()` from the file as opened. A missing or non-regular file raises `HTTPNotFound`.
+ *
+ * @example
+ * ```ts
+ * app.router.add('GET', '/report', () => new FileResponse('/var/reports/latest.pdf', { maxAge: 60 }));
+ * ```
+ */
+export class FileResponse extends StreamResponse {
+  readonly path: string;
+  readonly #maxAge: number | undefined;
+  readonly #precompressed: boolean;
+  #sending: Promise<void> | null = null;
+
+  constructor(path: string, options: FileResponseOptions = {}) {
+    super(options);
+    this.path = path;
+    this.#maxAge = options.maxAge;
+    this.#precompressed = options.precompressed ?? false;
+  }
+
+  /** Decides status and headers from the file, sends them, then streams the body and ends. */
+  override prepare(request: Request): Promise<void> {
+    return (this.#sending ??= this.#send(request));
+  }
+
+  async #send(request: Request): Promise<void> {
+    const opened = await openRepresentation(this.path, this.#precompressed ? request.headers.get('accept-encoding') : undefined, this.#precompressed);
+    if (opened === null) throw new HTTPNotFound();
+    const { handle, stats, encoding, vary } = opened;
+    try {
+      await this.#respond(request, handle, stats, encoding, vary);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+
+  async #respond(request: Request, handle: FileHandle, stats: BigIntStats, encoding: string | undefined, vary: boolean): Promise<void> {
+    const size = Number(stats.size);
+    const validators = fileValidators(stats);
+    const header = (name: string): string | undefined => request.headers.get(name);
+    this.headers.set('ETag', validators.etag);
+    this.headers.set('Last-Modified', new Date(validators.lastModified * 1000).toUTCString());
+    if (this.#maxAge !== undefined) this.headers.set('Cache-Control', `public, max-age=${Math.max(0, Math.floor(this.#maxAge))}`);
+    if (vary) this.headers.append('Vary', 'Accept-Encoding');
+
+    const outcome = evaluatePreconditions(header, validators);
+    if (outcome !== 'ok') {
+      this.status = outcome;
+      if (outcome === 412) this.contentLength = 0;
+      await super.prepare(request);
+      await this.end();
+      return;
+    }
+
+    if (!this.headers.has('content-type')) this.headers.set('Content-Type', mimeContentType(basename(this.path)) || 'application/octet-stream');
+    if (encoding !== undefined) this.headers.set('Content-Encoding', encoding);
+    this.headers.set('Accept-Ranges', 'bytes');
+
+    let start = 0;
+    let end = size - 1;
+    const range = header('range');
+    if (range !== undefined && request.method === 'GET' && ifRangeHolds(header('if-range'), validators)) {
+      const ranges = parseRange(size, range, { combine: true });
+      if (ranges === -1 || ranges === -2 || ranges.length !== 1 || ranges.type !== 'bytes') {
+        this.status = 416;
+        this.headers.set('Content-Range', `bytes */${size}`);
+        this.headers.delete('content-encoding');
+        this.contentLength = 0;
+        await super.prepare(request);
+        await this.end();
+        return;
+      }
+      start = ranges[0].start;
+      end = ranges[0].end;
+      this.status = 206;
+      this.headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
+    }
+    this.contentLength = end - start + 1;
+    await super.prepare(request);
+    if (request.method === 'HEAD' || size === 0) {
+      await this.end();
+      return;
+    }
+    try {
+      await this.#stream(handle, start, end);
+    } catch (err) {
+      // A client that leaves mid-download is routine, not a server error: stop reading.
+      if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') return;
+      throw err;
+    }
+    await this.end();
+  }
+
+  /** hot path: copies bytes [start, end] with backpressure; a gone client stops the read. */
+  async #stream(handle: FileHandle, start: number, end: number): Promise<void> {
+    const length = end - start + 1;
+    if (length <= SMALL_FILE) {
+      // One read and one write: a stream's machinery costs more than the bytes here.
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, start);
+      await this.write(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+      return;
+    }
+    const stream = handle.createReadStream({ start, end, autoClose: false, highWaterMark: 64 * 1024 });
+    try {
+      for await (const chunk of stream) await this.write(chunk as Buffer);
+    } finally {
+      stream.destroy();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Opening the bytes a `FileResponse` sends: the file itself or a precompressed sibling.
+ */
+import { constants, type BigIntStats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
+import { acceptedEncodings, PRECOMPRESSED } from './accept-encoding.js';
+
+/** An opened file with the stats of that very handle. */
+export interface OpenedRepresentation {
+  handle: FileHandle;
+  stats: BigIntStats;
+  /** `br` or `gzip` for a precompressed sibling; undefined for the file itself. */
+  encoding: string | undefined;
+  /** A sibling exists, so the answer depends on `Accept-Encoding`. */
+  vary: boolean;
+}
+
+/**
+ * Opens `path`, or with `precompressed` its best sibling (`.br`, then `.gz`) that the
+ * client accepts. Siblings must be regular files, never symlinks (which could lead out of
+ * a static root). Null when `path` is missing or not a regular file. The caller closes it.
+ *
+ * @example
+ * ```ts
+ * const opened = await openRepresentation('/srv/public/app.js', 'gzip, br', true);
+ * // { handle, stats, encoding: 'br', vary: true }
+ * ```
+ */
+export async function openRepresentation(path: string, acceptEncoding: string | undefined, precompressed: boolean): Promise<OpenedRepresentation | null> {
+  let vary = false;
+  if (precompressed) {
+    const accepted = acceptedEncodings(acceptEncoding);
+    for (const { encoding, suffix } of PRECOMPRESSED) {
+      const sibling = await lstat(path + suffix).catch(() => null);
+      if (sibling === null || !sibling.isFile()) continue;
+      vary = true;
+      if (!accepted.some((a) => a.encoding === encoding)) continue;
+      // O_NOFOLLOW: a sibling swapped for a symlink after the lstat is refused too.
+      const opened = await openRegular(path + suffix, constants.O_NOFOLLOW);
+      if (opened !== null) return { ...opened, encoding, vary };
+    }
+  }
+  const opened = await openRegular(path, 0);
+  return opened === null ? null : { ...opened, encoding: undefined, vary };
+}
+
+/**
+ * Opens a regular file, or null. O_NONBLOCK keeps a FIFO from blocking the open (it has
+ * no effect on regular files); fstat on the handle then refuses FIFOs and devices, and
+ * describes the very file that is read, even if the path is replaced meanwhile.
+ */
+async function openRegular(path: string, flags: number): Promise<{ handle: FileHandle; stats: BigIntStats } | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | flags);
+  } catch {
+    return null;
+  }
+  const stats = await handle.stat({ bigint: true }).catch(() => null);
+  if (stats === null || !stats.isFile()) {
+    await handle.close().catch(() => undefined);
+    return null;
+  }
+  return { handle, stats };
+}

@@ -1,0 +1,82 @@
+import { WeftError } from '../errors.js';
+import { Broadcaster } from './broadcaster.js';
+import { InMemoryPubSub } from './in-memory-pubsub.js';
+
+describe('Broadcaster over InMemoryPubSub', () => {
+  test('delivers each message to every subscriber of the channel, in order, and to no other channel', async () => {
+    const broadcaster = new Broadcaster();
+    const a = await broadcaster.subscribe('news');
+    const b = await broadcaster.subscribe('news');
+    const other = await broadcaster.subscribe('sports');
+    await broadcaster.publish('news', 'one');
+    await broadcaster.publishJson('news', { n: 2 });
+    expect([await a.next(), await a.next()]).toEqual(['one', '{"n":2}']);
+    expect([await b.next(), await b.next()]).toEqual(['one', '{"n":2}']);
+    await broadcaster.publish('sports', 'goal');
+    expect(await other.next()).toBe('goal');
+    await broadcaster.close();
+  });
+
+  test('unsubscribe ends the loop of a waiting reader and stops delivery', async () => {
+    const backend = new InMemoryPubSub();
+    const broadcaster = new Broadcaster({ backend });
+    const sub = await broadcaster.subscribe('news');
+    const seen: string[] = [];
+    const loop = (async () => {
+      for await (const message of sub) seen.push(message);
+    })();
+    await broadcaster.publish('news', 'first');
+    await new Promise((resolve) => setImmediate(resolve));
+    await sub.unsubscribe();
+    await loop;
+    await broadcaster.publish('news', 'late');
+    expect(seen).toEqual(['first']);
+    expect(sub.ended).toBe(true);
+    expect(backend.subscriberCount('news')).toBe(0);
+  });
+
+  test('a slow reader loses the oldest messages past maxQueue, and says how many', async () => {
+    const broadcaster = new Broadcaster({ maxQueue: 2 });
+    const sub = await broadcaster.subscribe('ticks');
+    for (const n of [1, 2, 3, 4]) await broadcaster.publish('ticks', String(n));
+    expect(sub.dropped).toBe(2);
+    expect([await sub.next(), await sub.next()]).toEqual(['3', '4']);
+  });
+
+  test('one reader per subscription: a second concurrent next() is a coded error', async () => {
+    const broadcaster = new Broadcaster();
+    const sub = await broadcaster.subscribe('news');
+    const first = sub.next();
+    await expect(sub.next()).rejects.toThrow(/WEFT_ERR_PUBSUB_CONCURRENT_READ: the subscription to "news" has one reader/);
+    await broadcaster.publish('news', 'x');
+    expect(await first).toBe('x');
+  });
+
+  test('close() ends every subscription; publishing or subscribing afterwards is a coded error', async () => {
+    const broadcaster = new Broadcaster();
+    const sub = await broadcaster.subscribe('news');
+    const waiting = sub.next();
+    await broadcaster.close();
+    expect(await waiting).toBeUndefined();
+    await expect(broadcaster.publish('news', 'x')).rejects.toMatchObject({ code: 'WEFT_ERR_PUBSUB_CLOSED' });
+    await expect(broadcaster.subscribe('news')).rejects.toBeInstanceOf(WeftError);
+    await broadcaster.close();
+  });
+
+  test('a listener that throws does not stop delivery to the others', async () => {
+    const errors: unknown[] = [];
+    const backend = new InMemoryPubSub((err) => errors.push(err));
+    const got: string[] = [];
+    await backend.subscribe('c', () => {
+      throw new Error('listener failed');
+    });
+    await backend.subscribe('c', (m) => got.push(m));
+    await backend.publish('c', 'hello');
+    expect(got).toEqual(['hello']);
+    expect(errors).toEqual([new Error('listener failed')]);
+  });
+
+  test('a bad maxQueue is a coded error', () => {
+    expect(() => new Broadcaster({ maxQueue: 0 })).toThrow(/WEFT_ERR_WS_OPTIONS: maxQueue must be a positive integer, got 0/);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * `Broadcaster`: channels that websockets (or anything else) publish to and subscribe to,
+ * over a `PubSubBackend`: in-process by default, a broker (Redis) to span processes.
+ */
+import { WeftError } from '../errors.js';
+import { InMemoryPubSub } from './in-memory-pubsub.js';
+import type { PubSubBackend } from './pubsub-backend.js';
+import { Subscription } from './subscription.js';
+import type { WebSocketResponse } from './websocket-response.js';
+
+/** Options of {@link Broadcaster}. */
+export interface BroadcasterOptions {
+  /** Where messages travel (default: a new `InMemoryPubSub`, this process only). */
+  backend?: PubSubBackend;
+  /** Unread messages a subscription keeps before dropping the oldest (default 1 000). */
+  maxQueue?: number;
+}
+
+/**
+ * Publish/subscribe for websockets. Register one per app, e.g.
+ * `providers: [{ provide: Broadcaster, useValue: new Broadcaster() }]`, and close it at
+ * cleanup (it is `AsyncDisposable`).
+ *
+ * @example
+ * ```ts
+ * app.router.add('GET', '/rooms/{room}', async (request) => {
+ *   const ws = new WebSocketResponse();
+ *   await ws.prepare(request);
+ *   const room = `room:${request.params.room}`;
+ *   await broadcaster.forward(room, ws);          // everything published to the room goes out
+ *   for await (const msg of ws) if (msg.type === 'text') await broadcaster.publish(room, msg.data);
+ *   return ws;
+ * });
+ * ```
+ */
+export class Broadcaster implements AsyncDisposable {
+  /** The transport. */
+  readonly backend: PubSubBackend;
+  readonly #maxQueue: number;
+  readonly #subscriptions = new Set<Subscription>();
+  #closed = false;
+
+  constructor(options: BroadcasterOptions = {}) {
+    const { backend = new InMemoryPubSub(), maxQueue = 1000 } = options;
+    if (!Number.isSafeInteger(maxQueue) || maxQueue < 1) {
+      throw new WeftError('WEFT_ERR_WS_OPTIONS', `maxQueue must be a positive integer, got ${String(maxQueue)}`);
+    }
+    this.backend = backend;
+    this.#maxQueue = maxQueue;
+  }
+
+  /** Publishes a message to every subscriber of `channel`. */
+  publish(channel: string, message: string): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.backend.publish(channel, message);
+  }
+
+  /** Publishes `JSON.stringify(data)`. */
+  publishJson(channel: string, data: unknown): Promise<void> {
+    return this.publish(channel, JSON.stringify(data));
+  }
+
+  /** Subscribes to `channel`; resolves once the backend delivers to it. */
+  async subscribe(channel: string, options: { maxQueue?: number } = {}): Promise<Subscription> {
+    if (this.#closed) throw closedError();
+    const subscription = new Subscription(channel, options.maxQueue ?? this.#maxQueue);
+    const release = await this.backend.subscribe(channel, (message) => subscription.deliver(message));
+    subscription.attach(release, (s) => this.#subscriptions.delete(s));
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /**
+   * Sends every message of `channel` to a prepared websocket (as text, one at a time, with
+   * the websocket's backpressure) until it closes or the returned subscription is ended.
+   */
+  async forward(channel: string, ws: WebSocketResponse): Promise<Subscription> {
+    if (!ws.prepared) throw new WeftError('WEFT_ERR_RESPONSE_STATE', 'forward() needs a prepared websocket: await ws.prepare(request) first');
+    const subscription = await this.subscribe(channel);
+    void ws.waitClosed().then(() => subscription.unsubscribe());
+    void (async () => {
+      try {
+        for await (const message of subscription) {
+          if (ws.closed) break;
+          await ws.sendStr(message);
+        }
+      } catch {
+        // the websocket closed while sending: nothing left to forward to
+      } finally {
+        await subscription.unsubscribe();
+      }
+    })();
+    return subscription;
+  }
+
+  /** Ends every subscription and closes the backend. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
+    await this.backend.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function closedError(): WeftError {
+  return new WeftError('WEFT_ERR_PUBSUB_CLOSED', 'the broadcaster is closed (the application is shutting down)');
+}

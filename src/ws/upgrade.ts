@@ -1,0 +1,60 @@
+/**
+ * The `upgrade` event of node's server, fed into the ordinary request path: the upgrade
+ * request is routed and goes through the middlewares like any request, so a middleware
+ * can refuse it with a normal HTTP response, an unknown path gets 404, and the runner's
+ * in-flight tracking sees the connection until it closes.
+ */
+import { type IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import type { Request } from '../http/request.js';
+import type { RequestListener } from '../pipeline/handle-request.js';
+
+/** The bytes read past the upgrade request's head (the first frames), by request. */
+const heads = new WeakMap<IncomingMessage, Buffer>();
+
+/** What `WebSocketResponse.prepare` needs to take the connection over. */
+export interface UpgradeInfo {
+  readonly socket: Socket;
+  readonly head: Buffer;
+}
+
+/**
+ * The socket and head of a websocket upgrade request, or undefined when `request` did not
+ * arrive through the server's `upgrade` event or does not ask for a websocket.
+ *
+ * @example
+ * ```ts
+ * if (upgradeOf(request) === undefined) throw new HTTPBadRequest({ text: 'not a websocket upgrade' });
+ * ```
+ */
+export function upgradeOf(request: Request): UpgradeInfo | undefined {
+  const head = heads.get(request.raw);
+  if (head === undefined || request.method !== 'GET') return undefined;
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return undefined;
+  return { socket: request.raw.socket as Socket, head };
+}
+
+/**
+ * A listener for the server's `upgrade` event that hands the request to `listener` with a
+ * stand-in `ServerResponse` writing to the raw socket. A response that is not a websocket
+ * handshake (a refusal, a 404, a 400) goes out with `Connection: close`, then the socket
+ * closes.
+ *
+ * @example
+ * ```ts
+ * server.on('upgrade', upgradeListener(app.callback()));
+ * ```
+ */
+export function upgradeListener(listener: RequestListener): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    heads.set(req, head);
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => (socket as Socket).destroySoon());
+    // node leaves an upgraded socket without an error listener: a reset must not crash the process
+    socket.on('error', () => socket.destroy());
+    listener(req, res);
+  };
+}

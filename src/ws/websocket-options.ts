@@ -1,0 +1,58 @@
+/**
+ * Checking websocket options (`@WebSocket()`, `new WebSocketResponse()`) once, up front,
+ * and the defaults: aiohttp's 4 MiB message limit, a 1 MiB send high-water mark.
+ */
+import type { WebSocketRouteOptions } from '../../decorators/metadata.js';
+import { WeftError } from '../errors.js';
+
+/** The options with defaults applied; `heartbeat` 0 means off. */
+export interface ResolvedWebSocketOptions {
+  readonly protocols: readonly string[];
+  readonly maxMsgSize: number;
+  readonly heartbeat: number;
+  readonly compress: boolean;
+  readonly highWaterMark: number;
+  readonly closeTimeout: number;
+}
+
+/** aiohttp's default `max_msg_size`. */
+export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function count(name: string, value: number | undefined, fallback: number, positive = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new WeftError('WEFT_ERR_WS_OPTIONS', `${name} must be a ${positive ? 'positive' : 'non-negative'} number, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Validates websocket options and applies the defaults.
+ *
+ * @example
+ * ```ts
+ * checkWebSocketOptions({ heartbeat: 30_000 }).maxMsgSize; // 4194304
+ * ```
+ * @throws WeftError `WEFT_ERR_WS_OPTIONS`, naming the option.
+ */
+export function checkWebSocketOptions(options: WebSocketRouteOptions): ResolvedWebSocketOptions {
+  const protocols = options.protocols ?? [];
+  if (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string' || !TOKEN.test(p))) {
+    throw new WeftError('WEFT_ERR_WS_OPTIONS', `protocols must be an array of tokens (e.g. ['chat.v1']), got ${JSON.stringify(protocols)}`);
+  }
+  return {
+    protocols: [...protocols],
+    maxMsgSize: count('maxMsgSize', options.maxMsgSize, DEFAULT_MAX_MSG_SIZE),
+    heartbeat: count('heartbeat', options.heartbeat, 0),
+    compress: options.compress === true,
+    highWaterMark: count('highWaterMark', options.highWaterMark, 1024 * 1024),
+    closeTimeout: count('closeTimeout', options.closeTimeout, 10_000),
+  };
+}
+
+/** The error of `close()` with a code or message `ws` refuses. */
+export function closeFailure(code: number, message: string, cause: unknown): WeftError {
+  return new WeftError('WEFT_ERR_WS_OPTIONS', `cannot close with code ${String(code)} and message ${JSON.stringify(message)}: the code must be 1000-1003, 1007-1014 or 3000-4999 and the message at most 123 bytes`, { cause });
+}

@@ -1,0 +1,351 @@
+/**
+ * `WebSocketResponse`: aiohttp's websocket response, on the `ws` package. The handshake
+ * and framing are `ws`'s; weft adds the request path (middlewares, `onResponsePrepare`
+ * before the 101), aiohttp's message model and single-reader rule, heartbeat, send
+ * backpressure and shutdown tracking.
+ */
+import type { Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket as WsSocket } from 'ws';
+import type { WebSocketRouteOptions } from '../../decorators/metadata.js';
+import { WeftError } from '../errors.js';
+import { HTTPBadRequest } from '../http/http-errors.js';
+import type { Request } from '../http/request.js';
+import { StreamResponse } from '../http/stream-response.js';
+import { Heartbeat } from './heartbeat.js';
+import { trackWebSocket } from './open-websockets.js';
+import { upgradeOf } from './upgrade.js';
+import { type WebSocketMessage } from './websocket-message.js';
+import { checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
+
+const IDLE = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+/** Past this many unread messages the socket is paused (TCP pushes back on the peer). */
+const QUEUE_PAUSE = 64;
+const QUEUE_RESUME = 16;
+
+/** The websocket of each upgraded request, for the request path's error handling. */
+const byRequest = new WeakMap<object, WebSocketResponse>();
+
+/**
+ * A websocket, in aiohttp's form: create it in a handler, `await ws.prepare(request)` to
+ * complete the handshake, read with `for await` or `receive()` (one reader at a time),
+ * send from anywhere, and return it. Returning closes it (1000) if it is still open, then
+ * the request scope is disposed: one scope lives for the whole connection.
+ *
+ * Sending waits while more than `highWaterMark` bytes (1 MiB) are buffered for a slow
+ * peer, so a loop of `await ws.sendStr()` never holds more than that in memory.
+ *
+ * @example
+ * ```ts
+ * app.router.add('GET', '/echo', async (request) => {
+ *   const ws = new WebSocketResponse({ heartbeat: 30_000 });
+ *   await ws.prepare(request);
+ *   for await (const msg of ws) {
+ *     if (msg.type === 'text') await ws.sendStr(msg.data);
+ *     else if (msg.type === 'binary') await ws.sendBytes(msg.data);
+ *   }
+ *   return ws;
+ * });
+ * ```
+ */
+export class WebSocketResponse extends StreamResponse implements AsyncIterable<WebSocketMessage> {
+  readonly #options: ResolvedWebSocketOptions;
+  #state = IDLE;
+  #preparing: Promise<void> | null = null;
+  #ws: WsSocket | null = null;
+  #socket: Socket | null = null;
+  #sealed = false;
+  #queue: WebSocketMessage[] = [];
+  #paused = false;
+  #waiter: ((message: WebSocketMessage) => void) | null = null;
+  #closeMessage: WebSocketMessage | null = null;
+  #closeCode: number | null = null;
+  #closing: Promise<void> | null = null;
+  #onClosed: () => void = () => undefined;
+  #heartbeat: Heartbeat | null = null;
+
+  /** @throws WeftError `WEFT_ERR_WS_OPTIONS` for an invalid option. */
+  constructor(options: WebSocketRouteOptions = {}) {
+    super({ status: 101 });
+    this.#options = checkWebSocketOptions(options);
+  }
+
+  /** Whether the handshake is done (the 101 went out). */
+  override get prepared(): boolean {
+    return this.#ws !== null;
+  }
+
+  /** Whether `close()` started or the connection is closed (aiohttp's `closed`). */
+  get closed(): boolean {
+    return this.#state >= CLOSING;
+  }
+
+  /** The close code: the peer's, or the one sent by `close()`; 1006 when the connection dropped; null while open. */
+  get closeCode(): number | null {
+    return this.#closeCode;
+  }
+
+  /** The subprotocol agreed with the client, or null. */
+  get protocol(): string | null {
+    return this.#ws === null || this.#ws.protocol === '' ? null : this.#ws.protocol;
+  }
+
+  /** Resolves once the connection is closed (whoever closed it). */
+  waitClosed(): Promise<void> {
+    return this.#closing ?? Promise.reject(notPrepared('waitClosed()'));
+  }
+
+  /**
+   * Runs the app's `onResponsePrepare` handlers (they see status 101 and may add headers),
+   * then completes the handshake. A request that is not a websocket upgrade raises
+   * `HTTPBadRequest` (400); so does a handshake `ws` rejects (bad key or version).
+   */
+  override prepare(request: Request): Promise<void> {
+    return (this.#preparing ??= this.#handshake(request));
+  }
+
+  async #handshake(request: Request): Promise<void> {
+    const upgrade = upgradeOf(request);
+    if (upgrade === undefined) {
+      throw new HTTPBadRequest({ text: '400: Bad Request: this resource is a websocket; send a GET with Upgrade: websocket' });
+    }
+    if (request.prepareHook !== null) await request.prepareHook(request, this);
+    this.#sealed = true;
+    const ws = await this.#accept(request, upgrade.socket, upgrade.head);
+    this.#ws = ws;
+    this.#socket = upgrade.socket;
+    this.#state = OPEN;
+    byRequest.set(request.raw, this);
+    const forget = trackWebSocket(request.app, this);
+    const closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      this.#heartbeat?.alive();
+      // binaryType is 'nodebuffer': data is one Buffer, fragments joined
+      this.#push(isBinary ? { type: 'binary', data: data as Buffer } : { type: 'text', data: (data as Buffer).toString('utf8') });
+    });
+    ws.on('pong', () => this.#heartbeat?.alive());
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#closeCode ??= 1009;
+      this.#push({ type: 'error', data: err });
+    });
+    ws.once('close', (code: number, reason: Buffer) => {
+      this.#heartbeat?.stop();
+      forget();
+      this.#state = CLOSED;
+      this.#closeCode ??= code;
+      this.#push({ type: 'close', data: this.#closeCode, extra: reason.toString('utf8') });
+      this.#onClosed();
+    });
+    this.#closing = closed;
+    if (this.#options.heartbeat > 0) this.#heartbeat = new Heartbeat(ws, this.#options.heartbeat, (ms) => this.#heartbeatMissed(ms));
+  }
+
+  #accept(request: Request, socket: Socket, head: Buffer): Promise<WsSocket> {
+    const { protocols, maxMsgSize, compress } = this.#options;
+    const server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: maxMsgSize,
+      perMessageDeflate: compress,
+      // aiohttp agrees on no subprotocol unless the server lists it (ws would take the client's first)
+      handleProtocols: (offered: Set<string>) => protocols.find((p) => offered.has(p)) ?? false,
+    });
+    server.on('headers', (lines: string[]) => {
+      const pairs = this.headers.rawPairs();
+      for (let i = 0; i < pairs.length; i += 2) lines.push(`${pairs[i]}: ${pairs[i + 1]}`);
+    });
+    return new Promise((resolve, reject) => {
+      // with a listener, ws leaves the refusal to us: it goes through the request path as a 400
+      server.once('wsClientError', (err: Error) => reject(new HTTPBadRequest({ text: `400: Bad Request: websocket handshake refused: ${err.message}` })));
+      server.handleUpgrade(request.raw, socket, head, (ws) => resolve(ws));
+    });
+  }
+
+  #push(message: WebSocketMessage): void {
+    if (this.#closeMessage !== null) return;
+    if (message.type === 'close') this.#closeMessage = message;
+    const waiter = this.#waiter;
+    if (waiter !== null) {
+      this.#waiter = null;
+      waiter(message);
+      return;
+    }
+    this.#queue.push(message);
+    if (!this.#paused && this.#queue.length >= QUEUE_PAUSE && this.#state === OPEN) {
+      this.#paused = true;
+      this.#ws!.pause();
+    }
+  }
+
+  /**
+   * The next message: `text`, `binary`, `error` (then the connection closes) or `close`
+   * (repeated on every later call). Only one `receive()` may wait at a time: a second
+   * concurrent one rejects with `WEFT_ERR_WS_CONCURRENT_RECEIVE` (aiohttp's rule).
+   */
+  receive(): Promise<WebSocketMessage> {
+    if (this.#ws === null) return Promise.reject(notPrepared('receive()'));
+    if (this.#waiter !== null) {
+      return Promise.reject(
+        new WeftError(
+          'WEFT_ERR_WS_CONCURRENT_RECEIVE',
+          'receive() was called while another receive() on this websocket is still waiting: read in one task and hand the messages to others (sending and closing from other tasks is fine)',
+        ),
+      );
+    }
+    const next = this.#queue.shift();
+    if (next !== undefined) {
+      if (this.#paused && this.#queue.length <= QUEUE_RESUME) {
+        this.#paused = false;
+        if (this.#state === OPEN) this.#ws.resume();
+      }
+      return Promise.resolve(next);
+    }
+    if (this.#closeMessage !== null) return Promise.resolve(this.#closeMessage);
+    return new Promise((resolve) => (this.#waiter = resolve));
+  }
+
+  /** The next message, which must be text (aiohttp's `receive_str`); else `WEFT_ERR_WS_MESSAGE_TYPE`. */
+  async receiveStr(): Promise<string> {
+    const message = await this.receive();
+    if (message.type !== 'text') throw wrongType('text', message);
+    return message.data;
+  }
+
+  /** The next message, which must be binary (aiohttp's `receive_bytes`). */
+  async receiveBytes(): Promise<Buffer> {
+    const message = await this.receive();
+    if (message.type !== 'binary') throw wrongType('binary', message);
+    return message.data;
+  }
+
+  /** The next message, text parsed with `loads` (JSON by default; a parse error is thrown as is). */
+  async receiveJson<T = unknown>(loads: (text: string) => unknown = JSON.parse): Promise<T> {
+    return loads(await this.receiveStr()) as T;
+  }
+
+  /** Text, binary and error messages until the connection closes (the close message ends the loop). */
+  async *[Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
+    for (;;) {
+      const message = await this.receive();
+      if (message.type === 'close') return;
+      yield message;
+    }
+  }
+
+  /** Sends a text message; waits while the send buffer is over `highWaterMark`. */
+  sendStr(data: string): Promise<void> {
+    return this.#send(data, false);
+  }
+
+  /** Sends a binary message; waits while the send buffer is over `highWaterMark`. */
+  sendBytes(data: Uint8Array): Promise<void> {
+    return this.#send(data, true);
+  }
+
+  /** Sends `dumps(data)` (JSON by default) as a text message. */
+  sendJson(data: unknown, dumps: (value: unknown) => string = JSON.stringify): Promise<void> {
+    return this.#send(dumps(data), false);
+  }
+
+  #send(data: string | Uint8Array, binary: boolean): Promise<void> {
+    const ws = this.#ws;
+    if (ws === null) return Promise.reject(notPrepared('send'));
+    if (this.#state !== OPEN) return Promise.reject(new WeftError('WEFT_ERR_WS_CLOSED', `cannot send: the websocket is ${this.#state === CLOSING ? 'closing' : 'closed'}`));
+    ws.send(data, { binary });
+    // hot path: no waiting while the buffer is under the high-water mark
+    if (ws.bufferedAmount <= this.#options.highWaterMark) return Promise.resolve();
+    return this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    const ws = this.#ws!;
+    const socket = this.#socket!;
+    while (this.#state === OPEN && ws.bufferedAmount > this.#options.highWaterMark) {
+      // the frames wait either in the socket (drain tells) or in ws's deflate queue (next turn)
+      if (socket.writableNeedDrain) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), this.#closing]);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Sends a ping (aiohttp's `ping`); the peer's pong also counts as alive for the heartbeat. */
+  ping(data?: string | Uint8Array): void {
+    if (this.#ws === null) throw notPrepared('ping()');
+    if (this.#state === OPEN) this.#ws.ping(data);
+  }
+
+  /** Sends an unsolicited pong. */
+  pong(data?: string | Uint8Array): void {
+    if (this.#ws === null) throw notPrepared('pong()');
+    if (this.#state === OPEN) this.#ws.pong(data);
+  }
+
+  /**
+   * Starts the closing handshake (1000 by default) and waits for it (at most `closeTimeout`,
+   * then the connection is dropped). Resolves false when the websocket was already closing.
+   * @throws WeftError `WEFT_ERR_WS_OPTIONS` for a code a server may not send or a message over 123 bytes.
+   */
+  async close(options: { code?: number; message?: string } = {}): Promise<boolean> {
+    const { code = 1000, message = '' } = options;
+    if (this.#ws === null) throw notPrepared('close()');
+    if (this.#state !== OPEN) {
+      await this.#closing;
+      return false;
+    }
+    try {
+      this.#ws.close(code, message);
+    } catch (err) {
+      throw closeFailure(code, message, err);
+    }
+    this.#state = CLOSING;
+    this.#closeCode = code;
+    const timer = setTimeout(() => this.#ws!.terminate(), this.#options.closeTimeout);
+    await this.#closing;
+    clearTimeout(timer);
+    return true;
+  }
+
+  /** Called by weft when the handler returned: closes the websocket if it is still open. */
+  override async end(): Promise<void> {
+    if (this.#ws === null) return;
+    await this.close();
+  }
+
+  /** A websocket has no HTTP body: use `sendStr`, `sendBytes` or `sendJson`. */
+  override write(): Promise<void> {
+    return Promise.reject(new WeftError('WEFT_ERR_RESPONSE_STATE', 'a websocket has no HTTP body: use sendStr(), sendBytes() or sendJson()'));
+  }
+
+  protected override checkUnsent(): void {
+    if (this.#sealed) throw new WeftError('WEFT_ERR_HEADERS_SENT', 'the websocket handshake has started; change headers before prepare()');
+    super.checkUnsent();
+  }
+
+  #heartbeatMissed(ms: number): void {
+    if (this.#state === CLOSED) return;
+    this.#closeCode = 1006;
+    this.#push({ type: 'error', data: new WeftError('WEFT_ERR_WS_HEARTBEAT', `no pong within ${ms} ms of a heartbeat ping: the connection is dropped`) });
+    this.#ws!.terminate();
+  }
+
+  /** @internal the request path's error handling: a handler failed after the handshake. */
+  static afterError(request: Request, err: unknown): WebSocketResponse | undefined {
+    const ws = byRequest.get(request.raw);
+    if (ws === undefined) return undefined;
+    request.log.error({ err, requestId: request.id }, 'the websocket handler failed');
+    // 1011: the server met an unexpected condition; end() then waits for the closing handshake
+    if (ws.#state === OPEN) void ws.close({ code: 1011, message: 'Internal Server Error' }).catch(() => undefined);
+    return ws;
+  }
+}
+
+function wrongType(expected: string, message: WebSocketMessage): WeftError {
+  const got = message.type === 'close' ? `close (${message.data})` : message.type;
+  return new WeftError('WEFT_ERR_WS_MESSAGE_TYPE', `expected a ${expected} message, got ${got}`);
+}
+
+function notPrepared(call: string): WeftError {
+  return new WeftError('WEFT_ERR_RESPONSE_STATE', `cannot call ${call} before prepare(request) has finished`);
+}
