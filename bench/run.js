@@ -21,6 +21,8 @@ const BENCHMARKS = [
   { name: 'router', scripts: () => scriptsIn(join(dist, 'router')) },
   { name: 'http', scripts: () => [join(dist, 'http', 'run.js')] },
   { name: 'static', scripts: () => [join(dist, 'static', 'run.js')] },
+  { name: 'cluster', scripts: () => [join(dist, 'cluster', 'run.js')] },
+  { name: 'ws', scripts: () => [join(dist, 'ws', 'run.js')] },
 ];
 
 function scriptsIn(dir) {

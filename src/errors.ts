@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   WEFT_ERR_WS_MESSAGE_TYPE: 'receiveStr/receiveBytes/receiveJson got a message of another type',
   WEFT_ERR_PUBSUB_CLOSED: 'the broadcaster or its pub/sub backend is closed',
   WEFT_ERR_PUBSUB_CONCURRENT_READ: 'a subscription has one reader: next() was called while another next() waits',
+  WEFT_ERR_REDIS_OPTIONS: 'a RedisPubSub option is not valid',
 } as const;
 
 /** A code of {@link ERROR_CODES}. */

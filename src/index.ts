@@ -100,5 +100,6 @@ export { Broadcaster, type BroadcasterOptions } from './ws/broadcaster.js';
 export { Subscription } from './ws/subscription.js';
 export { type PubSubBackend } from './ws/pubsub-backend.js';
 export { InMemoryPubSub } from './ws/in-memory-pubsub.js';
+export { RedisPubSub, type RedisPubSubOptions } from './ws/redis-pubsub.js';
 export { WebSocket, type WebSocketDecoratorOptions } from '../decorators/websocket.js';
 export { type WebSocketRouteOptions } from '../decorators/metadata.js';

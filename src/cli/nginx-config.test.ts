@@ -47,8 +47,10 @@ test('a TCP upstream by default, no static location without --static-root', () =
 test('--ssl adds the HTTP to HTTPS redirect and the TLS server block', () => {
   const config = nginxConfig(options(['--ssl', '--ssl-certificate', '/etc/secrets/cert.pem', '--ssl-certificate-key', '/etc/secrets/key.pem', '--server-name', 'main']));
   expect(config).toContain('server {\n    listen 80;\n    listen [::]:80;\n    server_name main;\n    return 301 https://$host$request_uri;\n}');
-  expect(config).toContain('listen 443 ssl;');
-  expect(config).toContain('listen [::]:443 ssl;');
+  // the listen parameter, which nginx 1.22 (Debian 12) understands, not 1.25's `http2 on;`
+  expect(config).toContain('listen 443 ssl http2;');
+  expect(config).toContain('listen [::]:443 ssl http2;');
+  expect(config).not.toContain('http2 on;');
   expect(config).toContain('ssl_certificate /etc/secrets/cert.pem;');
   expect(config).toContain('ssl_certificate_key /etc/secrets/key.pem;');
   expect(config.split('{').length).toBe(config.split('}').length);

@@ -50,7 +50,9 @@ export function nginxConfig(options: NginxOptions): string {
   lines.push(
     'server {',
     ...(options.ssl
-      ? [`    listen ${options.listen} ssl;`, `    listen [::]:${options.listen} ssl;`, '    http2 on;']
+      ? // `listen ... http2`, not `http2 on;`: that directive only exists since nginx 1.25.1 and
+        // Debian 12's nginx 1.22 rejects it; newer versions accept this form with a warning
+        [`    listen ${options.listen} ssl http2;`, `    listen [::]:${options.listen} ssl http2;`]
       : [`    listen ${options.listen};`, `    listen [::]:${options.listen};`]),
     `    server_name ${options.serverName};`,
     `    client_max_body_size ${options.clientMaxBodySize};`,

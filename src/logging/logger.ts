@@ -1,5 +1,5 @@
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
 
 /**
  * The logger weft writes to: pino's interface (an object first, then a message), so any
@@ -24,5 +24,11 @@ export interface Logger {
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const wantPretty = options.pretty ?? process.stdout.isTTY === true;
-  return wantPretty ? pino({ level }, pretty({ sync: true, colorize: true })) : pino({ level });
+  return wantPretty ? pino({ level }, loadPretty()({ sync: true, colorize: true })) : pino({ level });
+}
+
+/** pino-pretty is loaded only when a person watches a terminal: servers log JSON. */
+function loadPretty(): typeof pretty {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  return require('pino-pretty') as typeof pretty;
 }

@@ -2,7 +2,7 @@
  * Templates with nunjucks (jinja2's syntax, as aiohttp_jinja2 offers): one environment per
  * application, set up with {@link setupTemplates}, used by {@link render} and `@Render`.
  */
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { type Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
 import { HTTPInternalServerError } from '../http/http-errors.js';
@@ -58,8 +58,11 @@ export function setupTemplates(app: Application, options: TemplateOptions): nunj
   if (dirs.length === 0 || dirs.some((d) => typeof d !== 'string' || d === '')) {
     throw new WeftError('WEFT_ERR_TEMPLATE', 'setupTemplates needs { directory: "<path>" } (a path or a list of paths)');
   }
-  const loader = new nunjucks.FileSystemLoader(dirs as string[], { watch: options.watch ?? false, noCache: options.watch ?? false });
-  const env = new nunjucks.Environment(loader, { autoescape: options.autoescape ?? true, throwOnUndefined: false });
+  // loaded on first use: most apps render no templates and need not carry nunjucks
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const engine = require('nunjucks') as typeof nunjucks;
+  const loader = new engine.FileSystemLoader(dirs as string[], { watch: options.watch ?? false, noCache: options.watch ?? false });
+  const env = new engine.Environment(loader, { autoescape: options.autoescape ?? true, throwOnUndefined: false });
   for (const [name, filter] of Object.entries(options.filters ?? {})) env.addFilter(name, filter as (...args: unknown[]) => unknown);
   for (const [name, value] of Object.entries(options.globals ?? {})) env.addGlobal(name, value);
   setups.set(app, { env, processors: [...(options.contextProcessors ?? [])] });

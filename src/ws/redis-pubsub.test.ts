@@ -1,0 +1,212 @@
+/**
+ * RedisPubSub against a real `redis-server` (Debian's), started on a free loopback port.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WeftError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { Broadcaster } from './broadcaster.js';
+import { RedisPubSub } from './redis-pubsub.js';
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const hasRedis = spawnSync(REDIS_SERVER, ['--version']).status === 0;
+if (!hasRedis && process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing: CI must apt-get install redis-server`);
+const describeRedis = hasRedis ? describe : describe.skip;
+
+function recordingLogger(): Logger & { readonly lines: Array<{ level: string; obj: object; msg?: string }> } {
+  const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+  const at = (level: string) => (obj: object, msg?: string): void => void lines.push({ level, obj, msg });
+  return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(child.pid, 'SIGTERM');
+  await exited;
+}
+
+function nextMessage(): { listener: (message: string) => void; received: string[]; next: () => Promise<string> } {
+  const received: string[] = [];
+  let wake: (() => void) | undefined;
+  const listener = (message: string): void => {
+    received.push(message);
+    wake?.();
+  };
+  const next = async (): Promise<string> => {
+    const deadline = Date.now() + 5000;
+    while (received.length === 0) {
+      if (Date.now() > deadline) throw new Error('no message within 5s');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    return received.shift()!;
+  };
+  return { listener, received, next };
+}
+
+describe('RedisPubSub options', () => {
+  test('a URL that is not redis:// is refused with WEFT_ERR_REDIS_OPTIONS', () => {
+    expect(() => new RedisPubSub({ url: 'http://127.0.0.1:6379' })).toThrow(WeftError);
+    expect(() => new RedisPubSub({ url: 'http://127.0.0.1:6379' })).toThrow(/WEFT_ERR_REDIS_OPTIONS.*redis:\/\/ or rediss:\/\/ URL, got "http:\/\/127.0.0.1:6379"/);
+  });
+});
+
+describeRedis('RedisPubSub on redis-server', () => {
+  let dir: string;
+  let port: number;
+  let redis: ChildProcess;
+  const open: RedisPubSub[] = [];
+  const make = (logger: Logger = recordingLogger()): RedisPubSub => {
+    const pubsub = new RedisPubSub({ url: `redis://127.0.0.1:${port}`, logger, redis: { retryStrategy: () => 50 } });
+    open.push(pubsub);
+    return pubsub;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'weft-redis-unit-'));
+    port = await freePort();
+    redis = await startRedis(port, dir);
+  }, 20_000);
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((p) => p.close()));
+  });
+  afterAll(async () => {
+    await stopRedis(redis);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a message published by one backend reaches the listeners of another, per channel', async () => {
+    const [one, two] = [make(), make()];
+    const news = nextMessage();
+    const other = nextMessage();
+    await two.subscribe('news', news.listener);
+    await two.subscribe('other', other.listener);
+    await one.publish('news', 'héllo');
+    expect(await news.next()).toBe('héllo');
+    await one.publish('other', 'x');
+    expect(await other.next()).toBe('x');
+    expect(news.received).toEqual([]);
+  });
+
+  test('one function subscribed twice gets two deliveries; unsubscribing one keeps the other', async () => {
+    const pubsub = make();
+    const calls = nextMessage();
+    const first = await pubsub.subscribe('c', calls.listener);
+    const second = await pubsub.subscribe('c', calls.listener);
+    await pubsub.publish('c', 'a');
+    expect([await calls.next(), await calls.next()]).toEqual(['a', 'a']);
+    await first();
+    await first(); // twice is harmless
+    await pubsub.publish('c', 'b');
+    expect(await calls.next()).toBe('b');
+    await second();
+    expect(await pubsub.publisher.pubsub('NUMSUB', 'c')).toEqual(['c', 0]);
+  });
+
+  test('a listener that throws is logged and does not stop the others', async () => {
+    const logger = recordingLogger();
+    const pubsub = make(logger);
+    const ok = nextMessage();
+    await pubsub.subscribe('c', () => {
+      throw new Error('boom');
+    });
+    await pubsub.subscribe('c', ok.listener);
+    await pubsub.publish('c', 'm');
+    expect(await ok.next()).toBe('m');
+    expect(logger.lines).toContainEqual({ level: 'error', obj: { err: new Error('boom'), channel: 'c' }, msg: 'a pub/sub listener threw' });
+  });
+
+  test('after close, publish and subscribe reject with WEFT_ERR_PUBSUB_CLOSED and both connections ended', async () => {
+    const pubsub = make();
+    await pubsub.subscribe('c', () => undefined);
+    await pubsub.close();
+    await pubsub.close();
+    await expect(pubsub.publish('c', 'm')).rejects.toMatchObject({ code: 'WEFT_ERR_PUBSUB_CLOSED' });
+    await expect(pubsub.subscribe('c', () => undefined)).rejects.toThrow(/Redis pub\/sub backend is closed/);
+    expect([pubsub.publisher.status, pubsub.subscriber.status]).toEqual(['end', 'end']);
+  });
+
+  test('close() while Redis is unreachable stops both connections at once (no more retries)', async () => {
+    const deadPort = await freePort();
+    const logger = recordingLogger();
+    const pubsub = new RedisPubSub({ url: `redis://127.0.0.1:${deadPort}`, logger });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await pubsub.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(logger.lines.some((l) => l.level === 'warn' && /ECONNREFUSED/.test(String((l.obj as { err?: Error }).err?.message)))).toBe(true);
+    // no retry after close: no new connection errors are logged
+    const logged = logger.lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(logger.lines.length).toBe(logged);
+    await expect(pubsub.publish('c', 'm')).rejects.toMatchObject({ code: 'WEFT_ERR_PUBSUB_CLOSED' });
+  });
+
+  test('a subscribe waiting for an unreachable Redis rejects with WEFT_ERR_PUBSUB_CLOSED at close()', async () => {
+    const pubsub = new RedisPubSub({ url: `redis://127.0.0.1:${await freePort()}`, logger: recordingLogger() });
+    const waiting = pubsub.subscribe('c', () => undefined);
+    await pubsub.close();
+    await expect(waiting).rejects.toMatchObject({ code: 'WEFT_ERR_PUBSUB_CLOSED' });
+  });
+
+  test('through a Broadcaster: subscriptions across two backends', async () => {
+    const a = new Broadcaster({ backend: make() });
+    const b = new Broadcaster({ backend: make() });
+    const sub = await b.subscribe('room');
+    await a.publishJson('room', { n: 1 });
+    expect(await sub.next()).toBe('{"n":1}');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  test('Redis restarting: errors are logged (never unhandled), ioredis reconnects and re-subscribes', async () => {
+    const logger = recordingLogger();
+    const [one, two] = [make(logger), make()];
+    const got = nextMessage();
+    await two.subscribe('c', got.listener);
+    await stopRedis(redis);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    redis = await startRedis(port, dir);
+    // wait for the subscriber to be back and re-subscribed
+    const deadline = Date.now() + 5000;
+    while ((await one.publisher.pubsub('NUMSUB', 'c'))[1] !== 1) {
+      if (Date.now() > deadline) throw new Error('not re-subscribed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await one.publish('c', 'after restart');
+    expect(await got.next()).toBe('after restart');
+    expect(logger.lines.some((l) => l.level === 'warn' && /Redis (publisher|subscriber) connection error/.test(l.msg ?? ''))).toBe(true);
+  }, 20_000);
+});
