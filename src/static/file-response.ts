@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 /**
  * `FileResponse`: aiohttp's `web.FileResponse`. Sends a file from disk with validators,
  * conditional requests, single byte ranges and precompressed siblings, streamed with
@@ -14,6 +15,9 @@ import type { Request } from '../http/request.js';
 import { StreamResponse, type StreamResponseInit } from '../http/stream-response.js';
 import { openRepresentation } from './open-representation.js';
 import { evaluatePreconditions, fileValidators, ifRangeHolds } from './validators.js';
+
+/** Chunk size of streamed bodies. */
+const STREAM_CHUNK = 64 * 1024;
 
 /** Bodies up to this size are read in one call instead of streamed. */
 const SMALL_FILE = 64 * 1024;
@@ -117,7 +121,7 @@ export class FileResponse extends StreamResponse {
       return;
     }
     try {
-      await this.#stream(handle, start, end);
+      await this.#stream(handle, start, end, request.rawResponse);
     } catch (err) {
       // A client that leaves mid-download is routine, not a server error: stop reading.
       if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') return;
@@ -127,7 +131,7 @@ export class FileResponse extends StreamResponse {
   }
 
   /** hot path: copies bytes [start, end] with backpressure; a gone client stops the read. */
-  async #stream(handle: FileHandle, start: number, end: number): Promise<void> {
+  async #stream(handle: FileHandle, start: number, end: number, res: ServerResponse): Promise<void> {
     const length = end - start + 1;
     if (length <= SMALL_FILE) {
       // One read and one write: a stream's machinery costs more than the bytes here.
@@ -136,11 +140,20 @@ export class FileResponse extends StreamResponse {
       await this.write(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
       return;
     }
-    const stream = handle.createReadStream({ start, end, autoClose: false, highWaterMark: 64 * 1024 });
-    try {
-      for await (const chunk of stream) await this.write(chunk as Buffer);
-    } finally {
-      stream.destroy();
+    // One buffer, reused: a read stream allocates a new 64 KiB Buffer per chunk, and V8
+    // collects those only when external memory has grown by tens of MB, so a 1 GiB
+    // download peaked at 60+ MB above the baseline. A chunk is reused only once node no
+    // longer holds it (the write drained: nothing left in the response's buffer).
+    let buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, length));
+    let position = start;
+    let remaining = length;
+    while (remaining > 0) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, remaining), position);
+      if (bytesRead === 0) break; // the file shrank since it was opened
+      await this.write(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      position += bytesRead;
+      remaining -= bytesRead;
+      if (res.writableLength > 0 && remaining > 0) buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, remaining));
     }
   }
 }
