@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connectTestWebSocket } from 'weft/testing';
+import { type WatchedChild as Child, watchChild as watch } from './watch-child.js';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'redis-broadcast-app.ts');
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -17,39 +18,6 @@ const hasRedis = spawnSync(REDIS_SERVER, ['--version']).status === 0;
 if (!hasRedis && process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing: CI must apt-get install redis-server`);
 if (!hasRedis) process.stderr.write(`skipping redis-broadcast e2e: ${REDIS_SERVER} not installed (apt-get install redis-server)\n`);
 const describeRedis = hasRedis ? describe : describe.skip;
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly events: string[];
-  /** Resolves with the first defined `check()`, polled; rejects with the output after `ms`. */
-  until<T>(check: () => T | undefined, what: string, ms?: number): Promise<T>;
-  output(): string;
-}
-
-function watch(child: ChildProcess): Child {
-  const events: string[] = [];
-  let out = '';
-  let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const lines = (pending + chunk.toString()).split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) if (line.startsWith('EVENT ')) events.push(line.slice(6));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const until = <T>(check: () => T | undefined, what: string, ms = 20_000): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const deadline = Date.now() + ms;
-      const poll = (): void => {
-        const value = check();
-        if (value !== undefined) resolve(value);
-        else if (Date.now() > deadline) reject(new Error(`${what} not seen; events: ${events.join(' | ')}; output: ${out}`));
-        else setTimeout(poll, 20);
-      };
-      poll();
-    });
-  return { process: child, events, until, output: () => out };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,45 +2,16 @@
  * Graceful shutdown with open websockets, in a child process running `runApp`
  * (e2e/ws/fixtures/shutdown-app.ts under ts-node; `weft` is the build: `npm run build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { connectTestWebSocket } from 'weft/testing';
+import { type WatchedChild as Child, watchChild } from './watch-child.js';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'shutdown-app.ts');
 
-interface Child {
-  readonly process: ChildProcess;
-  readonly events: string[];
-  until<T>(check: () => T | undefined, what: string, ms?: number): Promise<T>;
-  /** The URL of the "Running on" banner, once printed. */
-  banner(): string | undefined;
-}
-
 function start(): Child {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', FIXTURE], { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.join(__dirname, '..', '..') });
-  const events: string[] = [];
-  let out = '';
-  let err = '';
-  let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const lines = (pending + chunk.toString()).split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) if (line.startsWith('EVENT ')) events.push(line.slice(6));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const until = <T>(check: () => T | undefined, what: string, ms = 20_000): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const deadline = Date.now() + ms;
-      const poll = (): void => {
-        const value = check();
-        if (value !== undefined) resolve(value);
-        else if (Date.now() > deadline) reject(new Error(`${what} not seen; events: ${events.join(' | ')}; stdout: ${out}; stderr: ${err}`));
-        else setTimeout(poll, 20);
-      };
-      poll();
-    });
-  return { process: child, events, until, banner: () => /Running on (\S+)/.exec(out)?.[1] };
+  return watchChild(child);
 }
 
 describe('websocket shutdown', () => {
