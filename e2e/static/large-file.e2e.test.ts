@@ -3,6 +3,10 @@
  * peak RSS must stay under 100 MB, so the file is streamed, never read whole. The child
  * runs the built package (`npm run test:e2e` builds first); WEFT_MAIN points it at
  * another build.
+ *
+ * The peak is the kernel's VmHWM of the child's own address space, not
+ * `process.resourceUsage().maxRSS`: Linux carries ru_maxrss across fork and exec, so a
+ * child of a 170 MB jest worker reports 170 MB before it has served a byte.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -17,7 +21,8 @@ const SERVER = `
 const weft = require(process.env.WEFT_MAIN || 'weft');
 const app = weft.createApp({ logger: weft.createLogger({ level: 'silent' }) });
 app.static('/files', process.env.ROOT);
-app.router.add('GET', '/rss', () => ({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+const peakRss = () => Number(/VmHWM:\\s+(\\d+) kB/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+app.router.add('GET', '/rss', () => ({ rss: process.memoryUsage().rss, maxRss: peakRss() }));
 app.startup().then(() => {
   const server = weft.createHttpServer(app.callback());
   server.listen(0, '127.0.0.1', () => process.stdout.write('PORT ' + server.address().port + '\\n'));
