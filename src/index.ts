@@ -41,7 +41,8 @@ export { shield } from './cancellation/shield.js';
 export { Atomic } from '../decorators/atomic.js';
 
 // Deployment
-export { parseCommandLine, type CommandLine, type ServeOptions, type NginxOptions } from './cli/cli-options.js';
+export { parseCommandLine, type CommandLine, type ServeOptions } from './cli/cli-options.js';
+export type { NginxOptions, SystemdOptions, SupervisordOptions, ProcessOptions } from './cli/deploy-options.js';
 export { loadTarget } from './cli/load-target.js';
 export { listRoutes, formatRoutes, type RouteRow } from './cli/routes-command.js';
 export { nginxConfig } from './cli/nginx-config.js';

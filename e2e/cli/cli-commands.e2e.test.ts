@@ -44,7 +44,9 @@ describe('usage errors exit with code 2 and name the problem', () => {
     [['serve', 'x.js:y', '--shutdown-timeout', 'soon'], /--shutdown-timeout must be a number of seconds/],
     [['serve', 'x.js:y', '--access-log', '--no-access-log'], /contradict each other/],
     [['routes', `${CLI_FIXTURE}:notAnApp`], /neither an Application nor a factory/],
-    [['deploy', 'apache'], /weft deploy supports nginx, got "apache"/],
+    [['deploy', 'apache'], /weft deploy supports nginx, systemd and supervisord, got "apache"/],
+    [['deploy', 'systemd'], /weft deploy systemd needs <module>:<export>/],
+    [['deploy', 'supervisord', 'app.js:create', '--processes', '2', '--path', '/tmp/a.sock'], /--path needs \{n\}/],
     [['deploy', 'nginx', '--path', '/run/a.sock', '--workers', '3'], /--path needs \{n\}/],
   ])('weft %j', async (args, message) => {
     const { code, stderr, stdout } = await runCli(args);

@@ -46,7 +46,7 @@ test('usage errors name the problem', () => {
   expect(usageError(['serve', 'a:b', '--access-log', '--no-access-log'])).toMatch(/contradict/);
   expect(usageError(['serve', 'a:b', '--bogus'])).toMatch(/Unknown option '--bogus'/);
   expect(usageError(['serve', 'a:b', '--port'])).toMatch(/--port/);
-  expect(usageError(['deploy'])).toMatch(/weft deploy supports nginx, got nothing/);
+  expect(usageError(['deploy'])).toMatch(/weft deploy supports nginx, systemd and supervisord, got nothing/);
   expect(usageError(['deploy', 'nginx', 'extra'])).toMatch(/takes no arguments besides options, got extra/);
   expect(usageError(['deploy', 'nginx', '--path', '/a{n}', '--port', '80'])).toMatch(/either --path .* or --host\/--port/);
   expect(usageError(['deploy', 'nginx', '--upstream', 'a b'])).toMatch(/--upstream must be a plain name/);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `weft` executable: `serve`, `routes`, `deploy nginx`. Usage errors exit with code 2
+ * The `weft` executable: `serve`, `routes`, `deploy nginx|systemd|supervisord`. Usage errors exit with code 2
  * (as argparse and gunicorn do), other failures with 1; a graceful stop with 0.
  */
 import 'reflect-metadata';
@@ -16,6 +16,8 @@ import { parseCommandLine, USAGE, type ServeOptions } from './cli-options.js';
 import { loadTarget, resolveTarget } from './load-target.js';
 import { formatRoutes, listRoutes } from './routes-command.js';
 import { nginxConfig } from './nginx-config.js';
+import { systemdConfig } from './systemd-config.js';
+import { supervisordConfig } from './supervisord-config.js';
 import { countResponses, requestLimit, runAppOptions } from './serve-command.js';
 
 /**
@@ -43,6 +45,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'deploy-nginx':
       process.stdout.write(nginxConfig(command.options));
+      return 0;
+    case 'deploy-systemd':
+      process.stdout.write(systemdConfig(command.options));
+      return 0;
+    case 'deploy-supervisord':
+      process.stdout.write(supervisordConfig(command.options));
       return 0;
     case 'routes':
       try {

@@ -1,4 +1,5 @@
-import { parseCommandLine, type NginxOptions } from './cli-options.js';
+import { parseCommandLine } from './cli-options.js';
+import type { NginxOptions } from './deploy-options.js';
 import { nginxConfig } from './nginx-config.js';
 
 function options(argv: string[]): NginxOptions {

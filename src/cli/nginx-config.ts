@@ -4,7 +4,7 @@
  * plus websocket upgrades and, with `--ssl`, the HTTP→HTTPS redirect and the TLS server.
  */
 import { expandWorkerNumber } from './serve-command.js';
-import type { NginxOptions } from './cli-options.js';
+import type { NginxOptions } from './deploy-options.js';
 
 /**
  * The configuration text, to put inside nginx's `http { }` block (e.g. as
