@@ -72,13 +72,25 @@ export function compileControllerHandler(
   if (params.length === 0) return (r) => getController(r)[key](r); // hot path
   const label = `${controller.name}.${String(key)}`;
   const resolvers = denseResolvers(params, container, label);
-  const hasBody = params.some((p) => p.kind === 'body');
-  if (!hasBody) {
+  const bodyIndexes = params.filter((p) => p.kind === 'body').map((p) => p.index);
+  if (bodyIndexes.length === 0) {
     // hot path
     return (r) => {
       const args = new Array<unknown>(resolvers.length);
       for (let i = 0; i < resolvers.length; i++) args[i] = resolvers[i](r);
       return getController(r)[key](...args);
+    };
+  }
+  if (bodyIndexes.length === 1) {
+    const bodyIndex = bodyIndexes[0];
+    // hot path: the other arguments at once, then one promise for the body (no async frame)
+    return (r) => {
+      const args = new Array<unknown>(resolvers.length);
+      for (let i = 0; i < resolvers.length; i++) if (i !== bodyIndex) args[i] = resolvers[i](r);
+      return readBody(r).then((body) => {
+        args[bodyIndex] = body;
+        return getController(r)[key](...args);
+      });
     };
   }
   return async (r) => {

@@ -100,15 +100,7 @@ export class RequestBody {
     if (refusal !== null) return Promise.reject(this.#failed(refusal));
     this.writeContinue();
     this.#state = READING;
-    this.#pending = this.#collect(limit).then(
-      (buffer) => {
-        this.#state = BUFFERED;
-        this.#buffer = buffer;
-        this.#pending = null;
-        return buffer;
-      },
-      (err: unknown) => Promise.reject(this.#failed(err)),
-    );
+    this.#pending = this.#collect(limit);
     return this.#pending;
   }
 
@@ -184,9 +176,11 @@ export class RequestBody {
     return new HTTPRequestEntityTooLarge(limit, size);
   }
 
+  /** Reads the whole body; settles the state itself, so a read costs one promise. */
   #collect(limit: number): Promise<Buffer> {
     const raw = this.raw;
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise<Buffer>((resolve, rejectWith) => {
+      const reject = (err: unknown): void => rejectWith(this.#failed(err));
       const chunks: Buffer[] = [];
       let received = 0;
       const cleanup = (): void => {
@@ -208,7 +202,11 @@ export class RequestBody {
       };
       const onEnd = (): void => {
         cleanup();
-        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+        const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+        this.#state = BUFFERED;
+        this.#buffer = buffer;
+        this.#pending = null;
+        resolve(buffer);
       };
       const onError = (err: Error): void => {
         cleanup();

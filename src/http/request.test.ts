@@ -266,6 +266,19 @@ describe('Request bodies', () => {
     );
     expect(await response.json()).toEqual({ ok: 2 });
   });
+
+  it('rejects (never throws) from json() for a wrong type, and reads a bare type as utf-8 without a charset', async () => {
+    server = await serve((r) => {
+      const call = r.json();
+      const settled = call.then(
+        () => 'resolved',
+        (err: HttpError) => `${err.status}`,
+      );
+      return settled.then(async (outcome) => ({ promise: call instanceof Promise, outcome, type: r.contentType, charset: r.charset ?? null, text: await r.text() }));
+    });
+    const response = await fetch(server.url, { method: 'POST', body: Buffer.from('café'), headers: { 'Content-Type': 'text/plain' } });
+    expect(await response.json()).toEqual({ promise: true, outcome: '415', type: 'text/plain', charset: null, text: 'café' });
+  });
 });
 
 describe('Request body limit (clientMaxSize)', () => {

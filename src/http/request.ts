@@ -75,6 +75,8 @@ const FROZEN_EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 // RFC 3986 host (reg-name or IPv4, or an IP literal) with an optional port
 const VALID_HOST = /^(?:[\w.~!$&'()*+,;=%-]+|\[[\da-fA-F:.]+\])(?::\d*)?$/;
 const TEXT_DECODERS = new Map<string, TextDecoder>();
+/** Content types sent as is, without parameters, by most clients: known without parsing. */
+const PLAIN_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded', 'text/plain']);
 
 function decoderFor(charset: string): TextDecoder {
   let decoder = TEXT_DECODERS.get(charset);
@@ -140,6 +142,7 @@ export class Request {
   #url: URL | undefined = undefined;
   #cookies: Readonly<Record<string, string>> | undefined = undefined;
   #contentType: string | undefined = undefined;
+  #charset: string | undefined = undefined;
   #host: string | undefined = undefined;
   #scheme: 'http' | 'https' | undefined = undefined;
   #remote: string | undefined = undefined;
@@ -251,18 +254,26 @@ export class Request {
 
   /** The media type of the body, lowercased, without parameters: `application/json`; `''` without one. */
   get contentType(): string {
-    if (this.#contentType === undefined) {
-      const value = this.headers.get('content-type');
-      if (value === undefined) this.#contentType = '';
-      else this.#contentType = parseMediaType(value)?.essence ?? value.split(';')[0].trim().toLowerCase();
-    }
-    return this.#contentType;
+    if (this.#contentType === undefined) this.#parseContentType();
+    return this.#contentType!;
   }
 
   /** The `charset` parameter of `Content-Type`, or undefined. */
   get charset(): string | undefined {
+    if (this.#contentType === undefined) this.#parseContentType();
+    return this.#charset;
+  }
+
+  /** Reads `Content-Type` once for `contentType` and `charset` (a body read needs both). */
+  #parseContentType(): void {
     const value = this.headers.get('content-type');
-    return value === undefined ? undefined : parseMediaType(value)?.params.charset;
+    if (value === undefined) this.#contentType = '';
+    else if (PLAIN_TYPES.has(value)) this.#contentType = value; // hot path: nothing to parse
+    else {
+      const parsed = parseMediaType(value);
+      this.#contentType = parsed?.essence ?? value.split(';')[0].trim().toLowerCase();
+      this.#charset = parsed?.params.charset;
+    }
   }
 
   /** `Content-Length` as a number, or undefined. */
@@ -320,8 +331,11 @@ export class Request {
    * The body as text, decoded with the `charset` of `Content-Type` (UTF-8 by default).
    * @throws HTTPBadRequest for bytes invalid in that charset; HTTPUnsupportedMediaType for an unknown charset.
    */
-  async text(): Promise<string> {
-    const buffer = await this.read();
+  text(): Promise<string> {
+    return this.read().then((buffer) => this.#decode(buffer));
+  }
+
+  #decode(buffer: Buffer): string {
     const charset = this.charset?.toLowerCase() ?? 'utf-8';
     const decoder = decoderFor(charset);
     try {
@@ -337,12 +351,13 @@ export class Request {
    * @throws HTTPUnsupportedMediaType (415) for another content type; HTTPBadRequest (400)
    * for malformed JSON (`Invalid JSON body: ...`) or a `__proto__`/`constructor.prototype` key.
    */
-  async json<T = unknown>(): Promise<T> {
+  json<T = unknown>(): Promise<T> {
     const type = this.contentType;
     if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-      throw new HTTPUnsupportedMediaType({ text: `Unsupported Media Type: expected application/json, got ${type}` });
+      return Promise.reject(new HTTPUnsupportedMediaType({ text: `Unsupported Media Type: expected application/json, got ${type}` }));
     }
-    return parseJsonBody(await this.text()) as T;
+    // hot path: one promise from the socket to the parsed value
+    return this.read().then((buffer) => parseJsonBody(this.#decode(buffer)) as T);
   }
 
   /**

@@ -92,6 +92,28 @@ describe('ResponseHeaders', () => {
   });
 });
 
+describe('ResponseHeaders, the internal trusted path', () => {
+  it('setTrusted replaces every value of the field, keeping the first spelling and position', () => {
+    const headers = new ResponseHeaders([
+      ['Content-Type', 'text/html'],
+      ['X-A', '1'],
+      ['content-type', 'text/css'],
+    ]);
+    headers.setTrusted('Content-Type', 'content-type', 'text/plain; charset=utf-8');
+    expect(headers.rawPairs()).toEqual(['Content-Type', 'text/plain; charset=utf-8', 'X-A', '1']);
+    headers.setTrusted('Content-Length', 'content-length', '5');
+    expect(headers.get('CONTENT-LENGTH')).toBe('5');
+    expect(headers.firstOf('content-type')).toBe('text/plain; charset=utf-8');
+    expect(headers.firstOf('x-missing')).toBeUndefined();
+  });
+
+  it('setTrusted still refuses changes once sealed', () => {
+    const headers = new ResponseHeaders();
+    headers.seal();
+    expect(() => headers.setTrusted('Content-Length', 'content-length', '0')).toThrow(expect.objectContaining({ code: 'WEFT_ERR_HEADERS_SENT' }));
+  });
+});
+
 describe('encodeUrlForHeader', () => {
   it('percent-encodes spaces, controls and non-ASCII, leaving existing escapes alone', () => {
     expect(encodeUrlForHeader('/café?q=a b&x=%20')).toBe('/caf%C3%A9?q=a%20b&x=%20');

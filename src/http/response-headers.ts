@@ -143,6 +143,29 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     return this;
   }
 
+  /**
+   * @internal `set` for a field weft itself writes (`Content-Type`, `Content-Length`):
+   * name and value are known valid, so the hot path skips validating them again.
+   * @param lower the lowercase form of `name`.
+   */
+  setTrusted(name: string, lower: string, value: string): void {
+    this.#checkOpen();
+    const first = this.#lower.indexOf(lower);
+    if (first === -1) {
+      this.#flat.push(name, value);
+      this.#lower.push(lower);
+    } else {
+      this.#flat[2 * first + 1] = value;
+      if (this.#lower.indexOf(lower, first + 1) !== -1) this.#remove(lower, first + 1);
+    }
+  }
+
+  /** @internal the first value of a field given by its lowercase name, or undefined (no lookup of the name). */
+  firstOf(lower: string): string | undefined {
+    const index = this.#lower.indexOf(lower);
+    return index === -1 ? undefined : this.#flat[2 * index + 1];
+  }
+
   /** Adds a value, keeping the existing ones (an array adds several lines). */
   append(name: string, value: string | number | readonly string[]): this {
     this.#checkOpen();

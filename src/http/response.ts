@@ -99,12 +99,15 @@ export class Response extends StreamResponse {
     const body = init.text ?? init.body ?? null;
     if (init.contentType !== undefined) {
       let contentType = init.contentType;
-      if (!KNOWN_TYPES.has(contentType)) {
+      if (KNOWN_TYPES.has(contentType)) {
+        // hot path: json(), text(), html() and toResponse() pass these
+        this.headers.setTrusted('Content-Type', 'content-type', contentType);
+      } else {
         const parsed = parseMediaType(contentType);
         if (parsed === null) throw new WeftError('WEFT_ERR_INVALID_HEADER', `invalid content type ${JSON.stringify(contentType)}`);
         if (typeof body === 'string' && init.charset === undefined && parsed.params.charset === undefined) contentType += '; charset=utf-8';
+        this.headers.set('Content-Type', contentType);
       }
-      this.headers.set('Content-Type', contentType);
     } else if (init.charset !== undefined && body !== null && !this.headers.has('content-type')) {
       this.headers.set('Content-Type', typeof body === 'string' ? 'text/plain' : OCTET_STREAM);
     }
@@ -123,8 +126,8 @@ export class Response extends StreamResponse {
       throw invalidBody(`a Response body must be a string, a Uint8Array or null, not ${typeof body}; use json() for data`);
     }
     this.#body = body;
-    if (body !== null && !this.headers.has('content-type')) {
-      this.headers.set('Content-Type', typeof body === 'string' ? TEXT_PLAIN : OCTET_STREAM);
+    if (body !== null && this.headers.firstOf('content-type') === undefined) {
+      this.headers.setTrusted('Content-Type', 'content-type', typeof body === 'string' ? TEXT_PLAIN : OCTET_STREAM);
     }
   }
 
@@ -175,7 +178,7 @@ export class Response extends StreamResponse {
     }
     if (body === null) {
       this.#payload = undefined;
-      this.headers.set('Content-Length', '0');
+      this.headers.setTrusted('Content-Length', 'content-length', '0');
       return;
     }
     let length: number;
@@ -188,7 +191,7 @@ export class Response extends StreamResponse {
       this.#payload = body;
       length = body.byteLength;
     }
-    this.headers.set('Content-Length', String(length));
+    this.headers.setTrusted('Content-Length', 'content-length', String(length));
   }
 
   protected override get flushesHeaders(): boolean {
@@ -203,8 +206,9 @@ export class Response extends StreamResponse {
   }
 
   #encoding(): BufferEncoding {
-    const contentType = this.headers.get('content-type');
-    if (contentType === undefined || KNOWN_TYPES.has(contentType)) return 'utf8';
+    const first = this.headers.firstOf('content-type');
+    if (first === undefined || KNOWN_TYPES.has(first)) return 'utf8'; // hot path
+    const contentType = this.headers.get('content-type')!;
     const charset = parseMediaType(contentType)?.params.charset;
     if (charset === undefined) return 'utf8';
     const encoding = ENCODINGS[charset.toLowerCase()];

@@ -34,8 +34,11 @@ const PREPARING = 1;
 const PREPARED = 2;
 const ENDED = 3;
 
-/** A resolved promise shared by every call that has nothing to wait for. */
-const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * @internal A resolved promise shared by every call that has nothing to wait for: the
+ * request path compares against it to finish a response sent synchronously without an `await`.
+ */
+export const RESOLVED: Promise<void> = Promise.resolve();
 
 /** `WEFT_ERR_CLIENT_GONE`, the error of a write after the peer left. */
 function clientGone(detail = 'the client closed the connection before the response was complete'): WeftError {
@@ -289,7 +292,7 @@ export class StreamResponse {
    * @param emptyStatus the status never has a body (1xx, 204, 304).
    */
   protected finalizeHeaders(emptyStatus: boolean): void {
-    if (!emptyStatus && !this.headers.has('content-type')) this.headers.set('Content-Type', 'application/octet-stream');
+    if (!emptyStatus && this.headers.firstOf('content-type') === undefined) this.headers.setTrusted('Content-Type', 'content-type', 'application/octet-stream');
   }
 
   /** Whether `prepare()` sends the headers at once (streams) or with the body (`Response`). */

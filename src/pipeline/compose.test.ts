@@ -1,6 +1,7 @@
 import { type Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import { StreamResponse } from '../http/stream-response.js';
+import { toResponse } from '../http/to-response.js';
 import { compose } from './compose.js';
 import { type Middleware } from './middleware.js';
 
@@ -35,15 +36,31 @@ describe('compose', () => {
     expect(((await pipeline(request)) as Response).text).toBe('{"replaced":true}');
   });
 
-  test('sync throws become rejections, from handlers and middlewares', async () => {
+  test('with middlewares, sync throws become rejections, from handlers and middlewares', async () => {
     const boom = new Error('boom');
-    await expect(compose([], () => { throw boom; })(request)).rejects.toBe(boom);
+    const pass: Middleware = (req, next) => next(req);
+    await expect(compose([pass], () => { throw boom; })(request)).rejects.toBe(boom);
     await expect(compose([() => { throw boom; }], () => 'x')(request)).rejects.toBe(boom);
   });
 
-  test('a plain value returned by a (JavaScript) middleware still becomes a response at the top', async () => {
+  test('without middlewares, a sync handler answers synchronously and its throw is thrown', async () => {
+    const response = compose([], () => 'now')(request);
+    expect(response).toBeInstanceOf(Response);
+    expect((response as Response).text).toBe('now');
+    const boom = new Error('boom');
+    expect(() => compose([], () => { throw boom; })(request)).toThrow(boom);
+    expect(() => compose([], () => () => 'a function')(request)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_INVALID_BODY' }));
+    const later = compose([], async () => 'later')(request);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toBe('later'); // converted by the request path (see Pipeline)
+    await expect(compose([], async () => { throw boom; })(request)).rejects.toBe(boom);
+  });
+
+  test('a plain value returned by a (JavaScript) middleware is left for the request path to convert', async () => {
     const loose = (() => 'short-circuit') as unknown as Middleware;
-    const response = await compose([loose], () => 'never')(request);
+    const result = await compose([loose], () => 'never')(request);
+    expect(result).toBe('short-circuit');
+    const response = toResponse(result);
     expect(response).toBeInstanceOf(Response);
     expect((response as Response).text).toBe('short-circuit');
   });

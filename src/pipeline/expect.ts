@@ -2,7 +2,6 @@ import { type CompiledRoute } from '../compile/compile-app.js';
 import { HTTPExpectationFailed } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { toResponse } from '../http/to-response.js';
-import { type StreamResponse } from '../http/stream-response.js';
 
 /**
  * A request with an `Expect` header. Only `100-continue` is understood; anything else is
@@ -11,7 +10,7 @@ import { type StreamResponse } from '../http/stream-response.js';
  * it may throw an HttpError, return a response (sent instead of calling the handler), or
  * return nothing (weft then sends `100 Continue` unless the handler already did).
  */
-export async function handleExpect(request: Request, route: CompiledRoute): Promise<StreamResponse> {
+export async function handleExpect(request: Request, route: CompiledRoute): Promise<unknown> {
   if (request.expect!.trim().toLowerCase() !== '100-continue') {
     throw new HTTPExpectationFailed({ text: `417: Expectation Failed (unknown expectation ${JSON.stringify(request.expect)})` });
   }

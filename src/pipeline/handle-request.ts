@@ -3,7 +3,8 @@ import { runInRequestContext } from '../context/context-var.js';
 import { type CompiledApp, type CompiledRoute } from '../compile/compile-app.js';
 import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
-import { type StreamResponse } from '../http/stream-response.js';
+import { RESOLVED, type StreamResponse } from '../http/stream-response.js';
+import { toResponse } from '../http/to-response.js';
 import { WebSocketResponse } from '../ws/websocket-response.js';
 import { errorResponse } from './error-response.js';
 import { matchError } from './match-error.js';
@@ -29,13 +30,16 @@ export interface RequestHooks {
  * match → (expect) → pipeline (middlewares → handler) → send → dispose the request scope.
  * A miss is a route too: its pipeline runs the owning app's middlewares and raises the
  * 404/405/406/400, so middlewares see it (aiohttp's semantics).
+ *
+ * A synchronous handler without middlewares is answered without a single `await`: each
+ * one costs a microtask turn, and a hello-world request has nothing to wait for.
  */
 export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, hooks: RequestHooks | null = null): RequestListener {
   const { table, misses, root } = compiled;
 
   // hot path
-  async function handleRequest(request: Request): Promise<void> {
-    let response: StreamResponse;
+  function handleRequest(request: Request): Promise<void> | undefined {
+    let result: StreamResponse | Promise<unknown>;
     try {
       const match = table.match(request.method, request.rawPath, request);
       let route: CompiledRoute;
@@ -50,13 +54,12 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
       request.route = route;
       request.clientMaxSize = route.clientMaxSize;
       request.prepareHook = route.prepareHook;
-      response = request.expect === undefined ? await route.pipeline(request) : await handleExpect(request, route);
+      result = request.expect === undefined ? route.pipeline(request) : handleExpect(request, route);
     } catch (err) {
-      // after a websocket handshake the connection speaks websocket: it closes with 1011 instead
-      response = WebSocketResponse.afterError(request, err) ?? errorResponse(err, request);
+      result = failed(request, err);
     }
-    const sent = await finish(request, response);
-    if (hooks !== null) hooks.onHandled(request, sent);
+    if (result instanceof Promise) return settle(request, result, hooks);
+    return finish(request, result, hooks);
   }
 
   return (req, res) => {
@@ -67,14 +70,58 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
   };
 }
 
+/** The response for an error that escaped the chain. */
+function failed(request: Request, err: unknown): StreamResponse {
+  // after a websocket handshake the connection speaks websocket: it closes with 1011 instead
+  return WebSocketResponse.afterError(request, err) ?? errorResponse(err, request);
+}
+
+/** Waits for an asynchronous pipeline, then finishes with its response (or the error's). */
+async function settle(request: Request, pending: Promise<unknown>, hooks: RequestHooks | null): Promise<void> {
+  let response: StreamResponse;
+  try {
+    response = toResponse(await pending);
+  } catch (err) {
+    response = failed(request, err);
+  }
+  await finish(request, response, hooks);
+}
+
 /**
  * Sends the response and ends the request scope; a failure here is logged, never thrown.
- * Gives the response that went out (the error response when sending the first failed).
+ * Gives undefined when all of it happened synchronously (the common case: the response
+ * went to node in one `writeHead` + `end` and nothing needs disposal).
  */
-async function finish(request: Request, response: StreamResponse): Promise<StreamResponse> {
+function finish(request: Request, response: StreamResponse, hooks: RequestHooks | null): Promise<void> | undefined {
+  // hot path
+  let sending: Promise<void>;
+  try {
+    sending = sendResponse(request, response);
+  } catch (err) {
+    sending = Promise.reject(err);
+  }
+  if (sending === RESOLVED) {
+    const dispose = request.disposeScope();
+    if (dispose === undefined) {
+      if (hooks !== null) hooks.onHandled(request, response);
+      return undefined;
+    }
+    return afterSend(request, response, RESOLVED, dispose, hooks);
+  }
+  return afterSend(request, response, sending, undefined, hooks);
+}
+
+/** The asynchronous rest of {@link finish}: waits for the send and for the scope's disposal. */
+async function afterSend(
+  request: Request,
+  response: StreamResponse,
+  sending: Promise<void>,
+  disposing: Promise<void> | undefined,
+  hooks: RequestHooks | null,
+): Promise<void> {
   let sent = response;
   try {
-    await sendResponse(request, response);
+    await sending;
   } catch (err) {
     if (!request.rawResponse.headersSent) {
       sent = errorResponse(err, request);
@@ -84,7 +131,7 @@ async function finish(request: Request, response: StreamResponse): Promise<Strea
       request.rawResponse.destroy();
     }
   }
-  const dispose = request.disposeScope();
+  const dispose = disposing ?? request.disposeScope();
   if (dispose !== undefined) await dispose.catch((err: unknown) => request.log.error({ err, requestId: request.id }, 'disposing the request scope failed'));
-  return sent;
+  if (hooks !== null) hooks.onHandled(request, sent);
 }
