@@ -5,14 +5,24 @@ import { constants, type BigIntStats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { acceptedEncodings, PRECOMPRESSED } from './accept-encoding.js';
 
-/** An opened file with the stats of that very handle. */
-export interface OpenedRepresentation {
-  handle: FileHandle;
+/**
+ * What a `FileResponse` sends: an opened file (`handle`, which the response closes) or
+ * content already read (`body`), with the stats of that very file.
+ *
+ * @example
+ * ```ts
+ * const representation: FileRepresentation = { stats, body, encoding: undefined, vary: false };
+ * ```
+ */
+export interface FileRepresentation {
   stats: BigIntStats;
   /** `br` or `gzip` for a precompressed sibling; undefined for the file itself. */
   encoding: string | undefined;
   /** A sibling exists, so the answer depends on `Accept-Encoding`. */
   vary: boolean;
+  handle?: FileHandle;
+  /** The whole content, exactly `stats.size` bytes. */
+  body?: Buffer;
 }
 
 /**
@@ -26,7 +36,7 @@ export interface OpenedRepresentation {
  * // { handle, stats, encoding: 'br', vary: true }
  * ```
  */
-export async function openRepresentation(path: string, acceptEncoding: string | undefined, precompressed: boolean): Promise<OpenedRepresentation | null> {
+export async function openRepresentation(path: string, acceptEncoding: string | undefined, precompressed: boolean): Promise<FileRepresentation | null> {
   let vary = false;
   if (precompressed) {
     const accepted = acceptedEncodings(acceptEncoding);

@@ -4,7 +4,6 @@
  * answers one 404 for "missing" and "forbidden" alike and leaks nothing (CVE-2025-69226).
  */
 import { realpathSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 
 /** Longer names are refused before touching the file system (PATH_MAX on Linux). */
@@ -38,28 +37,17 @@ export function isInside(root: string, real: string): boolean {
 /**
  * Resolves `name` under the real path `root`: the real path of the target, or null when
  * the name is refused, does not exist, or (without `followSymlinks`) resolves outside the
- * root through a symlink. Symlinks that stay inside the root always work.
+ * root through a symlink. Symlinks that stay inside the root always work. Synchronous for
+ * `router.url(..., { appendVersion })`; requests use `findStaticFile`, which checks the
+ * file it opened.
  *
  * @example
  * ```ts
  * const root = realpathSync('./public');
- * await resolveInside(root, 'img/logo.png', false); // '/srv/app/public/img/logo.png'
- * await resolveInside(root, 'link-to-etc/passwd', false); // null
+ * resolveInsideSync(root, 'img/logo.png', false); // '/srv/app/public/img/logo.png'
+ * resolveInsideSync(root, 'link-to-etc/passwd', false); // null
  * ```
  */
-export async function resolveInside(root: string, name: string, followSymlinks: boolean): Promise<string | null> {
-  const segments = checkName(name);
-  if (segments === null) return null;
-  let real: string;
-  try {
-    real = await realpath(join(root, ...segments));
-  } catch {
-    return null;
-  }
-  return followSymlinks || isInside(root, real) ? real : null;
-}
-
-/** {@link resolveInside}, synchronously: for `router.url(..., { appendVersion })`, which is synchronous. */
 export function resolveInsideSync(root: string, name: string, followSymlinks: boolean): string | null {
   const segments = checkName(name);
   if (segments === null) return null;

@@ -1,19 +1,21 @@
 /**
  * The handler behind `app.static(...)`: containment, then a file, a listing, or an error.
  */
-import { stat } from 'node:fs/promises';
 import { HTTPForbidden, HTTPNotFound } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import type { StreamResponse } from '../http/stream-response.js';
 import { directoryListing } from './directory-listing.js';
-import { FileResponse } from './file-response.js';
-import { resolveInside } from './safe-path.js';
+import { FileResponse, SMALL_FILE } from './file-response.js';
+import { findStaticFile } from './find-static-file.js';
+import { LoadedFileResponse } from './loaded-file-response.js';
 import type { StaticRoot } from './static-options.js';
 
 /**
  * Makes the handler of a static route `prefix/{filename:.*}`. Missing, refused and
  * outside paths all raise the same `HTTPNotFound` inside the chain (middlewares see it);
- * a directory raises `HTTPForbidden` unless `showIndex`.
+ * a directory raises `HTTPForbidden` unless `showIndex`. A small file is read here, once,
+ * and sent from memory; a larger one (or a precompressed route, whose sibling depends on
+ * the request) is opened again and streamed by `FileResponse`.
  *
  * @example
  * ```ts
@@ -21,18 +23,20 @@ import type { StaticRoot } from './static-options.js';
  * ```
  */
 export function staticHandler(settings: StaticRoot): (request: Request) => Promise<StreamResponse> {
+  const bodyLimit = settings.precompressed ? -1 : SMALL_FILE;
+  const options = { maxAge: settings.maxAge, precompressed: settings.precompressed };
+  // hot path
   return async (request) => {
-    const filename = request.params.filename ?? '';
-    const real = await resolveInside(settings.root, filename, settings.followSymlinks);
-    if (real === null) throw new HTTPNotFound();
-    const stats = await stat(real).catch(() => null);
-    if (stats === null) throw new HTTPNotFound();
+    const found = await findStaticFile(settings, request.params.filename ?? '', bodyLimit);
+    if (found === null) throw new HTTPNotFound();
+    const { path, stats, body } = found;
+    if (body !== null) return new LoadedFileResponse(path, stats, body, options);
     if (stats.isDirectory()) {
       if (!settings.showIndex) throw new HTTPForbidden();
       // request.path: the links must carry a mounted app's prefix too
-      return directoryListing(real, request.path);
+      return directoryListing(path, request.path);
     }
     if (!stats.isFile()) throw new HTTPNotFound();
-    return new FileResponse(real, { maxAge: settings.maxAge, precompressed: settings.precompressed });
+    return new FileResponse(path, options);
   };
 }
