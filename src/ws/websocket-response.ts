@@ -12,6 +12,7 @@ import { HTTPBadRequest } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse } from '../http/stream-response.js';
 import { Heartbeat } from './heartbeat.js';
+import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
 import { upgradeOf } from './upgrade.js';
 import { type WebSocketMessage } from './websocket-message.js';
@@ -22,9 +23,10 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 
-/** Past this many unread messages the socket is paused (TCP pushes back on the peer). */
-const QUEUE_PAUSE = 64;
-const QUEUE_RESUME = 16;
+/** What a send under the high-water mark returns: already settled, so nothing is allocated. */
+const SENT: Promise<void> = Promise.resolve();
+const TEXT = Object.freeze({ binary: false });
+const BINARY = Object.freeze({ binary: true });
 
 /** The websocket of each upgraded request, for the request path's error handling. */
 const byRequest = new WeakMap<object, WebSocketResponse>();
@@ -58,10 +60,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #ws: WsSocket | null = null;
   #socket: Socket | null = null;
   #sealed = false;
-  #queue: WebSocketMessage[] = [];
-  #paused = false;
-  #waiter: ((message: WebSocketMessage) => void) | null = null;
-  #closeMessage: WebSocketMessage | null = null;
+  readonly #inbox = new MessageInbox({
+    // a backlog pauses reading while open; once read down, reading resumes, also while
+    // closing (the peer's close frame must get through)
+    pause: () => {
+      if (this.#state === OPEN) this.#ws!.pause();
+    },
+    resume: () => {
+      if (this.#state !== CLOSED) this.#ws!.resume();
+    },
+  });
   #closeCode: number | null = null;
   #closing: Promise<void> | null = null;
   #onClosed: () => void = () => undefined;
@@ -123,20 +131,21 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     const closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       this.#heartbeat?.alive();
-      // binaryType is 'nodebuffer': data is one Buffer, fragments joined
-      this.#push(isBinary ? { type: 'binary', data: data as Buffer } : { type: 'text', data: (data as Buffer).toString('utf8') });
+      // binaryType is 'nodebuffer': data is one Buffer, fragments joined; toString() without
+      // arguments is Buffer's UTF-8 fast path (ws has checked the bytes are valid UTF-8)
+      this.#inbox.push(isBinary ? { type: 'binary', data: data as Buffer } : { type: 'text', data: (data as Buffer).toString() });
     });
     ws.on('pong', () => this.#heartbeat?.alive());
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#closeCode ??= 1009;
-      this.#push({ type: 'error', data: err });
+      this.#inbox.push({ type: 'error', data: err });
     });
     ws.once('close', (code: number, reason: Buffer) => {
       this.#heartbeat?.stop();
       forget();
       this.#state = CLOSED;
       this.#closeCode ??= code;
-      this.#push({ type: 'close', data: this.#closeCode, extra: reason.toString('utf8') });
+      this.#inbox.push({ type: 'close', data: this.#closeCode, extra: reason.toString('utf8') });
       this.#onClosed();
     });
     this.#closing = closed;
@@ -164,22 +173,6 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     });
   }
 
-  #push(message: WebSocketMessage): void {
-    if (this.#closeMessage !== null) return;
-    if (message.type === 'close') this.#closeMessage = message;
-    const waiter = this.#waiter;
-    if (waiter !== null) {
-      this.#waiter = null;
-      waiter(message);
-      return;
-    }
-    this.#queue.push(message);
-    if (!this.#paused && this.#queue.length >= QUEUE_PAUSE && this.#state === OPEN) {
-      this.#paused = true;
-      this.#ws!.pause();
-    }
-  }
-
   /**
    * The next message: `text`, `binary`, `error` (then the connection closes) or `close`
    * (repeated on every later call). Only one `receive()` may wait at a time: a second
@@ -187,24 +180,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    */
   receive(): Promise<WebSocketMessage> {
     if (this.#ws === null) return Promise.reject(notPrepared('receive()'));
-    if (this.#waiter !== null) {
-      return Promise.reject(
-        new WeftError(
-          'WEFT_ERR_WS_CONCURRENT_RECEIVE',
-          'receive() was called while another receive() on this websocket is still waiting: read in one task and hand the messages to others (sending and closing from other tasks is fine)',
-        ),
-      );
-    }
-    const next = this.#queue.shift();
-    if (next !== undefined) {
-      if (this.#paused && this.#queue.length <= QUEUE_RESUME) {
-        this.#paused = false;
-        if (this.#state === OPEN) this.#ws.resume();
-      }
-      return Promise.resolve(next);
-    }
-    if (this.#closeMessage !== null) return Promise.resolve(this.#closeMessage);
-    return new Promise((resolve) => (this.#waiter = resolve));
+    return this.#inbox.receive('receive()');
   }
 
   /** The next message, which must be text (aiohttp's `receive_str`); else `WEFT_ERR_WS_MESSAGE_TYPE`. */
@@ -226,13 +202,26 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     return loads(await this.receiveStr()) as T;
   }
 
-  /** Text, binary and error messages until the connection closes (the close message ends the loop). */
-  async *[Symbol.asyncIterator](): AsyncIterator<WebSocketMessage> {
-    for (;;) {
-      const message = await this.receive();
-      if (message.type === 'close') return;
-      yield message;
-    }
+  /**
+   * Text, binary and error messages until the connection closes (the close message ends
+   * the loop). Leaving the loop early (`break`) ends that iterator only; the websocket
+   * stays open and a later `receive()` or `for await` reads on.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<WebSocketMessage> {
+    // written by hand: an async generator costs a second promise and two extra awaits per message
+    let finished = false;
+    const iterator: AsyncIterableIterator<WebSocketMessage> = {
+      next: () => {
+        if (finished) return MessageInbox.done();
+        return this.#ws === null ? Promise.reject(notPrepared('for await')) : this.#inbox.next('for await');
+      },
+      return: () => {
+        finished = true;
+        return MessageInbox.done();
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /** Sends a text message; waits while the send buffer is over `highWaterMark`. */
@@ -250,13 +239,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     return this.#send(dumps(data), false);
   }
 
+  // hot path
   #send(data: string | Uint8Array, binary: boolean): Promise<void> {
     const ws = this.#ws;
     if (ws === null) return Promise.reject(notPrepared('send'));
     if (this.#state !== OPEN) return Promise.reject(new WeftError('WEFT_ERR_WS_CLOSED', `cannot send: the websocket is ${this.#state === CLOSING ? 'closing' : 'closed'}`));
-    ws.send(data, { binary });
-    // hot path: no waiting while the buffer is under the high-water mark
-    if (ws.bufferedAmount <= this.#options.highWaterMark) return Promise.resolve();
+    // ws writes a string payload as is, which sends the whole frame down node's slow mixed-chunk
+    // writev path; encoding it here (into Buffer's pool) keeps the write on the all-buffers path
+    ws.send(typeof data === 'string' ? Buffer.from(data) : data, binary ? BINARY : TEXT);
+    // no waiting (and no new promise) while the buffer is under the high-water mark
+    if (ws.bufferedAmount <= this.#options.highWaterMark) return SENT;
     return this.#drain();
   }
 
@@ -326,7 +318,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #heartbeatMissed(ms: number): void {
     if (this.#state === CLOSED) return;
     this.#closeCode = 1006;
-    this.#push({ type: 'error', data: new WeftError('WEFT_ERR_WS_HEARTBEAT', `no pong within ${ms} ms of a heartbeat ping: the connection is dropped`) });
+    this.#inbox.push({ type: 'error', data: new WeftError('WEFT_ERR_WS_HEARTBEAT', `no pong within ${ms} ms of a heartbeat ping: the connection is dropped`) });
     this.#ws!.terminate();
   }
 
