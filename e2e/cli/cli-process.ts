@@ -7,6 +7,8 @@ import path from 'node:path';
 
 export const WEFT_BIN = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 export const CLI_FIXTURE = path.join(__dirname, '..', '..', 'dist', 'e2e', 'cli', 'fixtures', 'cluster-app.js');
+/** The built `weft` package's entry, for fixture apps a test writes outside the repository. */
+export const WEFT_INDEX = path.join(__dirname, '..', '..', 'dist', 'src', 'index.js');
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -22,9 +24,9 @@ export interface CliProcess {
   kill(): void;
 }
 
-/** Starts `weft <args>` in `cwd` (default: the repository). */
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [WEFT_BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `weft <args>` in `cwd` (default: this process's working directory). */
+export function startCli(args: string[], env: Record<string, string> = {}, cwd?: string): CliProcess {
+  const child = spawn(process.execPath, [WEFT_BIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let exitCode: number | null | undefined;

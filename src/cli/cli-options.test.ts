@@ -1,28 +1,30 @@
-import { WeftError } from '../errors.js';
 import { parseCommandLine } from './cli-options.js';
+import { usageErrorOf } from './usage-error.test-support.js';
 
-function usageError(argv: string[]): string {
-  try {
-    parseCommandLine(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(WeftError);
-    expect((err as WeftError).code).toBe('WEFT_ERR_CLI_USAGE');
-    return (err as Error).message;
-  }
-  throw new Error('no error');
-}
+const usageError = (argv: string[]): string => usageErrorOf(parseCommandLine, argv);
 
 test('serve: defaults, and every option', () => {
   expect(parseCommandLine(['serve', 'app.js:create'])).toEqual({
     name: 'serve',
-    options: { target: 'app.js:create', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false },
+    options: { target: 'app.js:create', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false },
   });
   const argv = ['serve', 'app.js:create', '--host', '127.0.0.1', '--host', '::1', '--port', '8081', '--path', '/run/w{n}.sock', '--sock', '3', '--shutdown-timeout', '2.5'];
   argv.push('--no-access-log', '--access-log-format', '%a %s', '--workers', '4', '--max-requests', '1000', '--max-requests-jitter', '50', '--preload');
   expect(parseCommandLine(argv)).toEqual({
     name: 'serve',
-    options: { target: 'app.js:create', host: ['127.0.0.1', '::1'], port: 8081, path: ['/run/w{n}.sock'], sock: [3], shutdownTimeout: 2500, accessLog: false, accessLogFormat: '%a %s', workers: 4, maxRequests: 1000, maxRequestsJitter: 50, preload: true },
+    options: { target: 'app.js:create', host: ['127.0.0.1', '::1'], port: 8081, path: ['/run/w{n}.sock'], sock: [3], shutdownTimeout: 2500, accessLog: false, accessLogFormat: '%a %s', workers: 4, maxRequests: 1000, maxRequestsJitter: 50, preload: true, reload: false },
   });
+});
+
+test('serve --reload: with any number of workers and a path without {n} for one worker; never with --preload', () => {
+  expect(parseCommandLine(['serve', 'app.js:create', '--reload'])).toMatchObject({ name: 'serve', options: { reload: true, workers: 1, preload: false } });
+  expect(parseCommandLine(['serve', 'app.js:create', '--reload', '--workers', '2'])).toMatchObject({ options: { reload: true, workers: 2 } });
+  expect(parseCommandLine(['serve', 'app.js:create', '--reload', '--path', '/tmp/app.sock'])).toMatchObject({ options: { reload: true, path: ['/tmp/app.sock'] } });
+  expect(usageError(['serve', 'a:b', '--reload', '--preload'])).toBe(
+    'WEFT_ERR_CLI_USAGE: --reload cannot be combined with --preload: code imported by the supervisor before forking cannot be reloaded',
+  );
+  expect(usageError(['serve', 'a:b', '--preload', '--workers', '2', '--reload'])).toMatch(/--reload cannot be combined with --preload/);
+  expect(usageError(['serve', 'a:b', '--reload=yes'])).toMatch(/--reload/);
 });
 
 test('help, version, routes, deploy nginx', () => {

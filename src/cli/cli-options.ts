@@ -34,6 +34,8 @@ export interface ServeOptions {
   readonly maxRequestsJitter: number;
   /** Import the module in the supervisor before forking. */
   readonly preload: boolean;
+  /** Development: restart the workers (rolling) when a file in the module's directory changes. */
+  readonly reload: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ weft serve options:
   --max-requests <n>          recycle a worker after n responses (default 0: never)
   --max-requests-jitter <n>   add 0..n at random to --max-requests per worker
   --preload                   import the module in the supervisor before forking
+  --reload                    development: restart the workers when the module's directory changes
 
 weft deploy nginx options:
   --workers <n> --path <path with {n}>  upstream over the worker sockets (else --host/--port)
@@ -137,8 +140,10 @@ function parseServe(argv: readonly string[]): ServeOptions {
     'max-requests': { type: 'string' },
     'max-requests-jitter': { type: 'string' },
     preload: { type: 'boolean' },
+    reload: { type: 'boolean' },
   });
   if (values['access-log'] === true && values['no-access-log'] === true) throw usage('--access-log and --no-access-log contradict each other');
+  if (values.reload === true && values.preload === true) throw usage('--reload cannot be combined with --preload: code imported by the supervisor before forking cannot be reloaded');
   const workers = integer(values.workers, '--workers', 1, 1);
   const sock = ((values.sock as string[] | undefined) ?? []).map((fd) => integer(fd, '--sock', 0, 0));
   const path = (values.path as string[] | undefined) ?? [];
@@ -158,5 +163,6 @@ function parseServe(argv: readonly string[]): ServeOptions {
     maxRequests: integer(values['max-requests'], '--max-requests', 0, 0),
     maxRequestsJitter: integer(values['max-requests-jitter'], '--max-requests-jitter', 0, 0),
     preload: values.preload === true,
+    reload: values.reload === true,
   };
 }

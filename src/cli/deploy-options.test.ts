@@ -1,16 +1,7 @@
-import { WeftError } from '../errors.js';
 import { parseDeploy } from './deploy-options.js';
+import { usageErrorOf } from './usage-error.test-support.js';
 
-function usageError(argv: string[]): string {
-  try {
-    parseDeploy(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(WeftError);
-    expect((err as WeftError).code).toBe('WEFT_ERR_CLI_USAGE');
-    return (err as Error).message;
-  }
-  throw new Error('no error');
-}
+const usageError = (argv: string[]): string => usageErrorOf(parseDeploy, argv);
 
 test('systemd: defaults are socket activation on 127.0.0.1:8080, www-data, this node and weft, NODE_ENV=production', () => {
   const command = parseDeploy(['systemd', 'dist/app.js:createApp']);

@@ -5,11 +5,13 @@
  */
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import path from 'node:path';
 import { WeftError } from '../errors.js';
 import { createLogger } from '../logging/logger.js';
 import { runApp } from '../server/run-app.js';
 import { VERSION } from '../index.js';
 import { Supervisor } from '../cluster/supervisor.js';
+import { reloadOnChange } from '../cluster/reload-watcher.js';
 import { runWorker } from '../cluster/run-worker.js';
 import { WORKER_NUMBER_ENV } from '../cluster/worker-message.js';
 import { parseCommandLine, USAGE, type ServeOptions } from './cli-options.js';
@@ -69,23 +71,25 @@ async function serve(options: ServeOptions): Promise<number> {
     await runWorker(options, Number(process.env[WORKER_NUMBER_ENV] ?? 1));
     return Number(process.exitCode ?? 0);
   }
+  let moduleFile: string;
   try {
-    if (options.workers === 1 || options.preload) {
+    // --reload forks even one worker: a new process loads the new code
+    if (!options.reload && (options.workers === 1 || options.preload)) {
       const appOrFactory = loadTarget(options.target, process.cwd());
       if (options.workers === 1) return await serveHere(options, appOrFactory);
-    } else {
-      resolveTarget(options.target, process.cwd()); // a missing module fails here, before forking
     }
+    moduleFile = resolveTarget(options.target, process.cwd()).file; // a missing module fails here, before forking
   } catch (err) {
     return fail(err);
   }
   const logger = createLogger();
-  return new Supervisor({
-    workers: options.workers,
-    shutdownTimeout: options.shutdownTimeout ?? 60_000,
-    slotSockets: options.path.some((p) => p.includes('{n}')),
-    logger,
-  }).run();
+  const supervisor = new Supervisor({ workers: options.workers, shutdownTimeout: options.shutdownTimeout ?? 60_000, reload: options.reload, logger });
+  const stopWatching = options.reload ? reloadOnChange(path.dirname(moduleFile), supervisor, logger) : () => {};
+  try {
+    return await supervisor.run();
+  } finally {
+    stopWatching();
+  }
 }
 
 /** `--workers 1`: no supervisor; this process serves (and recycles itself only by exiting). */

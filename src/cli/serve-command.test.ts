@@ -2,7 +2,7 @@ import { createApp } from '../app/application.js';
 import type { ServeOptions } from './cli-options.js';
 import { countResponses, expandWorkerNumber, requestLimit, runAppOptions } from './serve-command.js';
 
-const base: ServeOptions = { target: 'a:b', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false };
+const base: ServeOptions = { target: 'a:b', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false };
 
 test('runAppOptions passes only what was given, {n} expanded per worker', () => {
   expect(runAppOptions(base, 1)).toEqual({});

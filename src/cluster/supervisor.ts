@@ -4,14 +4,14 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logging/logger.js';
-import { isWorkerMessage, WORKER_NUMBER_ENV } from './worker-message.js';
+import { isWorkerMessage, TAKE_OVER_ENV, WORKER_NUMBER_ENV } from './worker-message.js';
 
 /**
  * Options of {@link Supervisor}.
  *
  * @example
  * ```ts
- * new Supervisor({ workers: 4, shutdownTimeout: 30_000, slotSockets: true, logger });
+ * new Supervisor({ workers: 4, shutdownTimeout: 30_000, logger });
  * ```
  */
 export interface SupervisorOptions {
@@ -20,11 +20,10 @@ export interface SupervisorOptions {
   /** The workers' graceful shutdown timeout in ms; a stopping worker is killed after about twice this plus 10 s. */
   shutdownTimeout: number;
   /**
-   * Each worker number owns its own sockets (`--path` with `{n}`): a replacement can only
-   * listen once the old worker stopped, so restarts stop first (nginx retries the other
-   * upstream servers meanwhile). Otherwise the new worker starts first, sharing the address.
+   * Development (`--reload`): a replacement that fails to boot (the code being edited does
+   * not load) is logged and the old worker keeps serving, instead of stopping everything.
    */
-  slotSockets: boolean;
+  reload?: boolean;
   logger: Logger;
   /** Where the "Running on" banner goes (default `console.log`). */
   printUrl?: (message: string) => void;
@@ -37,6 +36,8 @@ interface WorkerHandle {
   readonly exited: Promise<void>;
   readyAt: number | undefined;
   stopping: boolean;
+  /** It replaces a live worker (restart, recycle): failing to boot then need not stop everything. */
+  readonly replacing: boolean;
 }
 
 const MAX_BACKOFF = 10_000;
@@ -49,15 +50,17 @@ const STABLE_AFTER = 30_000;
  * its target, 1 when one failed to start.
  *
  * Signals: SIGTERM/SIGINT stop every worker gracefully; SIGHUP restarts them one at a time
- * (the new one listens before the old one stops); SIGTTIN adds a worker, SIGTTOU removes
- * one. A worker that crashes after it was ready is replaced, after 0.1 s, 0.2 s, 0.4 s ...
- * up to 10 s when it keeps crashing; one that fails to boot stops the supervisor, as
- * gunicorn does, since its replacements would fail the same way.
+ * (the new one listens before the old one stops: on a shared TCP port, or by taking over
+ * the slot's unix socket); SIGTTIN adds a worker, SIGTTOU removes one. `restart()` does
+ * what SIGHUP does (for `--reload`). A worker that crashes after it was ready is replaced,
+ * after 0.1 s, 0.2 s, 0.4 s ... up to 10 s when it keeps crashing; one that fails to boot
+ * stops the supervisor, as gunicorn does, since its replacements would fail the same way
+ * (with `reload`, a replacement that fails to boot leaves the old worker serving).
  *
  * @example
  * ```ts
  * cluster.setupPrimary({ exec: __filename, args: process.argv.slice(2) });
- * process.exitCode = await new Supervisor({ workers: 4, shutdownTimeout: 60_000, slotSockets: false, logger }).run();
+ * process.exitCode = await new Supervisor({ workers: 4, shutdownTimeout: 60_000, logger }).run();
  * ```
  */
 export class Supervisor {
@@ -69,6 +72,7 @@ export class Supervisor {
   #stopping = false;
   #exitCode = 0;
   #restarts: Promise<void> = Promise.resolve();
+  #restartQueued = false;
   #finished: () => void = () => {};
 
   constructor(options: SupervisorOptions) {
@@ -92,7 +96,7 @@ export class Supervisor {
       this.#options.logger.info({ signal }, `${signal} received: stopping ${this.#handles.size} worker(s) gracefully`);
       void this.#stopAll();
     };
-    const onHup = (): void => this.#enqueue('SIGHUP: rolling restart', () => this.#restartAll());
+    const onHup = (): void => this.restart('SIGHUP: rolling restart');
     const onTtin = (): void => this.#enqueue('SIGTTIN: one worker more', async () => {
       this.#wanted += 1;
       await this.#spawn(this.#freeNumber()).ready;
@@ -121,6 +125,24 @@ export class Supervisor {
     }
   }
 
+  /**
+   * A rolling restart, as on SIGHUP, logged with `reason`. While one is waiting to begin,
+   * another request joins it (a burst of file changes restarts the workers once).
+   *
+   * @example
+   * ```ts
+   * supervisor.restart('reloading: src/app.js changed');
+   * ```
+   */
+  restart(reason: string): void {
+    if (this.#restartQueued) return;
+    this.#restartQueued = true;
+    this.#enqueue(reason, () => {
+      this.#restartQueued = false;
+      return this.#restartAll();
+    });
+  }
+
   #live(): WorkerHandle[] {
     return [...this.#handles].filter((h) => !h.stopping);
   }
@@ -142,8 +164,9 @@ export class Supervisor {
     );
   }
 
-  #spawn(n: number): WorkerHandle {
-    const worker = cluster.fork({ [WORKER_NUMBER_ENV]: String(n) });
+  /** Forks worker `n`; `replacing` when it takes over from a live or crashed worker `n`. */
+  #spawn(n: number, replacing = false): WorkerHandle {
+    const worker = cluster.fork({ [WORKER_NUMBER_ENV]: String(n), [TAKE_OVER_ENV]: replacing ? '1' : '0' });
     let markReady: (ready: boolean) => void = () => {};
     let markExited: () => void = () => {};
     const handle: WorkerHandle = {
@@ -153,6 +176,7 @@ export class Supervisor {
       exited: new Promise((resolve) => (markExited = resolve)),
       readyAt: undefined,
       stopping: false,
+      replacing,
     };
     this.#handles.add(handle);
     worker.on('message', (message: unknown) => {
@@ -180,6 +204,10 @@ export class Supervisor {
     const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
     if (handle.stopping || this.#stopping) {
       this.#options.logger.info({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) stopped (${how})`);
+    } else if (handle.readyAt === undefined && handle.replacing && this.#options.reload === true) {
+      // --reload: the code being edited does not load; the old worker (if any) keeps serving
+      const keeps = this.workerNumbers.includes(n) ? 'the old worker keeps serving' : `slot ${n} stays empty`;
+      this.#options.logger.error({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) failed to boot (${how}): ${keeps}; save a fix to reload`);
     } else if (handle.readyAt === undefined) {
       // it failed to boot: its replacements would too (gunicorn: "Worker failed to boot")
       this.#options.logger.error({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) failed to boot (${how}): stopping`);
@@ -192,7 +220,7 @@ export class Supervisor {
       const delay = Math.min(100 * 2 ** failures, MAX_BACKOFF);
       this.#options.logger.warn({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) died (${how}): replacing it in ${delay} ms`);
       setTimeout(() => {
-        if (!this.#stopping && n <= this.#wanted && !this.workerNumbers.includes(n)) this.#spawn(n);
+        if (!this.#stopping && n <= this.#wanted && !this.workerNumbers.includes(n)) this.#spawn(n, true);
       }, delay);
     }
     if (this.#handles.size === 0 && this.#stopping) this.#finished();
@@ -201,19 +229,24 @@ export class Supervisor {
   async #restartAll(): Promise<void> {
     for (const handle of this.#live().sort((a, b) => a.n - b.n)) {
       if (this.#stopping) return;
-      await this.#replace(handle);
+      // a replacement that cannot boot: the others would not either
+      if (!(await this.#replace(handle))) return;
+    }
+    // --reload: a slot whose worker crashed and whose code then failed to boot is filled again
+    for (let n = 1; this.#options.reload === true && n <= this.#wanted && !this.#stopping; n++) {
+      if (!this.workerNumbers.includes(n) && !(await this.#spawn(n, true).ready)) return;
     }
   }
 
-  /** A new worker with the same number, then the old one stops (or the reverse with slot sockets). */
-  async #replace(old: WorkerHandle): Promise<void> {
-    if (this.#options.slotSockets) {
-      await this.#stop(old);
-      if (!this.#stopping) await this.#spawn(old.n).ready;
-      return;
-    }
-    const fresh = this.#spawn(old.n);
-    if (await fresh.ready) await this.#stop(old);
+  /**
+   * A new worker with the same number; once it listens (sharing the TCP port, or having
+   * taken over the slot's unix socket), the old one stops. False when the new one failed.
+   */
+  async #replace(old: WorkerHandle): Promise<boolean> {
+    const fresh = this.#spawn(old.n, true);
+    if (!(await fresh.ready)) return false;
+    await this.#stop(old);
+    return true;
   }
 
   async #stop(handle: WorkerHandle): Promise<void> {

@@ -29,3 +29,6 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
 
 /** The environment variable carrying a worker's number (1, 2, ...): `{n}` in `--path`. */
 export const WORKER_NUMBER_ENV = 'WEFT_WORKER_NUMBER';
+
+/** Set to `1` in a worker that replaces one with the same number: it may take over that worker's unix sockets. */
+export const TAKE_OVER_ENV = 'WEFT_TAKE_OVER';

@@ -146,6 +146,15 @@ export abstract class BaseSite implements DrainState {
   }
 
   /**
+   * @internal Stops listening and keeps every connection as it is: a cluster worker's
+   * drain before its graceful stop, so that a connection handed to it just before has its
+   * request read and answered instead of being closed as idle. `stop()` still does the rest.
+   */
+  stopAccepting(): void {
+    if (this.#state === 'started' && this.#server!.listening) stopListening(this.#server!);
+  }
+
+  /**
    * @internal Shutdown steps 1 and 2 for this site: stop listening; close idle connections;
    * mark busy ones to close after their response.
    */
