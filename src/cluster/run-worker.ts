@@ -1,21 +1,15 @@
 /**
  * The worker side of `weft serve --workers N`: one process that loads the app itself and
- * serves it on its own runner, from its own factory call, startup and cleanup to its exit.
+ * serves it with `runApp`, from its own factory call, startup and cleanup to its exit.
  */
 import cluster from 'node:cluster';
-import { Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
 import { countResponses, requestLimit, runAppOptions } from '../cli/serve-command.js';
 import type { ServeOptions } from '../cli/cli-options.js';
 import { loadTarget } from '../cli/load-target.js';
-import { createLogger, type Logger } from '../logging/logger.js';
-import { AppRunner } from '../server/app-runner.js';
-import type { BaseSite } from '../server/base-site.js';
-import { messageOf } from '../server/error-message.js';
-import type { AppOrFactory } from '../server/run-app.js';
-import { SockSite } from '../server/sock-site.js';
+import type { AppRunner } from '../server/app-runner.js';
+import { runApp, type AppOrFactory } from '../server/run-app.js';
 import { onStopSignals } from '../server/stop-signals.js';
-import { TCPSite } from '../server/tcp-site.js';
 import { SlotSocketSite } from './slot-socket-site.js';
 import { TAKE_OVER_ENV, type WorkerMessage } from './worker-message.js';
 
@@ -36,10 +30,9 @@ import { TAKE_OVER_ENV, type WorkerMessage } from './worker-message.js';
  * ```
  */
 export async function runWorker(options: ServeOptions, n: number): Promise<void> {
+  const controller = new AbortController();
   let draining = false;
-  let stopRequested: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
-  const sites: BaseSite[] = [];
+  let runner: AppRunner | undefined;
   // SIGTERM: first a short drain in which every response closes its connection, so that
   // keep-alive clients reconnect (to another worker) instead of reusing a connection the
   // graceful stop is about to close; then the runner's graceful shutdown
@@ -49,8 +42,8 @@ export async function runWorker(options: ServeOptions, n: number): Promise<void>
       // no new connections from here on (node's cluster hands them to the other workers);
       // one handed over just before gets the drain to send its request, so the graceful
       // stop does not close it as idle
-      for (const site of sites) site.stopAccepting();
-      setTimeout(stopRequested, Math.min(DRAIN_MS, options.shutdownTimeout ?? DRAIN_MS));
+      for (const site of runner?.sites ?? []) site.stopAccepting();
+      setTimeout(() => controller.abort(), Math.min(DRAIN_MS, options.shutdownTimeout ?? DRAIN_MS));
     },
     () => {},
   );
@@ -65,7 +58,21 @@ export async function runWorker(options: ServeOptions, n: number): Promise<void>
     }
     const limit = requestLimit(options.maxRequests, options.maxRequestsJitter);
     const counted = countResponses(appOrFactory, limit, () => send({ weft: 'recycle' }));
-    await serve(closeWhile(counted, () => draining), options, n, stopped, sites);
+    const takeOver = process.env[TAKE_OVER_ENV] === '1';
+    await runApp(closeWhile(counted, () => draining), {
+      ...runAppOptions(options, n),
+      signal: controller.signal,
+      handleSignals: false,
+      // each --path socket is the worker's own, taken over from the slot's previous worker
+      unixSite: (r, siteOptions) => new SlotSocketSite(r, { ...siteOptions, takeOver }),
+      printUrl: false,
+      onStarted: (started) => {
+        runner = started;
+        send({ weft: 'ready', sites: started.sites.map((site) => site.name) });
+      },
+    }).catch(() => {
+      // runApp logged the error and set process.exitCode to 1
+    });
   } finally {
     removeSignals();
     // the IPC channel would keep this process alive after its server closed; node's
@@ -76,41 +83,6 @@ export async function runWorker(options: ServeOptions, n: number): Promise<void>
 
 /** How long a stopping worker keeps serving with `Connection: close` before its graceful stop. */
 const DRAIN_MS = 500;
-
-/** `runApp` for a worker: the same steps and logs, with the worker's own sites. Sets `process.exitCode`. */
-async function serve(appOrFactory: AppOrFactory, options: ServeOptions, n: number, stopped: Promise<void>, sites: BaseSite[]): Promise<void> {
-  let logger: Logger = createLogger();
-  let runner: AppRunner | undefined;
-  try {
-    const app = await (typeof appOrFactory === 'function' ? appOrFactory() : appOrFactory);
-    if (!(app instanceof Application)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `the factory must return an Application, got ${app === null ? 'null' : typeof app}`);
-    logger = app.logger;
-    const { host, port, path, sock, ...runnerOptions } = runAppOptions(options, n);
-    runner = new AppRunner(app, runnerOptions);
-    const hosts = host === undefined ? ((path === undefined && sock === undefined) || port !== undefined ? ['0.0.0.0'] : []) : [host].flat();
-    for (const h of hosts) sites.push(new TCPSite(runner, { host: h, port }));
-    const takeOver = process.env[TAKE_OVER_ENV] === '1';
-    for (const p of path === undefined ? [] : [path].flat()) sites.push(new SlotSocketSite(runner, { path: p, takeOver }));
-    for (const s of sock === undefined ? [] : [sock].flat()) sites.push(new SockSite(runner, typeof s === 'number' ? { fd: s } : { server: s }));
-    await runner.setup();
-    for (const site of sites) await site.start();
-    send({ weft: 'ready', sites: sites.map((site) => site.name) });
-  } catch (err) {
-    logger.error({ err }, `startup failed: ${messageOf(err)}`);
-    await runner?.cleanup().catch(() => {}); // the app started and must stop; each failure is logged
-    process.exitCode = 1;
-    return;
-  }
-  await stopped;
-  try {
-    await runner.cleanup();
-    logger.info({}, 'stopped');
-    process.exitCode = 0;
-  } catch (err) {
-    logger.error({ err }, `shutdown failed: ${messageOf(err)}`);
-    process.exitCode = 1;
-  }
-}
 
 /** Adds the `onResponsePrepare` hook that closes connections while `draining()`. */
 function closeWhile(appOrFactory: AppOrFactory, draining: () => boolean): AppOrFactory {

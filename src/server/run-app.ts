@@ -12,7 +12,7 @@ import type { BaseSite } from './base-site.js';
 import { SockSite } from './sock-site.js';
 import { onStopSignals } from './stop-signals.js';
 import { TCPSite } from './tcp-site.js';
-import { UnixSite } from './unix-site.js';
+import { UnixSite, type UnixSiteOptions } from './unix-site.js';
 
 /**
  * Options of {@link runApp}: where to listen, plus the {@link AppRunnerOptions}.
@@ -45,6 +45,13 @@ export interface RunAppOptions extends Omit<AppRunnerOptions, 'handleSignals'> {
   handleSignals?: boolean;
   /** Where runApp logs until the app exists (a factory may fail); then the app's logger. Default: weft's logger. */
   logger?: Logger;
+  /**
+   * Makes the site for each `path` (default a `UnixSite`): `weft serve --workers` gives each
+   * worker a socket it can hand over to its successor.
+   */
+  unixSite?: (runner: AppRunner, options: UnixSiteOptions) => BaseSite;
+  /** Called once every site listens, with the runner (its `sites`, `addresses`). */
+  onStarted?: (runner: AppRunner) => void;
 }
 
 /**
@@ -83,7 +90,7 @@ export type AppOrFactory = Application | Promise<Application> | (() => Applicati
  * ```
  */
 export async function runApp(appOrFactory: AppOrFactory, options: RunAppOptions = {}): Promise<void> {
-  const { host, port, path, sock, tls, backlog, reusePort, mode, printUrl = console.log, signal, handleSignals = true, logger: earlyLogger, ...runnerOptions } = options;
+  const { host, port, path, sock, tls, backlog, reusePort, mode, unixSite, printUrl = console.log, onStarted, signal, handleSignals = true, logger: earlyLogger, ...runnerOptions } = options;
   let logger: Logger = earlyLogger ?? fallbackLogger();
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
@@ -104,10 +111,11 @@ export async function runApp(appOrFactory: AppOrFactory, options: RunAppOptions 
     const app = await makeApp(appOrFactory);
     logger = app.logger;
     runner = new AppRunner(app, runnerOptions);
-    const sites = makeSites(runner, { host, port, path, sock, tls, backlog, reusePort, mode }); // checks options before startup
+    const sites = makeSites(runner, { host, port, path, sock, tls, backlog, reusePort, mode, unixSite }); // checks options before startup
     await runner.setup();
     for (const site of sites) await site.start();
     if (printUrl !== false) for (const site of sites) printUrl(`======== Running on ${site.name} ========\n(Press CTRL+C to quit)`);
+    onStarted?.(runner);
   } catch (err) {
     logger.error({ err }, `startup failed: ${messageOf(err)}`);
     await runner?.cleanup().catch(() => {}); // after a failed site: the app started and must stop; each failure is logged
@@ -148,13 +156,13 @@ async function makeApp(appOrFactory: AppOrFactory): Promise<Application> {
 /** aiohttp's rules: TCP sites for `host` (or by default), plus unix and socket sites. */
 function makeSites(
   runner: AppRunner,
-  options: Pick<RunAppOptions, 'host' | 'port' | 'path' | 'sock' | 'tls' | 'backlog' | 'reusePort' | 'mode'>,
+  options: Pick<RunAppOptions, 'host' | 'port' | 'path' | 'sock' | 'tls' | 'backlog' | 'reusePort' | 'mode' | 'unixSite'>,
 ): BaseSite[] {
-  const { host, port, path, sock, tls, backlog, reusePort, mode } = options;
+  const { host, port, path, sock, tls, backlog, reusePort, mode, unixSite = (r, o) => new UnixSite(r, o) } = options;
   const sites: BaseSite[] = [];
   const hosts = host === undefined ? (path === undefined && sock === undefined) || port !== undefined ? ['0.0.0.0'] : [] : [host].flat();
   for (const h of hosts) sites.push(new TCPSite(runner, { host: h, port, tls, backlog, reusePort }));
-  for (const p of path === undefined ? [] : [path].flat()) sites.push(new UnixSite(runner, { path: p, mode, tls, backlog }));
+  for (const p of path === undefined ? [] : [path].flat()) sites.push(unixSite(runner, { path: p, mode, tls, backlog }));
   for (const s of sock === undefined ? [] : [sock].flat()) sites.push(new SockSite(runner, typeof s === 'number' ? { fd: s, tls } : { server: s, tls }));
   return sites;
 }
