@@ -201,6 +201,10 @@ async function deploy(args: string[]): Promise<string> {
   const [command, ...args] = execStart.split(' ');
   const weft = spawn(command, args, { cwd: workingDirectory, env: { ...process.env, ...environment, LISTEN_FDS: '1' }, stdio: ['ignore', 'pipe', 'pipe', fd] });
   children.push(weft);
+  // The child holds its own copy of the descriptor once spawn returns. Close ours now: this
+  // process accepts on it too (systemd holds the socket but never accepts with Accept=no),
+  // and a connection it took would hang, as `listener` has no one to answer it.
+  listener.close();
   let output = '';
   weft.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   weft.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -210,7 +214,6 @@ async function deploy(args: string[]): Promise<string> {
       seen.add((await get({ port })).worker);
       return seen.has('1') && seen.has('2') ? true : undefined;
     });
-    listener.close(); // weft holds its own copy, as under systemd
     const before = await lifecycle(events);
     expect([...before.values()]).toEqual([
       { factory: 1, startup: 1 },
@@ -246,7 +249,5 @@ async function deploy(args: string[]): Promise<string> {
     expect([...final.values()].every((counts) => counts.cleanup === 1)).toBe(true);
   } catch (err) {
     throw new Error(`${(err as Error).message}\nweft output:\n${output.slice(-3000)}`);
-  } finally {
-    listener.close();
   }
 });
