@@ -1,5 +1,4 @@
 import type { RequestScope } from './request-scope.js';
-import type { SlotRead, SlotWrite } from './request-slots.js';
 import type { Scope } from './scope.js';
 import type { ExternalContainer } from './external-container.js';
 import { externalResolver } from './resolvers.js';
@@ -57,7 +56,7 @@ export interface Binding {
   /** The bindings it depends on, so `init()` can make async singletons in dependency order. */
   readonly dependencies: readonly Binding[];
   /** Tokens declared per request (and their aliases): the slot `scope.provide()` fills. */
-  readonly declaredSlot: { readonly read: SlotRead; readonly write: SlotWrite } | undefined;
+  readonly declaredSlot: number | undefined;
   /** Async-capable singleton factories: starts or awaits creation; `undefined` once ready. */
   readonly prepare: (() => Promise<void> | undefined) | undefined;
 }

@@ -11,9 +11,8 @@ import type { InstanceOwner } from './instance-owner.js';
 import { isOptionalDependency, type Dependency } from './provider.js';
 import type { Recipe, Registration } from './registration.js';
 import { classMaker, factoryMaker } from './makers.js';
-import { declaredResolver, declaredWriter, requestResolver } from './request-resolvers.js';
+import { declaredResolver, requestResolver } from './request-resolvers.js';
 import { asyncSingletonResolver, singletonResolver, transientResolver, valueResolver } from './resolvers.js';
-import { slotReader } from './request-slots.js';
 import type { Scope } from './scope.js';
 import type { Token } from './token.js';
 import { tokenName } from './token.js';
@@ -134,7 +133,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
         return {
           ...binding(token, name, 'declared', 'request', resolve, [], undefined),
           resolveOptional: declaredResolver(slot, name, true),
-          declaredSlot: { read: slotReader(slot), write: declaredWriter(slot) },
+          declaredSlot: slot,
           needsScope: true,
           scopeChain: [name],
           scopeOrigin: `${name}, declared per request`,

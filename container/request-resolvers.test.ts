@@ -1,7 +1,7 @@
 import { Container } from './container.js';
 import { DiError } from './errors.js';
 import type { RequestScope } from './request-scope.js';
-import { declaredResolver, declaredWriter, requestResolver } from './request-resolvers.js';
+import { declaredResolver, requestResolver, writeDeclared } from './request-resolvers.js';
 import { thrownBy } from './thrown-by.test-support.js';
 
 const errorOf = (fn: () => unknown): DiError => thrownBy(fn, DiError);
@@ -56,9 +56,9 @@ describe('declaredResolver', () => {
   test('reads what provide() wrote into the slot', () => {
     const s = scope();
     const resolve = declaredResolver(2, 'Key(user)', false);
-    declaredWriter(2)(s, 'ada');
+    writeDeclared(s, 2, 'ada');
     expect(resolve(s)).toBe('ada');
-    declaredWriter(2)(s, undefined);
+    writeDeclared(s, 2, undefined);
     expect(resolve(s)).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@
 import type { Resolver } from './binding.js';
 import { isDisposable } from './disposal.js';
 import { DiError } from './errors.js';
-import { UNDEFINED_VALUE, slotReader, slotWriter, type SlotWrite } from './request-slots.js';
+import { UNDEFINED_VALUE, readSlot, writeSlot, type SlotStore } from './request-slots.js';
 
 /**
  * One instance per request scope, kept in the scope's slot `slot`.
@@ -18,16 +18,14 @@ import { UNDEFINED_VALUE, slotReader, slotWriter, type SlotWrite } from './reque
  * ```
  */
 export function requestResolver(make: Resolver<unknown>, slot: number, name: string): Resolver<unknown> {
-  const read = slotReader(slot);
-  const write = slotWriter(slot);
   // hot path: a hit is one field load and a compare; a miss adds the `new` and a field store
   return (scope) => {
     if (scope === undefined) throw noScope(name);
-    const cached = read(scope);
+    const cached = readSlot(scope, slot);
     if (cached !== undefined) return cached === UNDEFINED_VALUE ? undefined : cached;
     if (scope.disposed) throw disposedScope(name);
     const instance = make(scope);
-    write(scope, instance === undefined ? UNDEFINED_VALUE : instance);
+    writeSlot(scope, slot, instance === undefined ? UNDEFINED_VALUE : instance);
     if (isDisposable(instance)) scope.track(instance);
     return instance;
   };
@@ -45,14 +43,13 @@ export function requestResolver(make: Resolver<unknown>, slot: number, name: str
  * ```
  */
 export function declaredResolver(slot: number, name: string, optional: boolean): Resolver<unknown> {
-  const read = slotReader(slot);
   // hot path
   return (scope) => {
     if (scope === undefined) {
       if (optional) return undefined;
       throw noScope(name);
     }
-    const value = read(scope);
+    const value = readSlot(scope, slot);
     if (value !== undefined) return value === UNDEFINED_VALUE ? undefined : value;
     if (optional) return undefined;
     throw new DiError(
@@ -64,16 +61,16 @@ export function declaredResolver(slot: number, name: string, optional: boolean):
 }
 
 /**
- * The writer `scope.provide()` uses for a declared token's slot.
+ * What `scope.provide()` does for a token declared per request: puts the value into its
+ * slot (`undefined` as the marker, so that "provided as undefined" is not "not provided").
  *
  * @example
  * ```ts
- * declaredWriter(4)(scope, user);
+ * writeDeclared(scope, 4, user);
  * ```
  */
-export function declaredWriter(slot: number): SlotWrite {
-  const write = slotWriter(slot);
-  return (scope, value) => write(scope, value === undefined ? UNDEFINED_VALUE : value);
+export function writeDeclared(scope: SlotStore, slot: number, value: unknown): void {
+  writeSlot(scope, slot, value === undefined ? UNDEFINED_VALUE : value);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Container } from './container.js';
 import { disposeInReverse, type DisposableInstance } from './disposal.js';
 import { DiError } from './errors.js';
-import { DISPOSED_EXTRAS, extrasOf, type ScopeExtras, type SlotStore } from './request-slots.js';
+import { DISPOSED_EXTRAS, extrasOf, readSlot, type ScopeExtras, type SlotStore } from './request-slots.js';
+import { writeDeclared } from './request-resolvers.js';
 import type { ProviderToken, Token } from './token.js';
 import { isProviderToken, tokenName } from './token.js';
 
@@ -30,6 +31,10 @@ export class RequestScope implements SlotStore {
   /** @internal */ slot1: unknown = undefined;
   /** @internal */ slot2: unknown = undefined;
   /** @internal */ slot3: unknown = undefined;
+  /** @internal */ slot4: unknown = undefined;
+  /** @internal */ slot5: unknown = undefined;
+  /** @internal */ slot6: unknown = undefined;
+  /** @internal */ slot7: unknown = undefined;
   /** @internal */ extras: ScopeExtras | undefined = undefined;
 
   /** @param container the (frozen) container whose providers this scope resolves. */
@@ -91,7 +96,7 @@ export class RequestScope implements SlotStore {
   has(token: Token): boolean {
     const binding = this.container.lookup(token);
     if (binding === undefined) return this.extras?.provided?.has(token) === true;
-    return binding.declaredSlot === undefined || binding.declaredSlot.read(this) !== undefined;
+    return binding.declaredSlot === undefined || readSlot(this, binding.declaredSlot) !== undefined;
   }
 
   /**
@@ -119,7 +124,7 @@ export class RequestScope implements SlotStore {
     if (binding === undefined) {
       (extrasOf(this).provided ??= new Map()).set(token, value);
     } else if (binding.declaredSlot !== undefined) {
-      binding.declaredSlot.write(this, value);
+      writeDeclared(this, binding.declaredSlot, value);
     } else {
       throw new DiError(
         'WEFT_DI_PROVIDE_CONFLICT',
