@@ -39,7 +39,10 @@ class UsersController {
 }
 
 // S3: five middlewares, each providing one request-scoped value the handler injects.
-// The keys are declared as request-scoped providers, as the sample app does.
+// The keys are declared as request-scoped providers, as the sample app does. A middleware
+// with nothing to await is a plain function returning `next()` (Koa's idiom; fastify's hooks
+// here are its callback form for the same reason): an `async` one costs about 1,000
+// instructions more per request each (one more promise and two microtask turns).
 const Tenant = new Key<string>('tenant');
 const User = new Key<string>('user');
 const Locale = new Key<string>('locale');
@@ -47,23 +50,23 @@ const TraceId = new Key<string>('traceId');
 const Flags = new Key<string>('flags');
 
 const contextMiddlewares = [
-  async (request: Request, next: Next) => {
+  (request: Request, next: Next) => {
     request.scope.provide(Tenant, MIDDLEWARE_VALUES.tenant);
     return next();
   },
-  async (request: Request, next: Next) => {
+  (request: Request, next: Next) => {
     request.scope.provide(User, MIDDLEWARE_VALUES.user);
     return next();
   },
-  async (request: Request, next: Next) => {
+  (request: Request, next: Next) => {
     request.scope.provide(Locale, MIDDLEWARE_VALUES.locale);
     return next();
   },
-  async (request: Request, next: Next) => {
+  (request: Request, next: Next) => {
     request.scope.provide(TraceId, MIDDLEWARE_VALUES.traceId);
     return next();
   },
-  async (request: Request, next: Next) => {
+  (request: Request, next: Next) => {
     request.scope.provide(Flags, MIDDLEWARE_VALUES.flags);
     return next();
   },
