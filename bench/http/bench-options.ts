@@ -80,13 +80,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     throw new Error((err as Error).message);
   }
   return {
-    duration: number('--duration', values.duration, 5, 1, 600),
-    warmup: number('--warmup', values.warmup, 2, 0, 60),
-    connections: number('--connections', values.connections, 50, 1, 10_000),
-    pipelining: number('--pipelining', values.pipelining, 1, 1, 100),
-    rounds: number('--rounds', values.rounds, 1, 1, 10),
-    scenarios: list('--scenarios', values.scenarios, SCENARIO_IDS, parseScenarioId),
-    frameworks: list('--frameworks', values.frameworks, FRAMEWORKS, parseFramework),
+    duration: wholeNumberOption('--duration', values.duration, 5, 1, 600),
+    warmup: wholeNumberOption('--warmup', values.warmup, 2, 0, 60),
+    connections: wholeNumberOption('--connections', values.connections, 50, 1, 10_000),
+    pipelining: wholeNumberOption('--pipelining', values.pipelining, 1, 1, 100),
+    rounds: wholeNumberOption('--rounds', values.rounds, 1, 1, 10),
+    scenarios: listOption('--scenarios', values.scenarios, SCENARIO_IDS, parseScenarioId),
+    frameworks: listOption('--frameworks', values.frameworks, FRAMEWORKS, parseFramework),
     pin: values['no-pin'] !== true,
     profile: values.profile === true,
     check: values.check === true,
@@ -95,7 +95,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   };
 }
 
-function number(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+/**
+ * A whole-number option: `fallback` when absent, else a number from `min` to `max`. Shared
+ * with the other HTTP harnesses (count-instructions) so their options read alike.
+ *
+ * @example
+ * ```ts
+ * wholeNumberOption('--rounds', '3', 1, 1, 10); // 3
+ * wholeNumberOption('--rounds', 'x', 1, 1, 10); // throws '--rounds "x": expected a whole number from 1 to 10'
+ * ```
+ */
+export function wholeNumberOption(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
@@ -104,7 +114,16 @@ function number(flag: string, value: string | undefined, fallback: number, min: 
   return parsed;
 }
 
-function list<T>(flag: string, value: string | undefined, all: readonly T[], parse: (item: string) => T): T[] {
+/**
+ * A comma-separated list option: every item of `all` when absent, else the items given,
+ * each read by `parse`, in `all`'s order and without duplicates.
+ *
+ * @example
+ * ```ts
+ * listOption('--frameworks', 'raw,weft', FRAMEWORKS, parseFramework); // ['weft', 'raw']
+ * ```
+ */
+export function listOption<T>(flag: string, value: string | undefined, all: readonly T[], parse: (item: string) => T): T[] {
   if (value === undefined) return [...all];
   const items = value.split(',').map((item) => item.trim());
   if (items.some((item) => item === '')) throw new Error(`${flag} ${JSON.stringify(value)}: expected a comma-separated list without empty items`);
@@ -118,7 +137,16 @@ function list<T>(flag: string, value: string | undefined, all: readonly T[], par
   return all.filter((item) => parsed.includes(item));
 }
 
-function parseFramework(value: string): Framework {
+/**
+ * Reads a framework name given on a command line, in any case; a bad one is an error
+ * listing the choices.
+ *
+ * @example
+ * ```ts
+ * parseFramework('Fastify'); // 'fastify'
+ * ```
+ */
+export function parseFramework(value: string): Framework {
   const framework = value.toLowerCase();
   if (!(FRAMEWORKS as readonly string[]).includes(framework)) {
     throw new Error(`unknown framework ${JSON.stringify(value)}: expected one of ${FRAMEWORKS.join(', ')}`);

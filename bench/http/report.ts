@@ -136,7 +136,16 @@ export function formatCpuTable(summaries: ScenarioSummary[]): string {
   return markdownTable(header, rows);
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
+/**
+ * A Markdown table with its columns padded to line up; the first column is left-aligned,
+ * the others (numbers) right-aligned. Shared with the instruction-count report.
+ *
+ * @example
+ * ```ts
+ * markdownTable(['scenario', 'req/s'], [['S1', '9,500']]); // '| scenario | req/s |\n|----------|------:|\n| S1       | 9,500 |'
+ * ```
+ */
+export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((width, i) => (i === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
@@ -212,7 +221,16 @@ function pairCells(pair: PairSummary | undefined): string[] {
   return [Math.round(load.requestsPerSec).toLocaleString('en-US'), String(load.latencyP99Ms), rssBytes === undefined ? '-' : (rssBytes / 1024 / 1024).toFixed(1)];
 }
 
-function ratioCell(ratio: Ratio | undefined): string {
+/**
+ * A ratio as a table cell: two decimals rounded down, then `✓` when it meets its target
+ * and `✗` when it does not; `n/a` when it could not be computed.
+ *
+ * @example
+ * ```ts
+ * ratioCell({ value: 0.8999, target: 0.9, met: false }); // '0.89 ✗'
+ * ```
+ */
+export function ratioCell(ratio: Ratio | undefined): string {
   if (ratio === undefined) return 'n/a';
   return `${ratioText(ratio.value)} ${ratio.met ? '✓' : '✗'}`;
 }

@@ -13,57 +13,30 @@
  * Usage: `npm run build && node dist/bench/ws/count-instructions.js [--warm 5000] [--echoes 10000]`
  * (needs `valgrind` on the PATH; hold /tmp/weft-load.lock while it runs).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
+import { startUnderCallgrind } from '../callgrind.js';
 import { WS_SERVERS, type WsServer } from './ws-options.js';
 
 const CLIENTS = 100;
 const MESSAGE = 'x'.repeat(64);
 
-/**
- * The instruction total of a callgrind output file (its `summary:` or `totals:` line).
- *
- * @example
- * ```ts
- * callgrindTotal('events: Ir\nsummary: 243997868\n'); // 243997868
- * ```
- * @throws Error when the text has no total (not a callgrind output file).
- */
-export function callgrindTotal(text: string): number {
-  const match = /^(?:summary|totals): (\d+)/m.exec(text);
-  if (match === null) throw new Error('not a callgrind output file: no "summary:" or "totals:" line');
-  return Number(match[1]);
-}
-
 async function count(server: WsServer, warm: number, echoes: number): Promise<number> {
-  const prefix = join(tmpdir(), `weft-callgrind-${server}-${process.pid}`);
-  const script = join(__dirname, 'servers', `${server}.js`);
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}`, process.execPath, script, 'echo'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${server} server under valgrind exited (${code}) before listening`)));
-  });
-  const { port, pid } = JSON.parse(first) as { port: number; pid: number };
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => connect(`ws://127.0.0.1:${port}/echo`)));
-  await echo(sockets, warm);
-  execFileSync('callgrind_control', ['--instr=on', String(pid)], { stdio: 'ignore' });
-  await echo(sockets, echoes);
-  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
+  const callgrind = await startUnderCallgrind(join(__dirname, 'servers', `${server}.js`), ['echo'], server);
+  const sockets: WebSocket[] = [];
+  try {
+    sockets.push(...(await Promise.all(Array.from({ length: CLIENTS }, () => connect(`ws://127.0.0.1:${callgrind.port}/echo`)))));
+    await echo(sockets, warm);
+    callgrind.instrumentOn();
+    await echo(sockets, echoes);
+    callgrind.dump();
+  } catch (err) {
+    for (const socket of sockets) socket.terminate();
+    await callgrind.stop().catch(() => undefined);
+    throw err;
+  }
   for (const socket of sockets) socket.terminate();
-  child.stdin.end();
-  await new Promise((resolve) => child.once('exit', resolve));
-  // the dump is `<prefix>.1`; `<prefix>` itself holds what ran after it (the shutdown)
-  const files = readdirSync(tmpdir()).filter((name) => join(tmpdir(), name).startsWith(prefix));
-  const dump = readFileSync(`${prefix}.1`, 'utf8');
-  for (const name of files) rmSync(join(tmpdir(), name));
-  return callgrindTotal(dump) / echoes;
+  return (await callgrind.stop()) / echoes;
 }
 
 function connect(url: string): Promise<WebSocket> {

@@ -1,4 +1,4 @@
-import { callgrindTotal } from './count-instructions.js';
+import { callgrindTotal } from './callgrind.js';
 
 describe('callgrindTotal', () => {
   test('reads the summary line of a callgrind dump', () => {
