@@ -23,12 +23,16 @@ describe('ContextVar', () => {
     expect(v.get()).toBe('default');
     const seen = await Promise.all(
       ['a', 'b'].map((name) =>
-        runInRequestContext(app, async () => {
-          const before = v.get();
-          v.set(name);
-          await new Promise((r) => setTimeout(r, 5));
-          return `${before}->${v.get()}`;
-        }),
+        runInRequestContext(
+          app,
+          async (value: string) => {
+            const before = v.get();
+            v.set(value);
+            await new Promise((r) => setTimeout(r, 5));
+            return `${before}->${v.get()}`;
+          },
+          name,
+        ),
       ),
     );
     expect(seen).toEqual(['startup->a', 'startup->b']);

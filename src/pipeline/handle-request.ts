@@ -65,8 +65,7 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
   return (req, res) => {
     const request = new Request(req, res);
     if (hooks !== null) hooks.onRequest(request);
-    const owner = root;
-    void runInRequestContext(owner, () => handleRequest(request));
+    void runInRequestContext(root, handleRequest, request);
   };
 }
 
