@@ -44,6 +44,22 @@ export interface RouteOptions {
    * `handlerCancellation`, its `request.signal` does not abort then (`@Atomic()` on methods).
    */
   atomic?: boolean;
+  /**
+   * Turns the data the handler returns into JSON text, instead of `JSON.stringify`: for
+   * example a serialiser compiled from a schema by fast-json-stringify, as fastify's response
+   * schemas do (about a third of `JSON.stringify`'s cost for small objects). Applies only
+   * where weft would send JSON (a handler's plain data, not a string, bytes, a Response or an
+   * HttpError). The text is sent as `application/json; charset=utf-8` unchanged.
+   *
+   * @example
+   * ```ts
+   * import fastJson from 'fast-json-stringify';
+   * const quoteJson = fastJson({ type: 'object', properties: { sku: { type: 'string' }, price: { type: 'number' } } });
+   * @Get('/{sku}', { serializer: quoteJson })
+   * show(@Param('sku') sku: string) { return this.quotes.quote(sku); }
+   * ```
+   */
+  serializer?: (data: never) => string;
 }
 
 /** What `@Get`, `@Post`, … record for one method. */

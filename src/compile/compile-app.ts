@@ -1,3 +1,4 @@
+import { withSerializer } from './with-serializer.js';
 import { type MiddlewareRef, type RouteOptions } from '../../decorators/metadata.js';
 import { type Application } from '../app/application.js';
 import { type ClassRef } from '../app/app-registrations.js';
@@ -73,7 +74,7 @@ export function compileApp(root: Application): CompiledApp {
     const routeOf = (label: string, handler: (request: Request) => unknown, middlewares: MiddlewareRef[], options: RouteOptions, atomic = false): CompiledRoute => ({
       app,
       label,
-      pipeline: compose([...chain, ...middlewares.map((m) => compileMiddleware(m, container))], handler),
+      pipeline: compose([...chain, ...middlewares.map((m) => compileMiddleware(m, container))], withSerializer(handler, options.serializer, label)),
       clientMaxSize: options.clientMaxSize ?? app.clientMaxSize,
       expectHandler: (options.expectHandler as ((request: Request) => unknown) | undefined) ?? null,
       prepareHook,

@@ -253,6 +253,27 @@ export function json(data: unknown, init?: ResponseOptions): Response {
 }
 
 /**
+ * The JSON response of a route with a `serializer` option: the serialiser's text, sent as
+ * {@link json} sends. Internal: the request path calls it through `toResponse`.
+ *
+ * @throws WeftError `WEFT_ERR_INVALID_BODY` when the serialiser throws or returns no string.
+ * @example
+ * ```ts
+ * serializedJson({ id: '42' }, (data: { id: string }) => `{"id":${JSON.stringify(data.id)}}`);
+ * ```
+ */
+export function serializedJson(data: unknown, serialize: (data: never) => string): Response {
+  let body: unknown;
+  try {
+    body = serialize(data as never);
+  } catch (err) {
+    throw invalidBody(`the route's serializer failed: ${(err as Error).message}`, err);
+  }
+  if (typeof body !== 'string') throw invalidBody(`the route's serializer returned ${body === null ? 'null' : typeof body}, not a string`);
+  return withContentType(body, APPLICATION_JSON, undefined);
+}
+
+/**
  * A plain-text response (`text/plain; charset=utf-8`).
  *
  * @example

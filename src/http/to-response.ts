@@ -4,7 +4,7 @@
  */
 import { WeftError } from '../errors.js';
 import { HttpError } from './http-errors.js';
-import { Response, json } from './response.js';
+import { Response, json, serializedJson } from './response.js';
 import { StreamResponse } from './stream-response.js';
 
 const OCTET_STREAM = 'application/octet-stream';
@@ -15,7 +15,8 @@ const OCTET_STREAM = 'application/octet-stream';
  * - `undefined` → `204 No Content`;
  * - a string → `text/plain; charset=utf-8`;
  * - bytes (`Buffer`, any `Uint8Array`, `ArrayBuffer`) → `application/octet-stream`;
- * - anything else JSON can represent (objects, arrays, numbers, booleans, `null`) → JSON.
+ * - anything else JSON can represent (objects, arrays, numbers, booleans, `null`) → JSON,
+ *   made by `serialize` when the route has a `serializer`, else by `JSON.stringify`.
  *
  * @throws WeftError `WEFT_ERR_INVALID_BODY` for what cannot be sent: functions, symbols,
  * BigInts, cyclic objects, streams and other async iterables (return a `StreamResponse`).
@@ -26,7 +27,7 @@ const OCTET_STREAM = 'application/octet-stream';
  * toResponse('hi');          // 200, text/plain
  * ```
  */
-export function toResponse(result: unknown): StreamResponse {
+export function toResponse(result: unknown, serialize?: (data: never) => string): StreamResponse {
   // hot path: the common cases first
   if (result instanceof StreamResponse) return result;
   switch (typeof result) {
@@ -38,15 +39,15 @@ export function toResponse(result: unknown): StreamResponse {
     case 'symbol':
       throw new WeftError('WEFT_ERR_INVALID_BODY', `a handler returned a ${typeof result}; return data, a string or a Response`);
     case 'object':
-      if (result === null) return json(null);
+      if (result === null) return serialize === undefined ? json(null) : serializedJson(null, serialize);
       if (result instanceof Uint8Array) return new Response({ body: result, contentType: OCTET_STREAM });
       if (result instanceof ArrayBuffer) return new Response({ body: new Uint8Array(result), contentType: OCTET_STREAM });
       if (result instanceof HttpError) return result.toResponse();
       if (Symbol.asyncIterator in result) {
         throw new WeftError('WEFT_ERR_INVALID_BODY', 'a handler returned a stream or async iterable; write it to a StreamResponse');
       }
-      return json(result);
+      return serialize === undefined ? json(result) : serializedJson(result, serialize);
     default:
-      return json(result);
+      return serialize === undefined ? json(result) : serializedJson(result, serialize);
   }
 }
