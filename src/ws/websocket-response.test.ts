@@ -56,6 +56,26 @@ describe('WebSocketResponse reading and sending', () => {
     expect(await ws.receive()).toEqual({ type: 'text', data: '|0' });
   });
 
+  test('echoing a received text again, twice, then another text, and a received text after a send all arrive intact', async () => {
+    // sending back the very string received reuses its bytes once; every other send encodes
+    client = await serve(async (ws) => {
+      const first = await ws.receiveStr();
+      await ws.sendStr(first);
+      await ws.sendStr(first);
+      await ws.sendStr(`${first}!`);
+      await ws.sendStr('unrelated');
+      const second = await ws.receiveStr();
+      await ws.sendStr('before');
+      await ws.sendStr(second);
+    });
+    const ws = await client.ws('/ws');
+    await ws.sendStr('héllo 😀');
+    for (const expected of ['héllo 😀', 'héllo 😀', 'héllo 😀!', 'unrelated']) expect(await ws.receiveStr()).toBe(expected);
+    await ws.sendStr('ωμέγα');
+    expect(await ws.receiveStr()).toBe('before');
+    expect(await ws.receiveStr()).toBe('ωμέγα');
+  });
+
   test('sendStr, sendBytes and sendJson under the high-water mark return a settled promise', async () => {
     const settled: boolean[] = [];
     client = await serve(async (ws) => {

@@ -74,6 +74,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #closing: Promise<void> | null = null;
   #onClosed: () => void = () => undefined;
   #heartbeat: Heartbeat | null = null;
+  // The last text message received, and its bytes: sending that very string again (an echo,
+  // a relay) reuses the bytes instead of encoding it once more. One-shot, so a connection
+  // keeps at most one received frame's bytes alive.
+  #lastText: string | null = null;
+  #lastTextBytes: Buffer | null = null;
 
   /** @throws WeftError `WEFT_ERR_WS_OPTIONS` for an invalid option. */
   constructor(options: WebSocketRouteOptions = {}) {
@@ -133,7 +138,14 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       this.#heartbeat?.alive();
       // binaryType is 'nodebuffer': data is one Buffer, fragments joined; toString() without
       // arguments is Buffer's UTF-8 fast path (ws has checked the bytes are valid UTF-8)
-      this.#inbox.push(isBinary ? { type: 'binary', data: data as Buffer } : { type: 'text', data: (data as Buffer).toString() });
+      if (isBinary) {
+        this.#inbox.push({ type: 'binary', data: data as Buffer });
+        return;
+      }
+      const text = (data as Buffer).toString();
+      this.#lastText = text;
+      this.#lastTextBytes = data as Buffer;
+      this.#inbox.push({ type: 'text', data: text });
     });
     ws.on('pong', () => this.#heartbeat?.alive());
     ws.on('error', (err: Error & { code?: string }) => {
@@ -246,7 +258,13 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (this.#state !== OPEN) return Promise.reject(new WeftError('WEFT_ERR_WS_CLOSED', `cannot send: the websocket is ${this.#state === CLOSING ? 'closing' : 'closed'}`));
     // ws writes a string payload as is, which sends the whole frame down node's slow mixed-chunk
     // writev path; encoding it here (into Buffer's pool) keeps the write on the all-buffers path
-    ws.send(typeof data === 'string' ? Buffer.from(data) : data, binary ? BINARY : TEXT);
+    let payload: Uint8Array;
+    if (typeof data !== 'string') payload = data;
+    else if (data === this.#lastText) {
+      payload = this.#lastTextBytes!;
+      this.#lastText = this.#lastTextBytes = null;
+    } else payload = Buffer.from(data);
+    ws.send(payload, binary ? BINARY : TEXT);
     // no waiting (and no new promise) while the buffer is under the high-water mark
     if (ws.bufferedAmount <= this.#options.highWaterMark) return SENT;
     return this.#drain();
