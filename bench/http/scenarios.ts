@@ -170,3 +170,21 @@ export function parseScenarioId(value: string | undefined): ScenarioId {
   }
   return id as ScenarioId;
 }
+
+/**
+ * The JSON schema of a fixed-shape response: an object of string (or number) properties, in
+ * this order, all required. fastify's servers use it as their response schema; weft's compile
+ * it with fast-json-stringify into the routes' `serializer`, so both serialise alike.
+ *
+ * @example
+ * ```ts
+ * responseSchema({ id: 'string' }); // { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }
+ * ```
+ */
+export function responseSchema(properties: Record<string, 'string' | 'number'>): { type: 'object'; properties: Record<string, { type: string }>; required: string[] } {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(properties).map(([name, type]) => [name, { type }])),
+    required: Object.keys(properties),
+  };
+}

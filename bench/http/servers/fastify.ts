@@ -8,7 +8,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OTHER_ROUTES, TARGET_ROUTE, toFastifyPath } from '../rest-routes.js';
-import { MIDDLEWARE_VALUES, PriceList, QuoteService, type ScenarioId } from '../scenarios.js';
+import { MIDDLEWARE_VALUES, PriceList, QuoteService, responseSchema, type ScenarioId } from '../scenarios.js';
 import { type StartedServer, serveScenario } from './serve.js';
 
 type ContextName = keyof typeof MIDDLEWARE_VALUES;
@@ -23,17 +23,9 @@ declare module 'fastify' {
   }
 }
 
-/** A response schema for an object of string (or number) properties, in this order. */
+/** fastify's route schema with `responseSchema(properties)` as the 200 response. */
 function objectSchema(properties: Record<string, 'string' | 'number'>): object {
-  return {
-    response: {
-      200: {
-        type: 'object',
-        properties: Object.fromEntries(Object.entries(properties).map(([name, type]) => [name, { type }])),
-        required: Object.keys(properties),
-      },
-    },
-  };
+  return { response: { 200: responseSchema(properties) } };
 }
 
 const ROUTES: Record<ScenarioId, (app: FastifyInstance) => void> = {

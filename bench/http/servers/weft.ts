@@ -1,12 +1,15 @@
 /**
  * The weft servers, written as a user of the public API would: controllers with
- * decorators, plain function routes, async function middlewares that provide
- * request-scoped values, and DI for the request-scoped service. Logging is silenced so
+ * decorators, plain function routes, function middlewares that provide request-scoped
+ * values, DI for the request-scoped service, and on the fixed-shape JSON routes a
+ * `serializer` compiled by fast-json-stringify from the same schema fastify's routes get
+ * (S5 echoes arbitrary JSON: `JSON.stringify`, as raw and fastify). Logging is silenced so
  * the comparison measures request handling, not log output.
  *
  * Usage: `node dist/bench/http/servers/weft.js <S1..S5>` (see serve.ts for the protocol).
  */
 import 'reflect-metadata';
+import fastJson from 'fast-json-stringify';
 import {
   type Application,
   Body,
@@ -24,15 +27,20 @@ import {
   createLogger,
 } from 'weft';
 import { OTHER_ROUTES } from '../rest-routes.js';
-import { MIDDLEWARE_VALUES, PriceList, QuoteService, type ScenarioId } from '../scenarios.js';
+import { MIDDLEWARE_VALUES, PriceList, QuoteService, responseSchema, type ScenarioId } from '../scenarios.js';
 import { type StartedServer, listenLocal, serveScenario } from './serve.js';
 
 const logger = createLogger({ level: 'silent' });
 
 // S2: the measured route is a controller method; the other 25 routes share its table.
+// Fixed-shape answers get a serializer compiled from the same schema fastify's routes get.
+const userJson = fastJson(responseSchema({ id: 'string' }));
+const contextJson = fastJson(responseSchema({ tenant: 'string', user: 'string', locale: 'string', traceId: 'string', flags: 'string' }));
+const quoteJson = fastJson(responseSchema({ sku: 'string', price: 'number', currency: 'string' }));
+
 @Controller('/users')
 class UsersController {
-  @Get('/{id}')
+  @Get('/{id}', { serializer: userJson })
   show(@Param('id') id: string) {
     return { id };
   }
@@ -74,7 +82,7 @@ const contextMiddlewares = [
 
 @Controller()
 class ContextController {
-  @Get('/context')
+  @Get('/context', { serializer: contextJson })
   show(
     @Inject(Tenant) tenant: string,
     @Inject(User) user: string,
@@ -102,7 +110,7 @@ class Quotes extends QuoteService {
 class QuotesController {
   constructor(private readonly quotes: Quotes) {}
 
-  @Get('/{sku}')
+  @Get('/{sku}', { serializer: quoteJson })
   show(@Param('sku') sku: string) {
     return this.quotes.quote(sku);
   }
