@@ -173,6 +173,15 @@ describe('controllers', () => {
     expect((await client.post('/params/body', { body: 'hi' })).json()).toEqual({ body: 'hi', type: 'text/plain' });
     const unsupported = await client.post('/params/body', { body: 'x', headers: { 'content-type': 'application/x-unknown' } });
     expect(unsupported.status).toBe(415);
+    // +json types and a body without a content type are JSON; no body at all is undefined
+    expect((await client.post('/params/body', { body: '{"v":[1]}', headers: { 'content-type': 'application/vnd.api+json' } })).json()).toEqual({
+      body: { v: [1] },
+      type: 'application/vnd.api+json',
+    });
+    expect((await client.post('/params/body', { body: Buffer.from('{"n":2}'), headers: { 'content-type': '' } })).json()).toEqual({ body: { n: 2 }, type: '' });
+    expect((await client.post('/params/body')).json()).toEqual({ type: '' });
+    const malformed = await client.post('/params/body', { body: '{"n":', headers: { 'content-type': 'application/json' } });
+    expect([malformed.status, malformed.text]).toEqual([400, expect.stringContaining('Invalid JSON body')]);
   });
 
   test('handler results become responses', async () => {

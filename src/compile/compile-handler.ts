@@ -1,7 +1,7 @@
 import { type Container, DiError, Key } from '../../container/index.js';
 import { type ParamMetadata } from '../../decorators/metadata.js';
 import { type Request } from '../http/request.js';
-import { readBody } from './read-body.js';
+import { readBody, readBodyThen } from './read-body.js';
 
 /** Gives one handler argument for a request. */
 type ArgumentResolver = (request: Request) => unknown;
@@ -87,7 +87,7 @@ export function compileControllerHandler(
     return (r) => {
       const args = new Array<unknown>(resolvers.length);
       for (let i = 0; i < resolvers.length; i++) if (i !== bodyIndex) args[i] = resolvers[i](r);
-      return readBody(r).then((body) => {
+      return readBodyThen(r, (body) => {
         args[bodyIndex] = body;
         return getController(r)[key](...args);
       });

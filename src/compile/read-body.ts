@@ -19,6 +19,27 @@ export function readBody(request: Request): Promise<unknown> {
   return Promise.reject(new HTTPUnsupportedMediaType({ text: `Unsupported media type ${type}: @Body() reads JSON, forms and text` }));
 }
 
+/**
+ * `then(body)` once the body is read, with the body as {@link readBody} gives it. For JSON
+ * (the common case) parsing and `then` run in the callback of the read itself: one promise
+ * less than `readBody(request).then(then)`, and the parsed object is not resolved through a
+ * promise of its own (resolving with an object looks up its `then`: about 300 instructions
+ * for a 1 KB body).
+ *
+ * @example
+ * ```ts
+ * return readBodyThen(request, (body) => controller.create(body));
+ * ```
+ */
+export function readBodyThen<R>(request: Request, then: (body: unknown) => R): Promise<Awaited<R>> {
+  // hot path
+  const type = request.contentType;
+  if (type === 'application/json' || type.endsWith('+json') || (type === '' && request.hasBody)) {
+    return request.read().then((buffer) => then(request.parseJson(buffer))) as Promise<Awaited<R>>;
+  }
+  return readBody(request).then(then) as Promise<Awaited<R>>;
+}
+
 function formToObject(form: URLSearchParams): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of form) {

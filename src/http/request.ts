@@ -357,7 +357,15 @@ export class Request {
       return Promise.reject(new HTTPUnsupportedMediaType({ text: `Unsupported Media Type: expected application/json, got ${type}` }));
     }
     // hot path: one promise from the socket to the parsed value
-    return this.read().then((buffer) => parseJsonBody(this.#decode(buffer)) as T);
+    return this.read().then((buffer) => this.parseJson(buffer) as T);
+  }
+
+  /**
+   * @internal The body bytes `read()` gave, decoded and parsed as {@link Request.json} does
+   * (for `@Body()`, which chains its handler call on the same promise).
+   */
+  parseJson(buffer: Buffer): unknown {
+    return parseJsonBody(this.#decode(buffer));
   }
 
   /**

@@ -35,6 +35,8 @@ export function matchPath(matcher: PathMatcher, path: string, out: string[]): bo
 }
 
 const SLASH = 0x2f;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 
 /** A pattern without parameters: the prefix is the whole pattern. */
@@ -73,17 +75,22 @@ class SegmentMatcher implements PathMatcher {
     for (let i = 0; i < segments.length; i++) {
       if (path.charCodeAt(pos) !== SLASH) return false;
       pos++;
-      let end = path.indexOf('/', pos);
-      if (end === -1) end = length;
+      // one pass to the segment's end, noting braces (a parameter value has none, as in
+      // aiohttp's [^{}/]+): cheaper than indexOf('/') plus two indexOf on the value
+      let end = pos;
+      let braces = false;
+      for (; end < length; end++) {
+        const code = path.charCodeAt(end);
+        if (code === SLASH) break;
+        if (code === OPEN_BRACE || code === CLOSE_BRACE) braces = true;
+      }
       const literal = segments[i];
       if (literal !== null) {
         // substring + === is several times faster than startsWith(literal, pos) in V8
         if (end - pos !== literal.length || path.substring(pos, end) !== literal) return false;
       } else {
-        if (end === pos) return false;
-        const value = path.slice(pos, end);
-        if (value.indexOf('{') !== -1 || value.indexOf('}') !== -1) return false;
-        out[k++] = value;
+        if (end === pos || braces) return false;
+        out[k++] = path.slice(pos, end);
       }
       pos = end;
     }

@@ -76,8 +76,22 @@ describe('PathPattern', () => {
       ['/usersx/1', null],
       ['/users/%zz', 'bad-request'],
       ['/users/%C0%AF', 'bad-request'],
+      // a raw brace never belongs to a value (aiohttp's [^{}/]+); an escaped one does
+      ['/users/a{b', null],
+      ['/users/}', null],
+      ['/users/{id}', null],
+      ['/users/%7Bx%7D', { id: '{x}' }],
     ])('%s', (path, expected) => {
       expect(users.match(path)).toEqual(expected);
+    });
+
+    it('checks braces segment by segment, literals after a parameter included', () => {
+      const posts = new PathPattern('/users/{id}/posts/{post}');
+      expect(posts.match('/users/7/posts/9')).toEqual({ id: '7', post: '9' });
+      expect(posts.match('/users/7}/posts/9')).toBeNull();
+      expect(posts.match('/users/7/posts/{9')).toBeNull();
+      expect(posts.match('/users/7/post{/9')).toBeNull();
+      expect(posts.match('/users/a%20b/posts/%7B')).toEqual({ id: 'a b', post: '{' });
     });
 
     it('applies custom regexes to the raw text, escapes upper-cased', () => {

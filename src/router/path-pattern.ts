@@ -84,14 +84,15 @@ export class PathPattern {
    */
   match(rawPath: string): Record<string, string> | null | 'bad-request' {
     let path = rawPath;
-    if (rawPath.indexOf('%') !== -1) {
+    const escaped = rawPath.indexOf('%') !== -1;
+    if (escaped) {
       const normalized = normalizeRawPath(rawPath);
       if (normalized === null) return 'bad-request';
       path = normalized;
     }
     const values = new Array<string>(this.matcher.size);
     if (!matchPath(this.matcher, path, values)) return null;
-    return decodeParams(this.paramNames, values);
+    return !escaped ? rawParams(this.paramNames, values) : decodeParams(this.paramNames, values);
   }
 
   /**
@@ -175,6 +176,21 @@ export class PathPattern {
   #urlError(problem: string): WeftError {
     return new WeftError('WEFT_ERR_URL_PARAMS', `${JSON.stringify(this.pattern)}: ${problem}`);
   }
+}
+
+/**
+ * The params object for values with no escapes to decode (the request path had no `%`).
+ *
+ * @example
+ * ```ts
+ * rawParams(['id'], ['42']); // { id: '42' }
+ * ```
+ */
+export function rawParams(names: readonly string[], values: readonly string[]): Record<string, string> {
+  // hot path
+  const params: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) params[names[i]] = values[i];
+  return params;
 }
 
 /**

@@ -32,6 +32,26 @@ describe('RouteTable (implementation)', () => {
     expect(routes.match('GET', '/report', request)).toBe(csv);
   });
 
+  it('finds static routes of every length, and parameter routes whose path is as long as a static one', () => {
+    const routes = new RouteTable<string, string>('root');
+    routes.add({ method: 'GET', path: '/a', value: 'a', owner: 'root', label: 'a' });
+    routes.add({ method: 'GET', path: '/abcd', value: 'abcd', owner: 'root', label: 'abcd' });
+    routes.add({ method: 'GET', path: '/caf\u00e9', value: 'cafe', owner: 'root', label: 'cafe' });
+    routes.add({ method: 'GET', path: '/x/{id}', value: 'x', owner: 'root', label: 'x' });
+    routes.freeze();
+    const found = (path: string) => {
+      const match = routes.match('GET', path, request);
+      return match.kind === 'found' ? [match.value, match.params] : match.kind;
+    };
+    expect(found('/a')).toEqual(['a', {}]);
+    expect(found('/abcd')).toEqual(['abcd', {}]);
+    expect(found('/caf%c3%a9')).toEqual(['cafe', {}]);
+    expect(found('/x/12')).toEqual(['x', { id: '12' }]); // the length of '/abcd'
+    expect(found('/x/1')).toEqual(['x', { id: '1' }]);
+    expect(found('/abc')).toBe('not-found');
+    expect(found('/abcde')).toBe('not-found');
+  });
+
   it('returns one frozen not-found result per owner', () => {
     const routes = table();
     const miss = routes.match('GET', '/nope', request);

@@ -54,6 +54,7 @@ import { createTableRoute } from './table-route.js';
  */
 export class RouteTable<V, O> implements Router<V, O> {
   readonly #statics = new Map<string, RouteGroup<V, O>>();
+  readonly #staticLengths = new Set<number>();
   readonly #tree = new LiteralPrefixNode<RouteGroup<V, O>>(null);
   readonly #groups = new Map<string, RouteGroup<V, O>>();
   readonly #resources: ResourceEntry<V, O>[] = [];
@@ -67,7 +68,7 @@ export class RouteTable<V, O> implements Router<V, O> {
   /** @param rootOwner the owner of misses outside every mounted prefix (the root app). */
   constructor(rootOwner: O) {
     this.#prefixes = new MountedPrefixes(rootOwner);
-    this.#index = { statics: this.#statics, tree: this.#tree, resources: this.#resources, prefixes: this.#prefixes };
+    this.#index = { statics: this.#statics, staticLengths: this.#staticLengths, tree: this.#tree, resources: this.#resources, prefixes: this.#prefixes };
   }
 
   /** Whether `freeze()` was called. */
@@ -98,8 +99,10 @@ export class RouteTable<V, O> implements Router<V, O> {
     group.add(tableRoute);
     if (isNew) {
       this.#groups.set(pattern.shape, group);
-      if (pattern.isStatic) this.#statics.set(pattern.canonical, group);
-      else this.#tree.descendant(pattern.literalSegments).groups.push(group);
+      if (pattern.isStatic) {
+        this.#statics.set(pattern.canonical, group);
+        this.#staticLengths.add(pattern.canonical.length);
+      } else this.#tree.descendant(pattern.literalSegments).groups.push(group);
     }
     this.#routeCount++;
     this.#dirty = true;
