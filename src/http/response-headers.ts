@@ -49,6 +49,19 @@ function lowerName(name: string): string {
   return KNOWN_NAMES.get(name) ?? name.toLowerCase();
 }
 
+/**
+ * Whether `value` may be sent as a header value (no CR, LF or NUL; Latin-1 only).
+ *
+ * @example
+ * ```ts
+ * isValidHeaderValue('text/csv');      // true
+ * isValidHeaderValue('a\r\nX-Evil: 1'); // false
+ * ```
+ */
+export function isValidHeaderValue(value: string): boolean {
+  return !hasInvalidChar(value);
+}
+
 function checkValue(name: string, value: string): void {
   if (hasInvalidChar(value)) {
     throw new WeftError(

@@ -54,6 +54,18 @@ describe('Response', () => {
     expect(new Response({ text: 'x', charset: 'latin1' }).headers.get('content-type')).toBe('text/plain; charset=latin1');
   });
 
+  it('gives a content type seen before the same header, and checks its value every time', () => {
+    // the second and later responses of a type come from the parsed-type cache
+    for (let i = 0; i < 3; i++) {
+      expect(new Response({ text: 'a,b', contentType: 'text/csv' }).headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(new Response({ body: Buffer.from('a,b'), contentType: 'text/csv' }).headers.get('content-type')).toBe('text/csv');
+      expect(new Response({ text: 'x', contentType: 'text/plain; charset=latin1' }).charset).toBe('latin1');
+      // parses as a media type, but a quoted CR LF is no header value
+      expect(() => new Response({ text: 'x', contentType: 'text/plain; a="x\r\nX-Evil: 1"' })).toThrow(/WEFT_ERR_INVALID_HEADER: invalid character in the value of header Content-Type/);
+      expect(() => new Response({ text: 'x', contentType: 'nope' })).toThrow(/invalid content type "nope"/);
+    }
+  });
+
   it('exposes text for string and byte bodies, and null without a body', () => {
     expect(new Response({ body: Buffer.from('héllo') }).text).toBe('héllo');
     expect(new Response().text).toBeNull();

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
 import { encodeUrlForHeader, type ResponseHeadersInit } from './headers.js';
 import { parseMediaType } from './media-type.js';
+import { isValidHeaderValue } from './response-headers.js';
 import { checkStatus } from './status.js';
 import { StreamResponse, type StreamResponseInit } from './stream-response.js';
 
@@ -72,6 +73,37 @@ const ENCODINGS: Record<string, BufferEncoding> = {
   'utf-16le': 'utf16le',
 };
 
+/** A content type a response was given, parsed and checked once. */
+interface ParsedType {
+  /** Its `charset` parameter, if any. */
+  readonly charset: string | undefined;
+  /** The header value for a string body: the type itself, with `; charset=utf-8` added when it has no charset. */
+  readonly forText: string;
+  /** Whether the type and `forText` are valid header values (else `headers.set` throws the usual error). */
+  readonly valid: boolean;
+}
+
+/**
+ * Content types responses were given, by the exact string: a route that answers
+ * `text/csv` parses and checks it once, not on every response (about 5,000 instructions
+ * each). Bounded, so types built per response cannot grow it without limit.
+ */
+const PARSED_TYPES = new Map<string, ParsedType>();
+const PARSED_TYPES_MAX = 256;
+
+/** `value` parsed as a media type (from the cache when seen before), or `null` if invalid. */
+function parsedType(value: string): ParsedType | null {
+  const known = PARSED_TYPES.get(value);
+  if (known !== undefined) return known;
+  const parsed = parseMediaType(value);
+  if (parsed === null) return null;
+  const charset = parsed.params.charset;
+  const forText = charset === undefined ? `${value}; charset=utf-8` : value;
+  const entry: ParsedType = { charset, forText, valid: isValidHeaderValue(value) && isValidHeaderValue(forText) };
+  if (PARSED_TYPES.size < PARSED_TYPES_MAX) PARSED_TYPES.set(value, entry);
+  return entry;
+}
+
 function invalidBody(detail: string, cause?: unknown): WeftError {
   return new WeftError('WEFT_ERR_INVALID_BODY', detail, cause === undefined ? undefined : { cause });
 }
@@ -103,10 +135,11 @@ export class Response extends StreamResponse {
         // hot path: json(), text(), html() and toResponse() pass these
         this.headers.setTrusted('Content-Type', 'content-type', contentType);
       } else {
-        const parsed = parseMediaType(contentType);
+        const parsed = parsedType(contentType);
         if (parsed === null) throw new WeftError('WEFT_ERR_INVALID_HEADER', `invalid content type ${JSON.stringify(contentType)}`);
-        if (typeof body === 'string' && init.charset === undefined && parsed.params.charset === undefined) contentType += '; charset=utf-8';
-        this.headers.set('Content-Type', contentType);
+        if (typeof body === 'string' && init.charset === undefined) contentType = parsed.forText;
+        if (parsed.valid) this.headers.setTrusted('Content-Type', 'content-type', contentType);
+        else this.headers.set('Content-Type', contentType);
       }
     } else if (init.charset !== undefined && body !== null && !this.headers.has('content-type')) {
       this.headers.set('Content-Type', typeof body === 'string' ? 'text/plain' : OCTET_STREAM);
@@ -209,7 +242,7 @@ export class Response extends StreamResponse {
     const first = this.headers.firstOf('content-type');
     if (first === undefined || KNOWN_TYPES.has(first)) return 'utf8'; // hot path
     const contentType = this.headers.get('content-type')!;
-    const charset = parseMediaType(contentType)?.params.charset;
+    const charset = parsedType(contentType)?.charset;
     if (charset === undefined) return 'utf8';
     const encoding = ENCODINGS[charset.toLowerCase()];
     if (encoding === undefined) {
