@@ -44,9 +44,15 @@ export class RequestBody {
   #error: unknown = null;
   #continueSent = false;
 
+  /**
+   * @param abortReason why the request was aborted, if it was (`request.signal.reason`): a
+   * read cut by the server (the shutdown timeout destroys the connection) rejects with that
+   * reason rather than "the client closed the connection".
+   */
   constructor(
     readonly raw: IncomingMessage,
     readonly res: ServerResponse,
+    readonly abortReason: () => unknown = () => undefined,
   ) {}
 
   /** The declared `Content-Length`, or undefined (chunked, or no body). */
@@ -164,6 +170,11 @@ export class RequestBody {
 
   /** Records a failure: every later read rejects with the same error. */
   #failed(err: unknown): unknown {
+    if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') {
+      // the connection closed: say why, when the server closed it (not the client)
+      const reason = this.abortReason();
+      if (reason !== undefined && !(reason instanceof WeftError && reason.code === 'WEFT_ERR_CLIENT_GONE')) err = reason;
+    }
     this.#state = FAILED;
     this.#error = err;
     this.#pending = null;

@@ -486,7 +486,10 @@ export class Request {
   }
 
   #bodyState(): RequestBody {
-    return (this.#body ??= new RequestBody(this.raw, this.rawResponse));
+    return (this.#body ??= new RequestBody(this.raw, this.rawResponse, () => {
+      const signal = this.#shared?.abort?.signal;
+      return signal?.aborted === true ? (signal.reason as unknown) : undefined;
+    }));
   }
 
   #splitTarget(): void {
