@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 import { SCENARIO_IDS, type ScenarioId, parseScenarioId } from './scenarios.js';
 
 /** The frameworks compared, in run order within a scenario. */
@@ -55,30 +55,20 @@ export const USAGE = `usage: node dist/bench/http/run.js [options]
  * ```
  */
 export function parseBenchOptions(argv: string[]): BenchOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        connections: { type: 'string' },
-        pipelining: { type: 'string' },
-        rounds: { type: 'string' },
-        scenarios: { type: 'string' },
-        frameworks: { type: 'string' },
-        'no-pin': { type: 'boolean' },
-        profile: { type: 'boolean' },
-        check: { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
+  const values = parseFlags(argv, {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    pipelining: { type: 'string' },
+    rounds: { type: 'string' },
+    scenarios: { type: 'string' },
+    frameworks: { type: 'string' },
+    'no-pin': { type: 'boolean' },
+    profile: { type: 'boolean' },
+    check: { type: 'boolean' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   return {
     duration: wholeNumberOption('--duration', values.duration, 5, 1, 600),
     warmup: wholeNumberOption('--warmup', values.warmup, 2, 0, 60),

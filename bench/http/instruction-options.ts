@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 import { FRAMEWORKS, type Framework, listOption, parseFramework, wholeNumberOption } from './bench-options.js';
 import { SCENARIO_IDS, type ScenarioId, parseScenarioId } from './scenarios.js';
 
@@ -38,24 +38,14 @@ export const INSTRUCTION_USAGE = `usage: node dist/bench/http/count-instructions
  * ```
  */
 export function parseInstructionOptions(argv: string[]): InstructionOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        warm: { type: 'string' },
-        requests: { type: 'string' },
-        scenarios: { type: 'string' },
-        frameworks: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
+  const values = parseFlags(argv, {
+    warm: { type: 'string' },
+    requests: { type: 'string' },
+    scenarios: { type: 'string' },
+    frameworks: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  });
   return {
     warm: wholeNumberOption('--warm', values.warm, 20_000, INSTRUCTION_CONNECTIONS, 1_000_000),
     requests: wholeNumberOption('--requests', values.requests, 10_000, INSTRUCTION_CONNECTIONS, 1_000_000),

@@ -209,7 +209,15 @@ export function allTargetsMet(summaries: ScenarioSummary[]): boolean {
   );
 }
 
-function makeRatio(mine: number, theirs: number, target: number): Ratio {
+/**
+ * `mine / theirs` against `target`.
+ *
+ * @example
+ * ```ts
+ * makeRatio(90, 100, 0.9); // { value: 0.9, target: 0.9, met: true }
+ * ```
+ */
+export function makeRatio(mine: number, theirs: number, target: number): Ratio {
   const value = mine / theirs;
   return { value, target, met: value >= target };
 }

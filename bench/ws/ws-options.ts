@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 
 /** The servers compared, in run order within a round. */
 export const WS_SERVERS = ['weft', 'plain'] as const;
@@ -46,26 +46,16 @@ export const WS_USAGE = `usage: node dist/bench/ws/run.js [options]
  * ```
  */
 export function parseWsBenchOptions(argv: string[]): WsBenchOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        clients: { type: 'string' },
-        rounds: { type: 'string' },
-        size: { type: 'string' },
-        'no-pin': { type: 'boolean' },
-        check: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
+  const values = parseFlags(argv, {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    clients: { type: 'string' },
+    rounds: { type: 'string' },
+    size: { type: 'string' },
+    'no-pin': { type: 'boolean' },
+    check: { type: 'boolean' },
+    help: { type: 'boolean' },
+  });
   return {
     duration: number('--duration', values.duration, 5, { min: 0.1, max: 600 }),
     warmup: number('--warmup', values.warmup, 1, { min: 0, max: 600 }),
