@@ -9,13 +9,12 @@ import { type Request } from '../http/request.js';
  */
 export function readBody(request: Request): Promise<unknown> {
   // hot path: a promise of the parsed body, no async frame of its own
+  if (readsJson(request)) return request.json();
   const type = request.contentType;
-  if (type === 'application/json' || type.endsWith('+json')) return request.json();
   if (type === 'application/x-www-form-urlencoded') return request.text().then((text) => formToObject(new URLSearchParams(text)));
   if (type === 'multipart/form-data') return request.formData();
   if (type.startsWith('text/')) return request.text();
   if (!request.hasBody) return Promise.resolve(undefined);
-  if (type === '') return request.json();
   return Promise.reject(new HTTPUnsupportedMediaType({ text: `Unsupported media type ${type}: @Body() reads JSON, forms and text` }));
 }
 
@@ -33,11 +32,14 @@ export function readBody(request: Request): Promise<unknown> {
  */
 export function readBodyThen<R>(request: Request, then: (body: unknown) => R): Promise<Awaited<R>> {
   // hot path
-  const type = request.contentType;
-  if (type === 'application/json' || type.endsWith('+json') || (type === '' && request.hasBody)) {
-    return request.read().then((buffer) => then(request.parseJson(buffer))) as Promise<Awaited<R>>;
-  }
+  if (readsJson(request)) return request.read().then((buffer) => then(request.parseJson(buffer))) as Promise<Awaited<R>>;
   return readBody(request).then(then) as Promise<Awaited<R>>;
+}
+
+/** Whether `@Body()` reads the body as JSON: a JSON media type, or a body without one. */
+function readsJson(request: Request): boolean {
+  const type = request.contentType;
+  return type === 'application/json' || type.endsWith('+json') || (type === '' && request.hasBody);
 }
 
 function formToObject(form: URLSearchParams): Record<string, string | string[]> {

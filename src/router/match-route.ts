@@ -1,7 +1,7 @@
 import { deepestNode, type LiteralPrefixNode } from './literal-prefix-tree.js';
 import { Misses } from './misses.js';
 import { isUnder, type MountedPrefixes } from './mounted-prefixes.js';
-import { decodeParams, rawParams } from './path-pattern.js';
+import { decodeParams } from './path-pattern.js';
 import { normalizeRawPath } from './percent-encoding.js';
 import { type Resource } from './resource.js';
 import { type RouteGroup } from './route-group.js';
@@ -85,8 +85,7 @@ export function matchRoute<V, O>(index: RouteIndex<V, O>, method: string, rawPat
         }
         choice = selected;
       }
-      // without a `%` in the path there is nothing to decode
-      const params = !escaped ? rawParams(choice.route.pattern.paramNames, values) : decodeParams(choice.route.pattern.paramNames, values);
+      const params = decodeParams(choice.route.pattern.paramNames, values, escaped);
       if (params === null) continue;
       return { kind: 'found', value: choice.route.value, params, owner: choice.route.owner, mediaType: choice.mediaType };
     }

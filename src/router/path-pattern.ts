@@ -92,7 +92,7 @@ export class PathPattern {
     }
     const values = new Array<string>(this.matcher.size);
     if (!matchPath(this.matcher, path, values)) return null;
-    return !escaped ? rawParams(this.paramNames, values) : decodeParams(this.paramNames, values);
+    return decodeParams(this.paramNames, values, escaped);
   }
 
   /**
@@ -179,34 +179,20 @@ export class PathPattern {
 }
 
 /**
- * The params object for values with no escapes to decode (the request path had no `%`).
- *
- * @example
- * ```ts
- * rawParams(['id'], ['42']); // { id: '42' }
- * ```
- */
-export function rawParams(names: readonly string[], values: readonly string[]): Record<string, string> {
-  // hot path
-  const params: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) params[names[i]] = values[i];
-  return params;
-}
-
-/**
  * Decodes raw matched values into a params object (null when a value's escapes were cut
- * in two by a custom regex: then the route does not match).
+ * in two by a custom regex: then the route does not match). `escaped` says whether the
+ * request path had a `%` at all; without one the values are taken as they are.
  *
  * @example
  * ```ts
- * decodeParams(['id'], ['A%20b']); // { id: 'A b' }
+ * decodeParams(['id'], ['A%20b'], true); // { id: 'A b' }
  * ```
  */
-export function decodeParams(names: readonly string[], values: readonly string[]): Record<string, string> | null {
+export function decodeParams(names: readonly string[], values: readonly string[], escaped: boolean): Record<string, string> | null {
   // hot path
   const params: Record<string, string> = {};
   for (let i = 0; i < names.length; i++) {
-    const value = decodePathValue(values[i]);
+    const value = escaped ? decodePathValue(values[i]) : values[i];
     if (value === null) return null;
     params[names[i]] = value;
   }
