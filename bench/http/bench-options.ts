@@ -1,5 +1,6 @@
 import { parseFlags } from '../flags.js';
 import { SCENARIO_IDS, type ScenarioId, parseScenarioId } from './scenarios.js';
+import { WRK_DEFAULT_PATH, findWrk } from './wrk.js';
 
 /** The frameworks compared, in run order within a scenario. */
 export const FRAMEWORKS = ['weft', 'raw', 'fastify'] as const;
@@ -7,18 +8,29 @@ export const FRAMEWORKS = ['weft', 'raw', 'fastify'] as const;
 /** One of {@link FRAMEWORKS}. */
 export type Framework = (typeof FRAMEWORKS)[number];
 
+/** The load generators the benchmark can drive. */
+export const LOADERS = ['wrk', 'autocannon'] as const;
+
+/** One of {@link LOADERS}. */
+export type LoaderName = (typeof LOADERS)[number];
+
 /** The HTTP benchmark's settings, from the command line. */
 export interface BenchOptions {
-  /** Seconds measured per (scenario, framework). */
-  duration: number;
-  /** Seconds of load before measuring. */
+  /** Seconds of load per server before its first cycle, results dropped. */
   warmup: number;
+  /** Cycles per round and scenario; each loads every server for one slice. */
+  cycles: number;
+  /** Seconds each server is loaded per cycle. */
+  slice: number;
   connections: number;
   pipelining: number;
-  /** Interleaved rounds; the best req/s of each pair is reported. */
+  /** Rounds (each starts fresh servers); the cycles of all rounds are pooled. */
   rounds: number;
   scenarios: ScenarioId[];
   frameworks: Framework[];
+  loader: LoaderName;
+  /** The wrk executable, when the loader is wrk. */
+  wrkPath?: string;
   /** Pin servers to CPU 0 and the load generator to CPU 1 when possible. */
   pin: boolean;
   /** Run servers under `node --cpu-prof` and summarise the profiles. */
@@ -32,11 +44,13 @@ export interface BenchOptions {
 
 /** The usage text printed by `--help` and after a bad option. */
 export const USAGE = `usage: node dist/bench/http/run.js [options]
-  --duration SECONDS     measured time per scenario and framework (default 5)
-  --warmup SECONDS       load before measuring, results dropped (default 2)
+  --cycles N             cycles per round and scenario, each loads every server once (default 10)
+  --slice SECONDS        load per server per cycle (default 1)
+  --warmup SECONDS       load per server before the cycles, results dropped (default 2)
+  --loader wrk|autocannon  load generator (default wrk if ${WRK_DEFAULT_PATH} or wrk on PATH exists)
   --connections N        concurrent connections (default 50)
-  --pipelining N         requests in flight per connection (default 1)
-  --rounds N             interleaved rounds, best req/s kept (default 1)
+  --pipelining N         requests in flight per connection (default 1; above 1 needs autocannon)
+  --rounds N             rounds, each with fresh servers; their cycles are pooled (default 1)
   --scenarios S1,S2,...  scenarios to run (default ${SCENARIO_IDS.join(',')})
   --frameworks a,b,...   frameworks to run (default ${FRAMEWORKS.join(',')})
   --no-pin               do not pin servers to CPU 0 and the load generator to CPU 1
@@ -47,17 +61,22 @@ export const USAGE = `usage: node dist/bench/http/run.js [options]
 
 /**
  * Reads the command line. A bad option or value throws an Error whose message says which
- * and what is expected.
+ * and what is expected. `found.wrkPath` is where wrk is (undefined: not installed; by
+ * default it is looked for); it makes wrk the default loader.
  *
  * @example
  * ```ts
- * parseBenchOptions(['--duration', '3', '--scenarios', 's1,s5']).scenarios; // ['S1', 'S5']
+ * parseBenchOptions(['--cycles', '20', '--scenarios', 's1,s5']).scenarios; // ['S1', 'S5']
+ * parseBenchOptions([], { wrkPath: undefined }).loader; // 'autocannon'
  * ```
  */
-export function parseBenchOptions(argv: string[]): BenchOptions {
+export function parseBenchOptions(argv: string[], found: { wrkPath: string | undefined } = { wrkPath: findWrk() }): BenchOptions {
+  const { wrkPath } = found;
   const values = parseFlags(argv, {
-    duration: { type: 'string' },
+    cycles: { type: 'string' },
+    slice: { type: 'string' },
     warmup: { type: 'string' },
+    loader: { type: 'string' },
     connections: { type: 'string' },
     pipelining: { type: 'string' },
     rounds: { type: 'string' },
@@ -68,21 +87,41 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     check: { type: 'boolean' },
     out: { type: 'string' },
     help: { type: 'boolean' },
+    // Gone, but named so its error can say what replaced it.
+    duration: { type: 'string' },
   });
+  if (values.duration !== undefined) throw new Error('--duration was replaced by --cycles N and --slice SECONDS (see --help)');
+  const pipelining = wholeNumberOption('--pipelining', values.pipelining, 1, 1, 100);
+  const loader = loaderOption(values.loader, wrkPath);
+  if (loader === 'wrk' && pipelining > 1) {
+    throw new Error(`--pipelining ${pipelining}: wrk sends one request at a time per connection; pipelining needs --loader autocannon`);
+  }
   return {
-    duration: wholeNumberOption('--duration', values.duration, 5, 1, 600),
     warmup: wholeNumberOption('--warmup', values.warmup, 2, 0, 60),
+    cycles: wholeNumberOption('--cycles', values.cycles, 10, 1, 1000),
+    slice: wholeNumberOption('--slice', values.slice, 1, 1, 60),
     connections: wholeNumberOption('--connections', values.connections, 50, 1, 10_000),
-    pipelining: wholeNumberOption('--pipelining', values.pipelining, 1, 1, 100),
+    pipelining,
     rounds: wholeNumberOption('--rounds', values.rounds, 1, 1, 10),
     scenarios: listOption('--scenarios', values.scenarios, SCENARIO_IDS, parseScenarioId),
     frameworks: listOption('--frameworks', values.frameworks, FRAMEWORKS, parseFramework),
+    loader,
+    ...(loader === 'wrk' ? { wrkPath } : {}),
     pin: values['no-pin'] !== true,
     profile: values.profile === true,
     check: values.check === true,
     outDir: values.out ?? '.bench-results',
     help: values.help === true,
   };
+}
+
+/** `--loader`: wrk by default when it was found; wrk asked for but not found is an error. */
+function loaderOption(value: string | undefined, wrkPath: string | undefined): LoaderName {
+  if (value === undefined) return wrkPath === undefined ? 'autocannon' : 'wrk';
+  const loader = value.toLowerCase();
+  if (!(LOADERS as readonly string[]).includes(loader)) throw new Error(`--loader ${JSON.stringify(value)}: expected one of ${LOADERS.join(', ')}`);
+  if (loader === 'wrk' && wrkPath === undefined) throw new Error(`--loader wrk: wrk is neither at ${WRK_DEFAULT_PATH} nor on PATH (apt-get install wrk)`);
+  return loader as LoaderName;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { loadProblem, loadServer } from './load.js';
+import { autocannonLoader, loadProblem } from './load.js';
 import { SCENARIOS } from './scenarios.js';
 
 describe('loadProblem', () => {
@@ -16,7 +16,7 @@ describe('loadProblem', () => {
   });
 });
 
-describe('loadServer', () => {
+describe('autocannonLoader', () => {
   let server: Server;
   let status = 200;
   const seen = { posts: 0, bodies: new Set<string>() };
@@ -38,17 +38,19 @@ describe('loadServer', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const port = () => (server.address() as AddressInfo).port;
-  const options = { warmup: 1, duration: 1, connections: 4, pipelining: 1 };
+  const loader = autocannonLoader({ connections: 4, pipelining: 1 });
 
-  it('warms up, calls beforeMeasure once, then measures the scenario request', async () => {
-    let postsAtMeasure = -1;
-    const result = await loadServer(port(), SCENARIOS.S5, options, async () => {
-      postsAtMeasure = seen.posts;
-    });
-    expect(postsAtMeasure).toBeGreaterThan(0);
+  it('names itself and its version', () => {
+    expect(loader.name).toBe('autocannon');
+    expect(loader.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('sends the scenario request for the time asked and measures it', async () => {
+    const postsBefore = seen.posts;
+    const result = await loader.load(port(), SCENARIOS.S5, 1);
     expect(seen.bodies).toEqual(new Set([SCENARIOS.S5.body]));
     expect(result.requests).toBeGreaterThan(0);
-    expect(result.requests).toBeLessThanOrEqual(seen.posts - postsAtMeasure);
+    expect(result.requests).toBeLessThanOrEqual(seen.posts - postsBefore);
     expect(result.requestsPerSec).toBeCloseTo(result.requests / result.seconds);
     expect(result.seconds).toBeGreaterThanOrEqual(0.9);
     expect(result.latencyP99Ms).toBeGreaterThanOrEqual(result.latencyP50Ms);
@@ -58,7 +60,7 @@ describe('loadServer', () => {
 
   it('counts non-2xx answers, which fail the measurement', async () => {
     status = 500;
-    const result = await loadServer(port(), SCENARIOS.S1, { ...options, warmup: 0 });
+    const result = await loader.load(port(), SCENARIOS.S1, 1);
     expect(result.non2xx).toBeGreaterThan(0);
     expect(loadProblem(result)).toMatch(/^\d+ non-2xx responses$/);
   }, 10_000);

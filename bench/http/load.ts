@@ -1,61 +1,83 @@
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { type Scenario } from './scenarios.js';
 
-/** Load settings for one measurement. */
-export interface LoadOptions {
-  /** Seconds of load whose results are thrown away (JIT warm-up, connection setup). */
-  warmup: number;
-  /** Seconds measured. */
-  duration: number;
-  connections: number;
-  pipelining: number;
-}
-
-/** What one measured load run gives. */
+/** What one load run gives. */
 export interface LoadResult {
-  /** Completed requests per second over the measured time. */
+  /** Completed requests per second over the run. */
   requestsPerSec: number;
-  /** Latency percentiles in milliseconds (2xx responses; autocannon's 1 ms resolution). */
+  /**
+   * Latency percentiles in milliseconds (wrk: microsecond resolution; autocannon: 1 ms,
+   * 2xx responses only).
+   */
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
   requests: number;
-  /** Seconds actually measured. */
+  /** Seconds the run lasted, as the load generator measured it. */
   seconds: number;
-  /** Responses other than 2xx, connection errors and timeouts: all must be 0. */
+  /** Error responses, connection errors and timeouts: all must be 0. */
   non2xx: number;
   errors: number;
   timeouts: number;
-  /** CPU use of this process (the load generator) while measuring, 1 = one full core. */
+  /**
+   * CPU use of the load generator during the run, 1 = one full core: wrk's process, or
+   * this process for autocannon. Near 1 the load generator, not the server, was the limit.
+   */
   loaderCpu: number;
 }
 
 /**
- * Loads `127.0.0.1:port` with the scenario's request: a warm-up run whose results are
- * dropped, then the measured run. `beforeMeasure` runs between the two (the runner reads
- * the server's CPU time there).
+ * A load generator: sends one scenario's request to `127.0.0.1:port` over its
+ * connections, as fast as answers come, for a number of seconds. Two implement it: wrk
+ * (wrk.ts, the default) and autocannon ({@link autocannonLoader}).
  *
  * @example
  * ```ts
- * const result = await loadServer(port, SCENARIOS.S1, { warmup: 2, duration: 5, connections: 50, pipelining: 1 });
+ * const loader: Loader = autocannonLoader({ connections: 50, pipelining: 1 });
+ * const result = await loader.load(port, SCENARIOS.S1, 1);
+ * ```
+ */
+export interface Loader {
+  readonly name: 'wrk' | 'autocannon';
+  /** For the report's header line. */
+  readonly version: string;
+  load(port: number, scenario: Scenario, seconds: number): Promise<LoadResult>;
+}
+
+/**
+ * A {@link Loader} running autocannon's API in this process. autocannon is JavaScript: on
+ * this machine it needs a full core to keep up with one server, so its req/s may measure
+ * itself rather than the server (the report's loader CPU shows it). Unlike wrk it can
+ * pipeline.
+ *
+ * @example
+ * ```ts
+ * const result = await autocannonLoader({ connections: 50, pipelining: 1 }).load(port, SCENARIOS.S1, 5);
  * result.requestsPerSec; // 31250.4
  * ```
  */
-export async function loadServer(port: number, scenario: Scenario, options: LoadOptions, beforeMeasure: () => Promise<void> = async () => undefined): Promise<LoadResult> {
-  const request: autocannon.Options = {
+export function autocannonLoader(settings: { connections: number; pipelining: number }): Loader {
+  return {
+    name: 'autocannon',
+    version: (JSON.parse(readFileSync(require.resolve('autocannon/package.json'), 'utf8')) as { version: string }).version,
+    load: (port, scenario, seconds) => runAutocannon(port, scenario, seconds, settings),
+  };
+}
+
+async function runAutocannon(port: number, scenario: Scenario, seconds: number, settings: { connections: number; pipelining: number }): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await autocannon({
     url: `http://127.0.0.1:${port}${scenario.path}`,
     method: scenario.method,
     headers: scenario.headers,
     body: scenario.body,
-    connections: options.connections,
-    pipelining: options.pipelining,
+    connections: settings.connections,
+    pipelining: settings.pipelining,
     timeout: 10,
-  };
-  if (options.warmup > 0) await autocannon({ ...request, duration: options.warmup });
-  await beforeMeasure();
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const result = await autocannon({ ...request, duration: options.duration });
+    duration: seconds,
+  });
   const wallMicros = Number(process.hrtime.bigint() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   return {
@@ -73,7 +95,7 @@ export async function loadServer(port: number, scenario: Scenario, options: Load
 }
 
 /**
- * Why a load result cannot be trusted, or undefined: any non-2xx response, connection
+ * Why a load result cannot be trusted, or undefined: any error response, connection
  * error or timeout means the server did not do the scenario's work every time.
  *
  * @example

@@ -1,5 +1,6 @@
 import { FRAMEWORKS, type Framework } from './bench-options.js';
-import { type LoadResult } from './load.js';
+import { type CycleRatio, cycleRatio, median } from './cycle-ratios.js';
+import { type ScenarioRun, type SliceResult } from './measure-scenario.js';
 import { SCENARIOS, type ScenarioId } from './scenarios.js';
 
 /** The issue's targets: weft's req/s divided by the peer's must reach these. */
@@ -8,29 +9,6 @@ export const TARGETS = { raw: 0.9, fastify: 1.0 } as const;
 /** A peer weft is compared with. */
 export type Peer = keyof typeof TARGETS;
 
-/** One (scenario, framework) measurement in one round. */
-export interface PairResult {
-  scenario: ScenarioId;
-  framework: Framework;
-  round: number;
-  /** Present when the measurement completed. */
-  load?: LoadResult;
-  /** Server RSS at the end of the measurement, bytes. */
-  rssBytes?: number;
-  /** Server CPU use while measured, 1 = one full core. */
-  serverCpu?: number;
-  /**
-   * Requests completed per second of server CPU time: the server's efficiency, which
-   * holds up better than req/s when other processes take CPU time from the server.
-   */
-  requestsPerCpuSec?: number;
-  /** Why the measurement is not valid (bad answer, errors, crash), if it is not. */
-  problem?: string;
-}
-
-/** The best round of one pair, or its failure. */
-export type PairSummary = { ok: true; best: PairResult & { load: LoadResult } } | { ok: false; problem: string };
-
 /** weft's req/s over a peer's, against its target. */
 export interface Ratio {
   value: number;
@@ -38,63 +16,114 @@ export interface Ratio {
   met: boolean;
 }
 
+/** A median of per-cycle ratios against its target. */
+export type TargetRatio = Ratio & CycleRatio;
+
+/** One framework in one scenario over all rounds: the medians of its slices, or its failure. */
+export type FrameworkSummary =
+  | {
+      ok: true;
+      slices: number;
+      /** Medians over the slices. */
+      requestsPerSec: number;
+      latencyP99Ms: number;
+      serverCpu: number;
+      loaderCpu: number;
+      requestsPerCpuSec: number;
+      /** RSS after the last round's cycles, bytes. */
+      rssBytes?: number;
+      /** Slices in which the loader was above 90% of its core while the server was under 90% of its. */
+      loaderBoundSlices: number;
+      /** Slices in which the server was under 90% of its core while the loader had room. */
+      contendedSlices: number;
+    }
+  | { ok: false; problem: string };
+
 /** One scenario's row of the report. */
 export interface ScenarioSummary {
   scenario: ScenarioId;
   title: string;
-  frameworks: Partial<Record<Framework, PairSummary>>;
-  ratios: Partial<Record<Peer, Ratio>>;
-  /** The same ratios on requests per server CPU-second. */
-  cpuRatios: Partial<Record<Peer, Ratio>>;
+  frameworks: Partial<Record<Framework, FrameworkSummary>>;
+  /** Medians over cycles of weft's slice req/s ÷ the peer's in the same cycle. */
+  ratios: Partial<Record<Peer, TargetRatio>>;
+  /** The same on requests per server CPU-second. */
+  cpuRatios: Partial<Record<Peer, TargetRatio>>;
 }
 
+/** Above this share of a core a process counts as busy to its limit. */
+const BUSY = 0.9;
+
 /**
- * Groups the measurements by scenario, keeps each pair's best round by req/s (a pair
- * with a failed round is failed: its answers were wrong at least once), and computes
- * weft's ratios to raw and fastify.
+ * Groups the rounds by scenario and pools their cycles: each framework gets the medians of
+ * its slices (a framework that failed in any round is failed: its answers were wrong at
+ * least once, and none of its slices count), and weft's ratio to each peer is the median
+ * of the per-cycle ratios, on req/s and on requests per server CPU-second.
  *
  * @example
  * ```ts
- * const [s1] = summarise(pairs);
- * s1.ratios.raw; // { value: 0.93, target: 0.9, met: true }
+ * const [s1] = summarise(runs);
+ * s1.ratios.raw; // { value: 0.969, min: 0.93, max: 1.01, cycles: 10, target: 0.9, met: true }
  * ```
  */
-export function summarise(pairs: PairResult[]): ScenarioSummary[] {
-  const scenarios = [...new Set(pairs.map((pair) => pair.scenario))];
+export function summarise(runs: ScenarioRun[]): ScenarioSummary[] {
+  const scenarios = [...new Set(runs.map((run) => run.scenario))];
   return scenarios.map((scenario) => {
-    const frameworks: Partial<Record<Framework, PairSummary>> = {};
+    const rounds = runs.filter((run) => run.scenario === scenario).sort((a, b) => a.round - b.round);
+    const slices = rounds.flatMap((run) => run.slices);
+    const frameworks: Partial<Record<Framework, FrameworkSummary>> = {};
     for (const framework of FRAMEWORKS) {
-      const rounds = pairs.filter((pair) => pair.scenario === scenario && pair.framework === framework);
-      if (rounds.length === 0) continue;
-      const failed = rounds.find((pair) => pair.problem !== undefined || pair.load === undefined);
-      if (failed !== undefined) {
-        frameworks[framework] = { ok: false, problem: failed.problem ?? 'no measurement' };
-        continue;
-      }
-      const best = rounds.reduce((a, b) => (b.load!.requestsPerSec > a.load!.requestsPerSec ? b : a));
-      frameworks[framework] = { ok: true, best: best as PairResult & { load: LoadResult } };
+      const outcomes = rounds.flatMap((run) => run.outcomes.filter((outcome) => outcome.framework === framework).map((outcome) => ({ round: run.round, ...outcome })));
+      if (outcomes.length === 0) continue;
+      const failed = outcomes.filter((outcome) => outcome.problem !== undefined);
+      frameworks[framework] =
+        failed.length > 0
+          ? { ok: false, problem: failed.map((outcome) => `${rounds.length > 1 ? `round ${outcome.round}: ` : ''}${outcome.problem}`).join('; ') }
+          : frameworkSummary(
+              slices.filter((slice) => slice.framework === framework),
+              outcomes[outcomes.length - 1].rssBytes,
+            );
     }
-    const ratios: Partial<Record<Peer, Ratio>> = {};
-    const cpuRatios: Partial<Record<Peer, Ratio>> = {};
-    const weft = frameworks.weft;
+    const ratios: Partial<Record<Peer, TargetRatio>> = {};
+    const cpuRatios: Partial<Record<Peer, TargetRatio>> = {};
     for (const peer of Object.keys(TARGETS) as Peer[]) {
-      const other = frameworks[peer];
-      if (weft?.ok !== true || other?.ok !== true) continue;
-      ratios[peer] = makeRatio(weft.best.load.requestsPerSec, other.best.load.requestsPerSec, TARGETS[peer]);
-      const [mine, theirs] = [weft.best.requestsPerCpuSec, other.best.requestsPerCpuSec];
-      if (mine !== undefined && theirs !== undefined) cpuRatios[peer] = makeRatio(mine, theirs, TARGETS[peer]);
+      if (frameworks.weft?.ok !== true || frameworks[peer]?.ok !== true) continue;
+      const bySpeed = cycleRatio(slices, 'weft', peer, (slice) => slice.load.requestsPerSec);
+      const byCpu = cycleRatio(slices, 'weft', peer, (slice) => slice.requestsPerCpuSec);
+      if (bySpeed !== undefined) ratios[peer] = againstTarget(bySpeed, TARGETS[peer]);
+      if (byCpu !== undefined) cpuRatios[peer] = againstTarget(byCpu, TARGETS[peer]);
     }
     return { scenario, title: SCENARIOS[scenario].title, frameworks, ratios, cpuRatios };
   });
 }
 
+function frameworkSummary(slices: SliceResult[], rssBytes: number | undefined): FrameworkSummary {
+  if (slices.length === 0) return { ok: false, problem: 'no slice measured' };
+  return {
+    ok: true,
+    slices: slices.length,
+    requestsPerSec: median(slices.map((slice) => slice.load.requestsPerSec)),
+    latencyP99Ms: median(slices.map((slice) => slice.load.latencyP99Ms)),
+    serverCpu: median(slices.map((slice) => slice.serverCpu)),
+    loaderCpu: median(slices.map((slice) => slice.load.loaderCpu)),
+    requestsPerCpuSec: median(slices.map((slice) => slice.requestsPerCpuSec)),
+    ...(rssBytes === undefined ? {} : { rssBytes }),
+    loaderBoundSlices: slices.filter((slice) => slice.serverCpu < BUSY && slice.load.loaderCpu > BUSY).length,
+    contendedSlices: slices.filter((slice) => slice.serverCpu < BUSY && !(slice.load.loaderCpu > BUSY)).length,
+  };
+}
+
+function againstTarget(ratio: CycleRatio, target: number): TargetRatio {
+  return { ...ratio, target, met: ratio.value >= target };
+}
+
 /**
- * The report as a Markdown table: one row per scenario with each framework's req/s, p99
- * latency and RSS, then weft's ratios; a ratio under its target is marked `✗`.
+ * The report as a Markdown table: one row per scenario with each framework's median
+ * req/s and p99 latency over its slices and its RSS at the end, then weft's ratios (the
+ * median of the per-cycle ratios, with their range); a ratio under its target is marked `✗`.
  *
  * @example
  * ```ts
- * console.log(formatTable(summarise(pairs)));
+ * console.log(formatTable(summarise(runs)));
  * ```
  */
 export function formatTable(summaries: ScenarioSummary[]): string {
@@ -103,33 +132,33 @@ export function formatTable(summaries: ScenarioSummary[]): string {
   const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/s`, 'p99 ms', 'RSS MB']), ...peers.map((peer) => `weft/${peer} (≥${TARGETS[peer]})`)];
   const rows = summaries.map((summary) => [
     summary.scenario,
-    ...frameworks.flatMap((framework) => pairCells(summary.frameworks[framework])),
+    ...frameworks.flatMap((framework) => frameworkCells(summary.frameworks[framework])),
     ...peers.map((peer) => ratioCell(summary.ratios[peer])),
   ]);
   return markdownTable(header, rows);
 }
 
 /**
- * The efficiency table: requests per second of server CPU time and the server's CPU use
- * while measured, with weft's ratios on that measure. On a shared machine, where other
- * processes take CPU time from the server, it is the steadier comparison.
+ * The efficiency table: each framework's median requests per second of server CPU time,
+ * its server's and the load generator's median CPU use during its slices, and weft's
+ * ratios on that measure (medians of per-cycle ratios). When other processes take CPU
+ * time from a server, this is the steadier comparison.
  *
  * @example
  * ```ts
- * console.log(formatCpuTable(summarise(pairs)));
+ * console.log(formatCpuTable(summarise(runs)));
  * ```
  */
 export function formatCpuTable(summaries: ScenarioSummary[]): string {
   const frameworks = FRAMEWORKS.filter((framework) => summaries.some((summary) => summary.frameworks[framework] !== undefined));
   const peers = (Object.keys(TARGETS) as Peer[]).filter((peer) => summaries.some((summary) => summary.cpuRatios[peer] !== undefined));
-  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/CPU-s`, 'CPU']), ...peers.map((peer) => `weft/${peer} per CPU-s`)];
+  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/CPU-s`, 'CPU', 'loader']), ...peers.map((peer) => `weft/${peer} per CPU-s`)];
   const rows = summaries.map((summary) => [
     summary.scenario,
     ...frameworks.flatMap((framework) => {
-      const pair = summary.frameworks[framework];
-      if (pair?.ok !== true) return [pair === undefined ? '-' : 'FAILED', '-'];
-      const { requestsPerCpuSec, serverCpu } = pair.best;
-      return [requestsPerCpuSec === undefined ? '-' : Math.round(requestsPerCpuSec).toLocaleString('en-US'), serverCpu === undefined ? '-' : percent(serverCpu)];
+      const result = summary.frameworks[framework];
+      if (result?.ok !== true) return [result === undefined ? '-' : 'FAILED', '-', '-'];
+      return [thousands(result.requestsPerCpuSec), percent(result.serverCpu), percent(result.loaderCpu)];
     }),
     ...peers.map((peer) => ratioCell(summary.cpuRatios[peer])),
   ]);
@@ -153,14 +182,14 @@ export function markdownTable(header: string[], rows: string[][]): string {
 }
 
 /**
- * The lines under the tables: each scenario's title, failed pairs with their reason,
- * missed targets by how much, the servers that did not get a full CPU (because the load
- * generator was the limit, or because other processes took CPU time), and a count of
- * the targets met.
+ * The lines under the tables: each scenario's title, failed frameworks with their reason,
+ * missed targets by how much (with the per-cycle range and the per-CPU-second ratio),
+ * the slices whose server did not get 90% of a core (because the load generator was at
+ * its limit, or because other processes took CPU time), and a count of the targets met.
  *
  * @example
  * ```ts
- * formatNotes(summarise(pairs)); // ['S1: GET / -> text', ..., 'MISSED S3 weft/raw 0.84 < 0.9 (7% short)', 'targets met: 9 of 10']
+ * formatNotes(summarise(runs)); // ['S1: GET / -> text', ..., 'MISSED S3 weft/raw 0.84 < 0.9 (7% short; cycles 0.80–0.88, n=10; per CPU-second 0.86)', 'targets met: 9 of 10']
  * ```
  */
 export function formatNotes(summaries: ScenarioSummary[]): string[] {
@@ -170,16 +199,16 @@ export function formatNotes(summaries: ScenarioSummary[]): string[] {
   let met = 0;
   let total = 0;
   for (const summary of summaries) {
-    for (const [framework, pair] of Object.entries(summary.frameworks)) {
-      if (!pair.ok) {
-        notes.push(`FAILED ${summary.scenario} ${framework}: ${pair.problem}`);
+    for (const [framework, result] of Object.entries(summary.frameworks)) {
+      if (!result.ok) {
+        notes.push(`FAILED ${summary.scenario} ${framework}: ${result.problem}`);
         continue;
       }
-      const { serverCpu = 1, load } = pair.best;
-      const usage = `${summary.scenario} ${framework} ${percent(serverCpu)}`;
-      if (serverCpu < 0.9) (load.loaderCpu > 0.95 ? loaderBound : contended).push(usage);
+      const name = `${summary.scenario} ${framework}`;
+      if (result.loaderBoundSlices > 0) loaderBound.push(`${name} ${result.loaderBoundSlices}/${result.slices}`);
+      if (result.contendedSlices > 0) contended.push(`${name} ${result.contendedSlices}/${result.slices}`);
     }
-    for (const [peer, ratio] of Object.entries(summary.ratios) as Array<[Peer, Ratio]>) {
+    for (const [peer, ratio] of Object.entries(summary.ratios) as Array<[Peer, TargetRatio]>) {
       total++;
       if (ratio.met) {
         met++;
@@ -187,25 +216,25 @@ export function formatNotes(summaries: ScenarioSummary[]): string[] {
       }
       const perCpu = summary.cpuRatios[peer];
       notes.push(
-        `MISSED ${summary.scenario} weft/${peer} ${ratioText(ratio.value)} < ${ratio.target} (${percent(1 - ratio.value / ratio.target)} short` +
-          `${perCpu === undefined ? '' : `; per CPU-second ${ratioText(perCpu.value)}`})`,
+        `MISSED ${summary.scenario} weft/${peer} ${ratioText(ratio.value)} < ${ratio.target} (${percent(1 - ratio.value / ratio.target)} short; ` +
+          `cycles ${rangeText(ratio)}, n=${ratio.cycles}${perCpu === undefined ? '' : `; per CPU-second ${ratioText(perCpu.value)}`})`,
       );
     }
   }
   if (loaderBound.length > 0) {
-    notes.push(`LOADER-BOUND (server under 90% CPU while the load generator was at its limit; their req/s is a lower bound): ${loaderBound.join(', ')}`);
+    notes.push(`LOADER-BOUND slices (load generator above 90% CPU while the server was under 90%: their req/s is the loader’s limit): ${loaderBound.join(', ')}`);
   }
   if (contended.length > 0) {
-    notes.push(`CONTENDED (server under 90% CPU while the load generator had room: other processes took CPU time; compare per CPU-second): ${contended.join(', ')}`);
+    notes.push(`CONTENDED slices (server under 90% CPU while the load generator had room: other processes took CPU time): ${contended.join(', ')}`);
   }
   if (total > 0) notes.push(`targets met: ${met} of ${total}`);
   return notes;
 }
 
-/** True when every ratio was computed and met its target, and no pair failed. */
+/** True when every ratio was computed and met its target, and no framework failed. */
 export function allTargetsMet(summaries: ScenarioSummary[]): boolean {
   return summaries.every(
-    (summary) => Object.values(summary.frameworks).every((pair) => pair.ok) && Object.values(summary.ratios).every((ratio) => ratio.met),
+    (summary) => Object.values(summary.frameworks).every((result) => result.ok) && Object.values(summary.ratios).every((ratio) => ratio.met),
   );
 }
 
@@ -222,25 +251,31 @@ export function makeRatio(mine: number, theirs: number, target: number): Ratio {
   return { value, target, met: value >= target };
 }
 
-function pairCells(pair: PairSummary | undefined): string[] {
-  if (pair === undefined) return ['-', '-', '-'];
-  if (!pair.ok) return ['FAILED', '-', '-'];
-  const { load, rssBytes } = pair.best;
-  return [Math.round(load.requestsPerSec).toLocaleString('en-US'), String(load.latencyP99Ms), rssBytes === undefined ? '-' : (rssBytes / 1024 / 1024).toFixed(1)];
+function frameworkCells(result: FrameworkSummary | undefined): string[] {
+  if (result === undefined) return ['-', '-', '-'];
+  if (!result.ok) return ['FAILED', '-', '-'];
+  return [thousands(result.requestsPerSec), result.latencyP99Ms.toFixed(1), result.rssBytes === undefined ? '-' : (result.rssBytes / 1024 / 1024).toFixed(1)];
 }
 
 /**
  * A ratio as a table cell: two decimals rounded down, then `✓` when it meets its target
- * and `✗` when it does not; `n/a` when it could not be computed.
+ * and `✗` when it does not, then the range of the per-cycle ratios when it has one;
+ * `n/a` when it could not be computed.
  *
  * @example
  * ```ts
  * ratioCell({ value: 0.8999, target: 0.9, met: false }); // '0.89 ✗'
+ * ratioCell({ value: 0.969, min: 0.93, max: 1.01, cycles: 10, target: 0.9, met: true }); // '0.96 ✓ (0.93–1.01)'
  * ```
  */
-export function ratioCell(ratio: Ratio | undefined): string {
+export function ratioCell(ratio: Ratio | TargetRatio | undefined): string {
   if (ratio === undefined) return 'n/a';
-  return `${ratioText(ratio.value)} ${ratio.met ? '✓' : '✗'}`;
+  const range = 'min' in ratio ? ` (${rangeText(ratio)})` : '';
+  return `${ratioText(ratio.value)} ${ratio.met ? '✓' : '✗'}${range}`;
+}
+
+function rangeText(ratio: CycleRatio): string {
+  return `${ratioText(ratio.min)}–${ratioText(ratio.max)}`;
 }
 
 /** Two decimals, rounded down, so a ratio just under its target never prints as the target. */
@@ -249,5 +284,9 @@ function ratioText(value: number): string {
 }
 
 function percent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
+  return Number.isNaN(fraction) ? '-' : `${Math.round(fraction * 100)}%`;
+}
+
+function thousands(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
 }
