@@ -5,11 +5,12 @@ describe('parseBenchOptions', () => {
   const WRK = { wrkPath: '/usr/bin/wrk' };
   const NO_WRK = { wrkPath: undefined };
 
-  it('defaults to 10 cycles of 1 s after 2 s of warm-up, 50 connections, pipelining 1, everything, with wrk when it was found', () => {
+  it('defaults to 10 cycles of 1 s, all servers loaded together, after 2 s of warm-up, 50 connections, pipelining 1, everything, with wrk when it was found', () => {
     expect(parseBenchOptions([], WRK)).toEqual({
       warmup: 2,
       cycles: 10,
       slice: 1,
+      mode: 'together',
       connections: 50,
       pipelining: 1,
       rounds: 1,
@@ -32,7 +33,7 @@ describe('parseBenchOptions', () => {
 
   it('reads every option', () => {
     const options = parseBenchOptions(
-      ['--cycles', '20', '--slice', '2', '--warmup', '0', '--loader', 'autocannon', '--connections', '10', '--pipelining', '4', '--rounds', '2'].concat(
+      ['--cycles', '20', '--slice', '2', '--mode', 'Rotate', '--warmup', '0', '--loader', 'autocannon', '--connections', '10', '--pipelining', '4', '--rounds', '2'].concat(
         ['--scenarios', 's5,S1', '--frameworks', 'fastify,weft', '--no-pin', '--profile', '--check', '--out', 'tmp/results', '--help'],
       ),
       WRK,
@@ -41,6 +42,7 @@ describe('parseBenchOptions', () => {
       warmup: 0,
       cycles: 20,
       slice: 2,
+      mode: 'rotate',
       connections: 10,
       pipelining: 4,
       rounds: 2,
@@ -64,6 +66,8 @@ describe('parseBenchOptions', () => {
     [['--cycles', 'x'], '--cycles "x": expected a whole number from 1 to 1000'],
     [['--cycles', '0'], '--cycles "0": expected a whole number from 1 to 1000'],
     [['--slice', '0.5'], '--slice "0.5": expected a whole number from 1 to 60'],
+    [['--mode', 'duel'], '--mode "duel": expected one of together, rotate'],
+    [['--mode', ''], '--mode "": expected one of together, rotate'],
     [['--duration', '5'], '--duration was replaced by --cycles N and --slice SECONDS (see --help)'],
     [['--loader', 'ab'], '--loader "ab": expected one of wrk, autocannon'],
     [['--pipelining', '4'], '--pipelining 4: wrk sends one request at a time per connection; pipelining needs --loader autocannon'],

@@ -14,6 +14,16 @@ export const LOADERS = ['wrk', 'autocannon'] as const;
 /** One of {@link LOADERS}. */
 export type LoaderName = (typeof LOADERS)[number];
 
+/**
+ * How a cycle loads the servers: `together` loads every server at once (one load
+ * generator each), so all meet the same moment of the machine; `rotate` loads them one
+ * after another, in an order rotated per cycle.
+ */
+export const CYCLE_MODES = ['together', 'rotate'] as const;
+
+/** One of {@link CYCLE_MODES}. */
+export type CycleMode = (typeof CYCLE_MODES)[number];
+
 /** The HTTP benchmark's settings, from the command line. */
 export interface BenchOptions {
   /** Seconds of load per server before its first cycle, results dropped. */
@@ -22,6 +32,8 @@ export interface BenchOptions {
   cycles: number;
   /** Seconds each server is loaded per cycle. */
   slice: number;
+  /** Whether a cycle loads the servers all at once or one after another. */
+  mode: CycleMode;
   connections: number;
   pipelining: number;
   /** Rounds (each starts fresh servers); the cycles of all rounds are pooled. */
@@ -46,6 +58,8 @@ export interface BenchOptions {
 export const USAGE = `usage: node dist/bench/http/run.js [options]
   --cycles N             cycles per round and scenario, each loads every server once (default 10)
   --slice SECONDS        load per server per cycle (default 1)
+  --mode together|rotate together: each cycle loads every server at once, the per-CPU-second
+                         ratio decides; rotate: one server after another (default together)
   --warmup SECONDS       load per server before the cycles, results dropped (default 2)
   --loader wrk|autocannon  load generator (default wrk if ${WRK_DEFAULT_PATH} or wrk on PATH exists)
   --connections N        concurrent connections (default 50)
@@ -75,6 +89,7 @@ export function parseBenchOptions(argv: string[], found: { wrkPath: string | und
   const values = parseFlags(argv, {
     cycles: { type: 'string' },
     slice: { type: 'string' },
+    mode: { type: 'string' },
     warmup: { type: 'string' },
     loader: { type: 'string' },
     connections: { type: 'string' },
@@ -100,6 +115,7 @@ export function parseBenchOptions(argv: string[], found: { wrkPath: string | und
     warmup: wholeNumberOption('--warmup', values.warmup, 2, 0, 60),
     cycles: wholeNumberOption('--cycles', values.cycles, 10, 1, 1000),
     slice: wholeNumberOption('--slice', values.slice, 1, 1, 60),
+    mode: modeOption(values.mode),
     connections: wholeNumberOption('--connections', values.connections, 50, 1, 10_000),
     pipelining,
     rounds: wholeNumberOption('--rounds', values.rounds, 1, 1, 10),
@@ -122,6 +138,14 @@ function loaderOption(value: string | undefined, wrkPath: string | undefined): L
   if (!(LOADERS as readonly string[]).includes(loader)) throw new Error(`--loader ${JSON.stringify(value)}: expected one of ${LOADERS.join(', ')}`);
   if (loader === 'wrk' && wrkPath === undefined) throw new Error(`--loader wrk: wrk is neither at ${WRK_DEFAULT_PATH} nor on PATH (apt-get install wrk)`);
   return loader as LoaderName;
+}
+
+/** `--mode`: together by default. */
+function modeOption(value: string | undefined): CycleMode {
+  if (value === undefined) return 'together';
+  const mode = value.toLowerCase();
+  if (!(CYCLE_MODES as readonly string[]).includes(mode)) throw new Error(`--mode ${JSON.stringify(value)}: expected one of ${CYCLE_MODES.join(', ')}`);
+  return mode as CycleMode;
 }
 
 /**

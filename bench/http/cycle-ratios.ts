@@ -1,9 +1,10 @@
 /**
  * The HTTP benchmark's decisive number: the median over cycles of weft's result divided by
- * a peer's in the same cycle. The machine's speed swings by up to 2x within minutes, but
- * the slices of one cycle lie seconds apart and meet the same weather, so their ratio
- * holds where each server's own req/s does not; the median drops the cycles a burst of
- * other work hit during one slice only.
+ * a peer's in the same cycle. The machine's speed swings by up to 2x within minutes, and
+ * changes within seconds; the slices of one cycle run at the same time (together mode)
+ * or seconds apart (rotate mode), so they meet the same weather, or nearly, and their
+ * ratio holds where each server's own req/s does not; the median drops the cycles a burst
+ * of other work hit during one slice only.
  */
 import { type Framework } from './bench-options.js';
 import { type SliceResult } from './measure-scenario.js';

@@ -23,6 +23,8 @@ export interface LoadResult {
   /**
    * CPU use of the load generator during the run, 1 = one full core: wrk's process, or
    * this process for autocannon. Near 1 the load generator, not the server, was the limit.
+   * While other loads run at the same time (together mode) the reading also takes in
+   * theirs, in part: see `SliceResult.cycleCpu` in measure-scenario.ts.
    */
   loaderCpu: number;
 }

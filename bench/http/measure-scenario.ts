@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Framework } from './bench-options.js';
+import { type CycleMode, type Framework } from './bench-options.js';
 import { type LoadResult, type Loader, loadProblem } from './load.js';
 import { SCENARIOS, type ScenarioId } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
@@ -19,13 +19,15 @@ export interface ScenarioSetup {
   profileDir?: string;
 }
 
-/** How long each step loads a server. */
+/** How long each step loads a server, and how a cycle loads them. */
 export interface CycleSettings {
-  /** Seconds per server before the first cycle, results dropped. */
+  /** Seconds per server before the first cycle, one server at a time, results dropped. */
   warmup: number;
   cycles: number;
   /** Seconds per server per cycle. */
   slice: number;
+  /** `together`: a cycle loads every server at once; `rotate`: one after another. */
+  mode: CycleMode;
 }
 
 /** One server loaded for one slice of one cycle. */
@@ -35,16 +37,42 @@ export interface SliceResult {
   /** 1-based within the round. */
   cycle: number;
   framework: Framework;
-  /** Its place in the cycle's order, 0 = loaded first. */
-  position: number;
+  /** Rotate mode: its place in the cycle's order, 0 = loaded first. Absent in together mode, where all are loaded at once. */
+  position?: number;
+  /**
+   * What the load generator measured. In together mode `load.loaderCpu` is not this
+   * server's load generator's alone (see {@link CycleCpu.loaders}).
+   */
   load: LoadResult;
-  /** The server's CPU use during the slice, 1 = one full core. */
+  /**
+   * The server's CPU use during the slice, 1 = one full core. In together mode this is
+   * its share of the CPU the servers share (about 1/N each).
+   */
   serverCpu: number;
   /**
    * Requests completed per second of server CPU time: the server's efficiency, which
    * holds up better than req/s when other processes take CPU time from the server.
    */
   requestsPerCpuSec: number;
+  /** Together mode only: the CPU use of all the cycle's servers and load generators. */
+  cycleCpu?: CycleCpu;
+}
+
+/** The CPU use of one together-mode cycle, the same on each of its slices. */
+export interface CycleCpu {
+  /**
+   * Every server loaded in the cycle together: the sum of their slices' `serverCpu`.
+   * Near 1 when pinned: the servers' CPU was fully theirs.
+   */
+  servers: number;
+  /**
+   * Every load generator of the cycle together: the largest `load.loaderCpu` of its
+   * slices. The load generators run at once, and each one's reading (the CPU time of
+   * the runner's children reaped, or of the runner itself for autocannon, during its own
+   * run) also takes in the others that ended during its run; the one that ends last has
+   * seen them all, so the largest reading is their sum, and the smaller ones mean nothing alone.
+   */
+  loaders: number;
 }
 
 /** How one framework's server fared in one round of a scenario. */
@@ -60,18 +88,27 @@ export interface FrameworkOutcome {
 export interface ScenarioRun {
   scenario: ScenarioId;
   round: number;
+  /** How its cycles loaded the servers. */
+  mode: CycleMode;
   outcomes: FrameworkOutcome[];
   slices: SliceResult[];
 }
 
 /**
  * Measures one scenario in one round with every framework's server running at once
- * (all on the same CPU; only the one under load does work): starts them, checks each
- * answer, warms each up, then runs the cycles. A cycle loads each server for one slice,
- * in an order rotated by one place per cycle so none always goes first. Slices of one
- * cycle lie seconds apart, so they meet the same machine weather, and their ratios
- * compare like with like. After the cycles: each server's RSS, its answer checked again,
- * and every server stopped by PID.
+ * (all on the same CPU): starts them, checks each answer, warms each up (one at a time),
+ * then runs the cycles, each loading every server for one slice:
+ *
+ * - `together` mode: all servers at once, each by its own load generator. The kernel's
+ *   fair scheduler gives each server an equal share of their CPU, so within a slice every
+ *   server meets exactly the same machine weather; their requests per CPU-second compare
+ *   like with like.
+ * - `rotate` mode: one server after the other, in an order rotated by one place per
+ *   cycle so none always goes first (only the one under load does work). Slices of one
+ *   cycle lie seconds apart, so they meet nearly the same weather.
+ *
+ * After the cycles: each server's RSS, its answer checked again, and every server
+ * stopped by PID.
  *
  * Never throws: a framework whose server does not start, answers wrong, returns an
  * error, times out or crashes gets a `problem`, is stopped at once and loaded no more;
@@ -79,7 +116,7 @@ export interface ScenarioRun {
  *
  * @example
  * ```ts
- * const run = await measureScenario({ scenario: 'S1', round: 1, frameworks: ['weft', 'raw'], serversDir, cpu: 0 }, { warmup: 2, cycles: 10, slice: 1 }, loader);
+ * const run = await measureScenario({ scenario: 'S1', round: 1, frameworks: ['weft', 'raw'], serversDir, cpu: 0 }, { warmup: 2, cycles: 10, slice: 1, mode: 'together' }, loader);
  * run.slices.length; // 20
  * ```
  */
@@ -106,17 +143,9 @@ export async function measureScenario(
         await servers.step(framework, 'during the warm-up: ', async () => loadProblem(await loader.load(server.port, spec, settings.warmup)));
       }
     }
+    const runCycle = settings.mode === 'together' ? togetherCycle : rotateCycle;
     for (let cycle = 1; cycle <= settings.cycles; cycle++) {
-      const cycleSlices: SliceResult[] = [];
-      for (const [position, framework] of rotate(setup.frameworks, cycle - 1).entries()) {
-        const server = servers.healthy().get(framework);
-        if (server === undefined) continue;
-        await servers.step(framework, `cycle ${cycle}: `, async () => {
-          const slice = await measureSlice(server, loader, settings.slice, { scenario: setup.scenario, round: setup.round, cycle, framework, position });
-          cycleSlices.push(slice);
-          return loadProblem(slice.load);
-        });
-      }
+      const cycleSlices = await runCycle(servers, loader, settings.slice, { scenario: setup.scenario, round: setup.round, cycle }, setup.frameworks);
       slices.push(...cycleSlices);
       onCycle(cycle, cycleSlices);
     }
@@ -133,7 +162,54 @@ export async function measureScenario(
     const problem = servers.problem(framework);
     return { framework, ...(rss.has(framework) ? { rssBytes: rss.get(framework) } : {}), ...(problem === undefined ? {} : { problem }) };
   });
-  return { scenario: setup.scenario, round: setup.round, outcomes, slices };
+  return { scenario: setup.scenario, round: setup.round, mode: settings.mode, outcomes, slices };
+}
+
+/** Which cycle of which round and scenario. */
+type CycleWhere = Pick<SliceResult, 'scenario' | 'round' | 'cycle'>;
+
+/**
+ * Rotate mode: loads each healthy server for one slice, one after another, in the
+ * frameworks' order turned by one place per cycle. A framework failing in its slice is
+ * failed and stopped; its slice is kept.
+ */
+async function rotateCycle(servers: ServerGroup, loader: Loader, seconds: number, where: CycleWhere, frameworks: Framework[]): Promise<SliceResult[]> {
+  const cycleSlices: SliceResult[] = [];
+  for (const [position, framework] of rotate(frameworks, where.cycle - 1).entries()) {
+    const server = servers.healthy().get(framework);
+    if (server === undefined) continue;
+    await servers.step(framework, `cycle ${where.cycle}: `, async () => {
+      const slice = await measureSlice(server, loader, seconds, { ...where, framework, position });
+      cycleSlices.push(slice);
+      return loadProblem(slice.load);
+    });
+  }
+  return cycleSlices;
+}
+
+/**
+ * Together mode: loads every healthy server for one slice at the same time, each by its
+ * own run of the load generator, and waits for all. A framework failing in its slice is
+ * failed and stopped; its slice is kept, and so are the others'. Each slice gets the
+ * cycle's {@link CycleCpu}.
+ */
+async function togetherCycle(servers: ServerGroup, loader: Loader, seconds: number, where: CycleWhere): Promise<SliceResult[]> {
+  const measured = await Promise.all(
+    [...servers.healthy()].map(async ([framework, server]) => {
+      let slice: SliceResult | undefined;
+      await servers.step(framework, `cycle ${where.cycle}: `, async () => {
+        slice = await measureSlice(server, loader, seconds, { ...where, framework });
+        return loadProblem(slice.load);
+      });
+      return slice;
+    }),
+  );
+  const cycleSlices = measured.filter((slice) => slice !== undefined);
+  const cycleCpu: CycleCpu = {
+    servers: cycleSlices.reduce((sum, slice) => sum + slice.serverCpu, 0),
+    loaders: Math.max(...cycleSlices.map((slice) => slice.load.loaderCpu)),
+  };
+  return cycleSlices.map((slice) => ({ ...slice, cycleCpu }));
 }
 
 /**

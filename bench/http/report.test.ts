@@ -1,7 +1,7 @@
-import { type Framework } from './bench-options.js';
+import { type CycleMode, type Framework } from './bench-options.js';
 import { type LoadResult } from './load.js';
 import { type FrameworkOutcome, type ScenarioRun, type SliceResult } from './measure-scenario.js';
-import { allTargetsMet, formatCpuTable, formatNotes, formatTable, ratioCell, summarise } from './report.js';
+import { allTargetsMet, decidingRatios, formatCpuTable, formatNotes, formatTable, ratioCell, summarise } from './report.js';
 import { type ScenarioId } from './scenarios.js';
 
 const MB = 1024 * 1024;
@@ -11,13 +11,19 @@ function load(requestsPerSec: number, extra: Partial<LoadResult> = {}): LoadResu
 }
 
 /**
- * One round of a scenario from each framework's req/s per cycle (`undefined`: no slice in
- * that cycle). Requests per CPU-second equal req/s (server at 100%) unless `extra` says otherwise.
+ * One round of a scenario (rotate mode unless `options.mode` says otherwise) from each
+ * framework's req/s per cycle (`undefined`: no slice in that cycle). Requests per
+ * CPU-second equal req/s (server at 100%) unless `options.slice` says otherwise.
  */
 function run(
   scenario: ScenarioId,
   perCycle: Partial<Record<Framework, Array<number | undefined>>>,
-  options: { round?: number; outcomes?: Partial<Record<Framework, Partial<FrameworkOutcome>>>; slice?: (framework: Framework, cycle: number) => Partial<SliceResult> } = {},
+  options: {
+    round?: number;
+    mode?: CycleMode;
+    outcomes?: Partial<Record<Framework, Partial<FrameworkOutcome>>>;
+    slice?: (framework: Framework, cycle: number) => Partial<SliceResult>;
+  } = {},
 ): ScenarioRun {
   const round = options.round ?? 1;
   const frameworks = Object.keys(perCycle) as Framework[];
@@ -29,7 +35,28 @@ function run(
     ),
   );
   const outcomes = frameworks.map((framework) => ({ framework, rssBytes: 64 * MB, ...options.outcomes?.[framework] }));
-  return { scenario, round, outcomes, slices };
+  return { scenario, round, mode: options.mode ?? 'rotate', outcomes, slices };
+}
+
+/**
+ * One together-mode round: each framework's req/s and requests per CPU-second per cycle;
+ * every server has a third of CPU 0, all of them together 99%, the load generators
+ * together 60%, unless `cycleCpu` says otherwise.
+ */
+function togetherRun(
+  scenario: ScenarioId,
+  perCycle: Partial<Record<Framework, Array<[requestsPerSec: number, requestsPerCpuSec: number]>>>,
+  cycleCpu: (cycle: number) => { servers: number; loaders: number } = () => ({ servers: 0.99, loaders: 0.6 }),
+): ScenarioRun {
+  const rates = Object.fromEntries(Object.entries(perCycle).map(([framework, cycles]) => [framework, cycles.map(([requestsPerSec]) => requestsPerSec)]));
+  return run(scenario, rates, {
+    mode: 'together',
+    slice: (framework, cycle) => {
+      const [requestsPerSec, requestsPerCpuSec] = perCycle[framework]![cycle - 1];
+      // Each load generator's own reading overlaps the others': only the cycle's largest means anything.
+      return { load: load(requestsPerSec, { loaderCpu: 0.25 }), serverCpu: 0.33, requestsPerCpuSec, cycleCpu: cycleCpu(cycle) };
+    },
+  });
 }
 
 describe('summarise', () => {
@@ -78,6 +105,39 @@ describe('summarise', () => {
     expect(s1.frameworks.weft).toMatchObject({ loaderBoundSlices: 1, contendedSlices: 2, serverCpu: 0.7, loaderCpu: 0.5 });
   });
 
+  it('in together mode, lets the ratios per CPU-second decide, and counts a slice by the CPU use of all the cycle’s servers and load generators', () => {
+    // req/s ratio 0.85 (misses 0.9), per CPU-second 0.95 (meets it); cycle 2: the servers together had 70% of CPU 0.
+    const [s1] = summarise([
+      togetherRun('S1', { weft: [[8500, 9500], [8500, 9500], [8500, 9500]], raw: [[10000, 10000], [10000, 10000], [10000, 10000]] }, (cycle) => ({
+        servers: cycle === 2 ? 0.7 : 0.99,
+        loaders: cycle === 3 ? 0.95 : 0.6,
+      })),
+    ]);
+    expect(s1.mode).toBe('together');
+    expect(decidingRatios(s1)).toBe(s1.cpuRatios);
+    expect(s1.cpuRatios.raw).toMatchObject({ value: 0.95, met: true });
+    expect(s1.ratios.raw).toMatchObject({ value: 0.85, met: false });
+    expect(allTargetsMet([s1])).toBe(true);
+    // Each server alone had 33%: by that every slice would count as contended.
+    expect(s1.frameworks.weft).toMatchObject({ serverCpu: 0.33, loaderCpu: 0.6, contendedSlices: 1, loaderBoundSlices: 0 });
+
+    const [s2] = summarise([togetherRun('S2', { weft: [[9500, 8500]], raw: [[10000, 10000]] }, () => ({ servers: 0.8, loaders: 0.95 }))]);
+    expect(allTargetsMet([s2])).toBe(false);
+    expect(s2.frameworks.weft).toMatchObject({ contendedSlices: 0, loaderBoundSlices: 1 });
+  });
+
+  it('in rotate mode, lets the ratios on req/s decide', () => {
+    const [s1] = summarise([run('S1', { weft: [850], raw: [1000] }, { slice: (framework) => (framework === 'weft' ? { requestsPerCpuSec: 950 } : {}) })]);
+    expect(decidingRatios(s1)).toBe(s1.ratios);
+    expect(allTargetsMet([s1])).toBe(false);
+  });
+
+  it('refuses to pool runs of different modes', () => {
+    expect(() => summarise([run('S1', { weft: [900] }), run('S2', { weft: [900] }, { mode: 'together' })])).toThrow(
+      'runs of different modes (rotate, together) cannot be summarised together',
+    );
+  });
+
   it('says whether every target was met', () => {
     expect(allTargetsMet(summarise([run('S1', { weft: [900], raw: [1000], fastify: [900] })]))).toBe(true);
     expect(allTargetsMet(summarise([run('S1', { weft: [890], raw: [1000] })]))).toBe(false);
@@ -104,6 +164,18 @@ describe('formatTable', () => {
   });
 });
 
+describe('the tables in together mode', () => {
+  it('name the targets in the per-CPU-second table, which decides, and not in the req/s table', () => {
+    const runs = [togetherRun('S1', { weft: [[8500, 9500]], raw: [[10000, 10000]] })];
+    expect(formatCpuTable(summarise(runs)).split('\n')).toEqual([
+      '| scenario | weft req/CPU-s | CPU | loader | raw req/CPU-s | CPU | loader | weft/raw per CPU-s (≥0.9) |',
+      '|----------|---------------:|----:|-------:|--------------:|----:|-------:|--------------------------:|',
+      '| S1       |          9,500 | 33% |    60% |        10,000 | 33% |    60% |        0.95 ✓ (0.95–0.95) |',
+    ]);
+    expect(formatTable(summarise(runs)).split('\n')[0]).toBe('| scenario | weft req/s | p99 ms | RSS MB | raw req/s | p99 ms | RSS MB |     weft/raw req/s |');
+  });
+});
+
 describe('ratioCell', () => {
   it('never prints a ratio just under its target as the target, and prints a range when it has one', () => {
     expect(ratioCell({ value: 0.8999, target: 0.9, met: false })).toBe('0.89 ✗');
@@ -127,6 +199,23 @@ describe('formatNotes', () => {
       'FAILED S2 raw: weft S2: status 404',
       'LOADER-BOUND slices (load generator above 90% CPU while the server was under 90%: their req/s is the loader’s limit): S1 fastify 2/2',
       'CONTENDED slices (server under 90% CPU while the load generator had room: other processes took CPU time): S2 weft 1/1',
+      'targets met: 1 of 2',
+    ]);
+  });
+
+  it('in together mode, names the misses per CPU-second and counts slices by all servers and all load generators together', () => {
+    const notes = formatNotes(
+      summarise([
+        togetherRun('S1', { weft: [[9000, 8500], [9000, 8600]], raw: [[10000, 10000], [10000, 10000]] }, (cycle) => ({ servers: cycle === 1 ? 0.6 : 0.99, loaders: 0.5 })),
+        togetherRun('S3', { weft: [[9000, 9500]], raw: [[10000, 10000]] }, () => ({ servers: 0.8, loaders: 0.97 })),
+      ]),
+    );
+    expect(notes).toEqual([
+      'S1: GET / -> text',
+      'S3: five middlewares write request-scoped values -> JSON',
+      'MISSED S1 weft/raw per CPU-second 0.85 < 0.9 (5% short; cycles 0.85–0.86, n=2; req/s 0.90)',
+      'LOADER-BOUND slices (the load generators together above 90% of their CPU while the servers together were under 90% of theirs: their req/s is the loaders’ limit): S3 weft 1/1, S3 raw 1/1',
+      'CONTENDED slices (the servers together under 90% of their CPU while the load generators had room: other processes took CPU time): S1 weft 1/2, S1 raw 1/2',
       'targets met: 1 of 2',
     ]);
   });

@@ -1,9 +1,9 @@
-import { FRAMEWORKS, type Framework } from './bench-options.js';
+import { type CycleMode, FRAMEWORKS, type Framework } from './bench-options.js';
 import { type CycleRatio, cycleRatio, median } from './cycle-ratios.js';
 import { type ScenarioRun, type SliceResult } from './measure-scenario.js';
 import { SCENARIOS, type ScenarioId } from './scenarios.js';
 
-/** The issue's targets: weft's req/s divided by the peer's must reach these. */
+/** The issue's targets: weft's result divided by the peer's must reach these (see {@link decidingRatios} for which result). */
 export const TARGETS = { raw: 0.9, fastify: 1.0 } as const;
 
 /** A peer weft is compared with. */
@@ -27,14 +27,20 @@ export type FrameworkSummary =
       /** Medians over the slices. */
       requestsPerSec: number;
       latencyP99Ms: number;
+      /** The server's own CPU use; in together mode its share of the CPU the servers share. */
       serverCpu: number;
+      /** The load generator's CPU use; in together mode that of all the cycle's load generators together. */
       loaderCpu: number;
       requestsPerCpuSec: number;
       /** RSS after the last round's cycles, bytes. */
       rssBytes?: number;
-      /** Slices in which the loader was above 90% of its core while the server was under 90% of its. */
+      /**
+       * Slices in which the loader was above 90% of its core while the server was under
+       * 90% of its. In together mode both are the cycle's totals (`SliceResult.cycleCpu`): all
+       * servers together under 90% of their CPU, all load generators above 90% of theirs.
+       */
       loaderBoundSlices: number;
-      /** Slices in which the server was under 90% of its core while the loader had room. */
+      /** Slices in which the server (together mode: all servers together) was under 90% of its core while the loader had room. */
       contendedSlices: number;
     }
   | { ok: false; problem: string };
@@ -43,6 +49,8 @@ export type FrameworkSummary =
 export interface ScenarioSummary {
   scenario: ScenarioId;
   title: string;
+  /** How the cycles loaded the servers; it says which ratios decide ({@link decidingRatios}). */
+  mode: CycleMode;
   frameworks: Partial<Record<Framework, FrameworkSummary>>;
   /** Medians over cycles of weft's slice req/s ÷ the peer's in the same cycle. */
   ratios: Partial<Record<Peer, TargetRatio>>;
@@ -57,7 +65,8 @@ const BUSY = 0.9;
  * Groups the rounds by scenario and pools their cycles: each framework gets the medians of
  * its slices (a framework that failed in any round is failed: its answers were wrong at
  * least once, and none of its slices count), and weft's ratio to each peer is the median
- * of the per-cycle ratios, on req/s and on requests per server CPU-second.
+ * of the per-cycle ratios, on req/s and on requests per server CPU-second. Throws when the
+ * runs were measured in different modes: their cycles do not pool.
  *
  * @example
  * ```ts
@@ -66,6 +75,8 @@ const BUSY = 0.9;
  * ```
  */
 export function summarise(runs: ScenarioRun[]): ScenarioSummary[] {
+  const modes = [...new Set(runs.map((run) => run.mode))];
+  if (modes.length > 1) throw new Error(`runs of different modes (${modes.join(', ')}) cannot be summarised together`);
   const scenarios = [...new Set(runs.map((run) => run.scenario))];
   return scenarios.map((scenario) => {
     const rounds = runs.filter((run) => run.scenario === scenario).sort((a, b) => a.round - b.round);
@@ -92,8 +103,26 @@ export function summarise(runs: ScenarioRun[]): ScenarioSummary[] {
       if (bySpeed !== undefined) ratios[peer] = againstTarget(bySpeed, TARGETS[peer]);
       if (byCpu !== undefined) cpuRatios[peer] = againstTarget(byCpu, TARGETS[peer]);
     }
-    return { scenario, title: SCENARIOS[scenario].title, frameworks, ratios, cpuRatios };
+    return { scenario, title: SCENARIOS[scenario].title, mode: rounds[0].mode, frameworks, ratios, cpuRatios };
   });
+}
+
+/**
+ * The ratios that decide whether a target is met: in together mode those on requests per
+ * server CPU-second (the servers get equal shares of their CPU, but not exactly equal, so
+ * req/s carries the scheduler's unevenness), in rotate mode those on req/s.
+ *
+ * @example
+ * ```ts
+ * decidingRatios(summary) === summary.cpuRatios; // true in together mode
+ * ```
+ */
+export function decidingRatios(summary: ScenarioSummary): Partial<Record<Peer, TargetRatio>> {
+  return decidesByCpu(summary) ? summary.cpuRatios : summary.ratios;
+}
+
+function decidesByCpu(summary: ScenarioSummary): boolean {
+  return summary.mode === 'together';
 }
 
 function frameworkSummary(slices: SliceResult[], rssBytes: number | undefined): FrameworkSummary {
@@ -104,12 +133,26 @@ function frameworkSummary(slices: SliceResult[], rssBytes: number | undefined): 
     requestsPerSec: median(slices.map((slice) => slice.load.requestsPerSec)),
     latencyP99Ms: median(slices.map((slice) => slice.load.latencyP99Ms)),
     serverCpu: median(slices.map((slice) => slice.serverCpu)),
-    loaderCpu: median(slices.map((slice) => slice.load.loaderCpu)),
+    loaderCpu: median(slices.map((slice) => loadersCpu(slice))),
     requestsPerCpuSec: median(slices.map((slice) => slice.requestsPerCpuSec)),
     ...(rssBytes === undefined ? {} : { rssBytes }),
-    loaderBoundSlices: slices.filter((slice) => slice.serverCpu < BUSY && slice.load.loaderCpu > BUSY).length,
-    contendedSlices: slices.filter((slice) => slice.serverCpu < BUSY && !(slice.load.loaderCpu > BUSY)).length,
+    loaderBoundSlices: slices.filter((slice) => serversCpu(slice) < BUSY && loadersCpu(slice) > BUSY).length,
+    contendedSlices: slices.filter((slice) => serversCpu(slice) < BUSY && !(loadersCpu(slice) > BUSY)).length,
   };
+}
+
+/**
+ * The CPU use that says whether the servers' CPU was theirs during the slice: the slice's
+ * own server's, or in together mode all the cycle's servers' (`cycleCpu.servers`),
+ * as each one alone has only its share.
+ */
+function serversCpu(slice: SliceResult): number {
+  return slice.cycleCpu?.servers ?? slice.serverCpu;
+}
+
+/** The load generators' CPU use: the slice's own, or in together mode all the cycle's (`cycleCpu.loaders`). */
+function loadersCpu(slice: SliceResult): number {
+  return slice.cycleCpu?.loaders ?? slice.load.loaderCpu;
 }
 
 function againstTarget(ratio: CycleRatio, target: number): TargetRatio {
@@ -117,9 +160,11 @@ function againstTarget(ratio: CycleRatio, target: number): TargetRatio {
 }
 
 /**
- * The report as a Markdown table: one row per scenario with each framework's median
- * req/s and p99 latency over its slices and its RSS at the end, then weft's ratios (the
- * median of the per-cycle ratios, with their range); a ratio under its target is marked `✗`.
+ * The req/s table: one row per scenario with each framework's median req/s and p99
+ * latency over its slices and its RSS at the end, then weft's ratios on req/s (the median
+ * of the per-cycle ratios, with their range); a ratio under its target is marked `✗`. The
+ * ratio columns name their target when req/s decides (rotate mode), and `req/s` when it
+ * does not (together mode: {@link formatCpuTable} decides).
  *
  * @example
  * ```ts
@@ -129,7 +174,8 @@ function againstTarget(ratio: CycleRatio, target: number): TargetRatio {
 export function formatTable(summaries: ScenarioSummary[]): string {
   const frameworks = FRAMEWORKS.filter((framework) => summaries.some((summary) => summary.frameworks[framework] !== undefined));
   const peers = (Object.keys(TARGETS) as Peer[]).filter((peer) => summaries.some((summary) => summary.ratios[peer] !== undefined));
-  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/s`, 'p99 ms', 'RSS MB']), ...peers.map((peer) => `weft/${peer} (≥${TARGETS[peer]})`)];
+  const byCpu = summaries.some(decidesByCpu);
+  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/s`, 'p99 ms', 'RSS MB']), ...peers.map((peer) => `weft/${peer} ${byCpu ? 'req/s' : targetText(peer)}`)];
   const rows = summaries.map((summary) => [
     summary.scenario,
     ...frameworks.flatMap((framework) => frameworkCells(summary.frameworks[framework])),
@@ -140,9 +186,11 @@ export function formatTable(summaries: ScenarioSummary[]): string {
 
 /**
  * The efficiency table: each framework's median requests per second of server CPU time,
- * its server's and the load generator's median CPU use during its slices, and weft's
- * ratios on that measure (medians of per-cycle ratios). When other processes take CPU
- * time from a server, this is the steadier comparison.
+ * its server's and the load generator's median CPU use during its slices (together mode:
+ * the server's share, and all load generators together), and weft's ratios on that
+ * measure (medians of per-cycle ratios). When other processes take CPU time from a
+ * server, this is the steadier comparison; in together mode it decides, and its ratio
+ * columns name their target.
  *
  * @example
  * ```ts
@@ -152,7 +200,8 @@ export function formatTable(summaries: ScenarioSummary[]): string {
 export function formatCpuTable(summaries: ScenarioSummary[]): string {
   const frameworks = FRAMEWORKS.filter((framework) => summaries.some((summary) => summary.frameworks[framework] !== undefined));
   const peers = (Object.keys(TARGETS) as Peer[]).filter((peer) => summaries.some((summary) => summary.cpuRatios[peer] !== undefined));
-  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/CPU-s`, 'CPU', 'loader']), ...peers.map((peer) => `weft/${peer} per CPU-s`)];
+  const byCpu = summaries.some(decidesByCpu);
+  const header = ['scenario', ...frameworks.flatMap((f) => [`${f} req/CPU-s`, 'CPU', 'loader']), ...peers.map((peer) => `weft/${peer} per CPU-s${byCpu ? ` ${targetText(peer)}` : ''}`)];
   const rows = summaries.map((summary) => [
     summary.scenario,
     ...frameworks.flatMap((framework) => {
@@ -183,9 +232,11 @@ export function markdownTable(header: string[], rows: string[][]): string {
 
 /**
  * The lines under the tables: each scenario's title, failed frameworks with their reason,
- * missed targets by how much (with the per-cycle range and the per-CPU-second ratio),
+ * missed targets by how much (with the per-cycle range and the other measure's ratio),
  * the slices whose server did not get 90% of a core (because the load generator was at
- * its limit, or because other processes took CPU time), and a count of the targets met.
+ * its limit, or because other processes took CPU time; in together mode, all servers
+ * together and all load generators together), and a count of the targets met. The
+ * targets are those of {@link decidingRatios}.
  *
  * @example
  * ```ts
@@ -208,33 +259,42 @@ export function formatNotes(summaries: ScenarioSummary[]): string[] {
       if (result.loaderBoundSlices > 0) loaderBound.push(`${name} ${result.loaderBoundSlices}/${result.slices}`);
       if (result.contendedSlices > 0) contended.push(`${name} ${result.contendedSlices}/${result.slices}`);
     }
-    for (const [peer, ratio] of Object.entries(summary.ratios) as Array<[Peer, TargetRatio]>) {
+    const byCpu = decidesByCpu(summary);
+    const [deciding, other] = byCpu ? [summary.cpuRatios, summary.ratios] : [summary.ratios, summary.cpuRatios];
+    for (const [peer, ratio] of Object.entries(deciding) as Array<[Peer, TargetRatio]>) {
       total++;
       if (ratio.met) {
         met++;
         continue;
       }
-      const perCpu = summary.cpuRatios[peer];
+      const otherRatio = other[peer];
       notes.push(
-        `MISSED ${summary.scenario} weft/${peer} ${ratioText(ratio.value)} < ${ratio.target} (${percent(1 - ratio.value / ratio.target)} short; ` +
-          `cycles ${rangeText(ratio)}, n=${ratio.cycles}${perCpu === undefined ? '' : `; per CPU-second ${ratioText(perCpu.value)}`})`,
+        `MISSED ${summary.scenario} weft/${peer}${byCpu ? ' per CPU-second' : ''} ${ratioText(ratio.value)} < ${ratio.target} (${percent(1 - ratio.value / ratio.target)} short; ` +
+          `cycles ${rangeText(ratio)}, n=${ratio.cycles}${otherRatio === undefined ? '' : `; ${byCpu ? 'req/s' : 'per CPU-second'} ${ratioText(otherRatio.value)}`})`,
       );
     }
   }
+  const together = summaries.some(decidesByCpu);
   if (loaderBound.length > 0) {
-    notes.push(`LOADER-BOUND slices (load generator above 90% CPU while the server was under 90%: their req/s is the loader’s limit): ${loaderBound.join(', ')}`);
+    const why = together
+      ? 'the load generators together above 90% of their CPU while the servers together were under 90% of theirs: their req/s is the loaders’ limit'
+      : 'load generator above 90% CPU while the server was under 90%: their req/s is the loader’s limit';
+    notes.push(`LOADER-BOUND slices (${why}): ${loaderBound.join(', ')}`);
   }
   if (contended.length > 0) {
-    notes.push(`CONTENDED slices (server under 90% CPU while the load generator had room: other processes took CPU time): ${contended.join(', ')}`);
+    const why = together
+      ? 'the servers together under 90% of their CPU while the load generators had room: other processes took CPU time'
+      : 'server under 90% CPU while the load generator had room: other processes took CPU time';
+    notes.push(`CONTENDED slices (${why}): ${contended.join(', ')}`);
   }
   if (total > 0) notes.push(`targets met: ${met} of ${total}`);
   return notes;
 }
 
-/** True when every ratio was computed and met its target, and no framework failed. */
+/** True when every deciding ratio ({@link decidingRatios}) met its target, and no framework failed. */
 export function allTargetsMet(summaries: ScenarioSummary[]): boolean {
   return summaries.every(
-    (summary) => Object.values(summary.frameworks).every((result) => result.ok) && Object.values(summary.ratios).every((ratio) => ratio.met),
+    (summary) => Object.values(summary.frameworks).every((result) => result.ok) && Object.values(decidingRatios(summary)).every((ratio) => ratio.met),
   );
 }
 
@@ -272,6 +332,10 @@ export function ratioCell(ratio: Ratio | TargetRatio | undefined): string {
   if (ratio === undefined) return 'n/a';
   const range = 'min' in ratio ? ` (${rangeText(ratio)})` : '';
   return `${ratioText(ratio.value)} ${ratio.met ? '✓' : '✗'}${range}`;
+}
+
+function targetText(peer: Peer): string {
+  return `(≥${TARGETS[peer]})`;
 }
 
 function rangeText(ratio: CycleRatio): string {

@@ -186,7 +186,10 @@ export function wrkVersion(wrk: string): string {
  * CPU time, in seconds, of this process's children that have ended and been reaped
  * (`cutime` + `cstime` of /proc/self/stat). Read before and after one wrk run it gives
  * wrk's CPU time, as wrk is the only child to end in between (a server ending then has
- * crashed, which fails the measurement anyway). NaN where /proc is missing.
+ * crashed, which fails the measurement anyway). When several wrk runs overlap (together
+ * mode), each reading also takes in the others that ended during it; the one that ends
+ * last sees them all (measure-scenario.ts keeps that one per cycle). NaN where /proc is
+ * missing.
  */
 function childrenCpuSeconds(): number {
   let stat: string;
