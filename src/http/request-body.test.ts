@@ -217,4 +217,62 @@ describe('RequestBody', () => {
     raw.end('ok');
     expect((await reading).toString()).toBe('ok');
   });
+
+  describe('readThen', () => {
+    it('runs then on the bytes and resolves with its result; reads during it get the bytes', async () => {
+      const { raw, body } = fake({ 'content-length': '6' });
+      const parsed = body.readThen(10, (bytes) => ({ text: bytes.toString() }));
+      const during = body.read(10); // while collecting
+      raw.write('abc');
+      raw.end('def');
+      expect(await parsed).toEqual({ text: 'abcdef' });
+      expect((await during).toString()).toBe('abcdef');
+      expect((await body.read(10)).toString()).toBe('abcdef'); // cached
+      expect(await body.readThen(10, (bytes) => bytes.length)).toBe(6); // after the read: read().then
+    });
+
+    it('a throw in then rejects with it, and the body stays read', async () => {
+      const { raw, body } = fake({ 'content-length': '2' });
+      const boom = new Error('bad json');
+      const parsed = body.readThen(10, () => {
+        throw boom;
+      });
+      raw.end('{]');
+      expect(await failure(parsed)).toBe(boom);
+      expect((await body.read(10)).toString()).toBe('{]');
+    });
+
+    it('413 beyond the limit, for it and for a read waiting on it, without calling then', async () => {
+      const { raw, res, body } = fake({ 'transfer-encoding': 'chunked' });
+      const then = jest.fn();
+      const parsed = body.readThen(4, then);
+      const during = body.read(4);
+      raw.write('abc');
+      raw.write('def');
+      expect(await failure(parsed)).toBeInstanceOf(HTTPRequestEntityTooLarge);
+      expect(await failure(during)).toBeInstanceOf(HTTPRequestEntityTooLarge);
+      expect(then).not.toHaveBeenCalled();
+      expect(res.shouldKeepAlive).toBe(false);
+    });
+
+    it('a client gone before the end rejects it and a waiting read with WEFT_ERR_CLIENT_GONE', async () => {
+      const { raw, body } = fake({ 'content-length': '10' });
+      const parsed = body.readThen(100, (bytes) => bytes.length);
+      const during = body.read(100);
+      raw.write('abc');
+      raw.destroy();
+      expect(await failure(parsed)).toMatchObject({ code: 'WEFT_ERR_CLIENT_GONE' });
+      expect(await failure(during)).toMatchObject({ code: 'WEFT_ERR_CLIENT_GONE' });
+    });
+
+    it('one chunk is kept as is, several are joined; a declared size over the limit is refused unread', async () => {
+      const one = fake({ 'content-length': '3' });
+      const bytes = Buffer.from('xyz');
+      const same = one.body.readThen(10, (b) => b);
+      one.raw.end(bytes);
+      expect((await same).toString()).toBe('xyz');
+      const big = fake({ 'content-length': '100' });
+      expect(await failure(big.body.readThen(10, () => 'never'))).toBeInstanceOf(HTTPRequestEntityTooLarge);
+    });
+  });
 });

@@ -41,6 +41,8 @@ export class RequestBody {
   #state = UNREAD;
   #buffer: Buffer | null = null;
   #pending: Promise<Buffer> | null = null;
+  /** Settles `#pending` when a `readThen()` is collecting and `read()` asked meanwhile. */
+  #waiter: { resolve: (buffer: Buffer) => void; reject: (err: unknown) => void } | null = null;
   #error: unknown = null;
   #continueSent = false;
 
@@ -96,7 +98,8 @@ export class RequestBody {
       case BUFFERED:
         return this.#buffer!.length > limit ? Promise.reject(this.#tooLarge(limit, this.#buffer!.length)) : Promise.resolve(this.#buffer!);
       case READING:
-        return this.#pending!;
+        // a readThen() collects without a Promise<Buffer>: make one for this reader
+        return (this.#pending ??= new Promise<Buffer>((resolve, reject) => (this.#waiter = { resolve, reject })));
       case STREAMED:
         return Promise.reject(consumedAsStream());
       case FAILED:
@@ -106,8 +109,29 @@ export class RequestBody {
     if (refusal !== null) return Promise.reject(this.#failed(refusal));
     this.writeContinue();
     this.#state = READING;
-    this.#pending = this.#collect(limit);
+    this.#pending = this.#collect(limit, undefined);
     return this.#pending;
+  }
+
+  /**
+   * `read(limit).then(then)` in one step: `then` runs in the read's own callback, so no
+   * promise is resolved with the bytes (resolving with a Buffer looks up `then` along its
+   * four prototypes) and the result takes one promise and one microtask less (bench/http
+   * S5). Falls back to exactly that chain when the body is not read for the first time.
+   * Internal to `src/http` (`Request.readThen`).
+   *
+   * @example
+   * ```ts
+   * const size = await body.readThen(1_048_576, (bytes) => bytes.length);
+   * ```
+   */
+  readThen<R>(limit: number, then: (buffer: Buffer) => R): Promise<Awaited<R>> {
+    if (this.#state !== UNREAD || !this.exists) return this.read(limit).then(then) as Promise<Awaited<R>>;
+    const refusal = this.#refuse(limit);
+    if (refusal !== null) return Promise.reject(this.#failed(refusal));
+    this.writeContinue();
+    this.#state = READING;
+    return this.#collect(limit, then);
   }
 
   /**
@@ -178,6 +202,9 @@ export class RequestBody {
     this.#state = FAILED;
     this.#error = err;
     this.#pending = null;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.reject(err);
     return err;
   }
 
@@ -187,52 +214,68 @@ export class RequestBody {
     return new HTTPRequestEntityTooLarge(limit, size);
   }
 
-  /** Reads the whole body; settles the state itself, so a read costs one promise. */
-  #collect(limit: number): Promise<Buffer> {
+  /**
+   * Reads the whole body; settles the state itself, so a read costs one promise. The
+   * promise resolves with `then(buffer)`, or with the buffer without `then`.
+   */
+  #collect<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R>>;
+  #collect(limit: number, then: undefined): Promise<Buffer>;
+  #collect<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R> | Buffer> {
     const raw = this.raw;
-    return new Promise<Buffer>((resolve, rejectWith) => {
-      const reject = (err: unknown): void => rejectWith(this.#failed(err));
-      const chunks: Buffer[] = [];
+    // hot path: four closures per read (listeners must be functions); 'error' and 'close' share one
+    return new Promise((resolve, reject) => {
+      let first: Buffer | undefined;
+      let chunks: Buffer[] | undefined;
       let received = 0;
-      const cleanup = (): void => {
-        raw.off('data', onData);
-        raw.off('end', onEnd);
-        raw.off('error', onError);
-        raw.off('close', onClose);
+      const fail = (err: unknown): void => {
+        detach(raw, onData, onEnd, onGone);
+        reject(this.#failed(err));
       };
       const onData = (chunk: Buffer): void => {
         received += chunk.length;
         if (received > limit) {
-          cleanup();
+          fail(this.#tooLarge(limit, received));
           // keep the stream flowing with no listener: the rest is discarded, never buffered
           raw.resume();
-          reject(this.#tooLarge(limit, received));
           return;
         }
-        chunks.push(chunk);
+        if (first === undefined) first = chunk;
+        else (chunks ??= [first]).push(chunk);
       };
       const onEnd = (): void => {
-        cleanup();
-        const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+        detach(raw, onData, onEnd, onGone);
+        const buffer = chunks !== undefined ? Buffer.concat(chunks, received) : (first ?? EMPTY);
         this.#state = BUFFERED;
         this.#buffer = buffer;
         this.#pending = null;
-        resolve(buffer);
+        const waiter = this.#waiter;
+        this.#waiter = null;
+        waiter?.resolve(buffer);
+        if (then === undefined) resolve(buffer);
+        else {
+          try {
+            resolve(then(buffer) as Awaited<R>);
+          } catch (err) {
+            reject(err);
+          }
+        }
       };
-      const onError = (err: Error): void => {
-        cleanup();
-        reject(gone(err));
-      };
-      const onClose = (): void => {
-        cleanup();
-        reject(gone());
-      };
+      // 'error' gives the cause; 'close' (before 'end': the client left) gives none
+      const onGone = (err?: Error): void => fail(gone(err));
       raw.on('data', onData);
       raw.on('end', onEnd);
-      raw.on('error', onError);
-      raw.on('close', onClose);
+      raw.on('error', onGone);
+      raw.on('close', onGone);
     });
   }
+}
+
+/** Removes the listeners `#collect` added. */
+function detach(raw: IncomingMessage, onData: (chunk: Buffer) => void, onEnd: () => void, onGone: (err?: Error) => void): void {
+  raw.off('data', onData);
+  raw.off('end', onEnd);
+  raw.off('error', onGone);
+  raw.off('close', onGone);
 }
 
 /** Resolves when `raw` has data or ended; rejects when the client left first. */
