@@ -16,11 +16,11 @@ import {
   Controller,
   Get,
   Inject,
-  Injectable,
   Key,
   type Next,
   Param,
   Post,
+  type ProviderLike,
   type Request,
   createApp,
   createHttpServer,
@@ -95,20 +95,18 @@ class ContextController {
 }
 
 // S4: a controller built per request, because it needs a request-scoped service that
-// depends on a singleton. The subclasses only add the DI decorators to the shared classes.
-@Injectable()
-class Prices extends PriceList {}
-
-@Injectable({ scope: 'request' })
-class Quotes extends QuoteService {
-  constructor(prices: Prices) {
-    super(prices);
-  }
-}
+// depends on a singleton. The shared classes (scenarios.ts, built by the raw and fastify
+// servers too) are registered as providers with their dependencies, as a NestJS module
+// registers classes it does not own: subclasses adding the decorators would make weft
+// construct derived classes where the others construct the base ones.
+const quoteProviders: ProviderLike[] = [
+  { provide: PriceList, useClass: PriceList },
+  { provide: QuoteService, useClass: QuoteService, deps: [PriceList], scope: 'request' },
+];
 
 @Controller('/quotes')
 class QuotesController {
-  constructor(private readonly quotes: Quotes) {}
+  constructor(private readonly quotes: QuoteService) {}
 
   @Get('/{sku}', { serializer: quoteJson })
   show(@Param('sku') sku: string) {
@@ -144,7 +142,7 @@ const APPS: Record<ScenarioId, () => Application> = {
       middlewares: contextMiddlewares,
       logger,
     }),
-  S4: () => createApp({ controllers: [QuotesController], providers: [Prices, Quotes], logger }),
+  S4: () => createApp({ controllers: [QuotesController], providers: quoteProviders, logger }),
   S5: () => createApp({ controllers: [EchoController], logger }),
 };
 
