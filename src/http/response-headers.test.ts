@@ -48,6 +48,31 @@ describe('ResponseHeaders', () => {
     expect(headers.rawPairs()).toEqual(['X-Request-Id', '43', 'Cache-Control', 'no-store']);
   });
 
+  it('gives node exactly its lines, however many were set, removed and set again', () => {
+    const headers = new ResponseHeaders();
+    expect(headers.rawPairs()).toEqual([]);
+    expect(headers.size).toBe(0);
+    headers.setTrusted('Content-Type', 'content-type', 'text/plain');
+    expect(headers.rawPairs()).toEqual(['Content-Type', 'text/plain']);
+    for (let i = 0; i < 6; i++) headers.append('Set-Cookie', `c${i}=1`); // beyond the room made up front
+    headers.set('X-A', '1');
+    expect(headers.size).toBe(8);
+    expect(headers.deleteValue('set-cookie', 'c0=1')).toBe(true);
+    expect(headers.delete('set-cookie')).toBe(true);
+    expect(headers.rawPairs()).toEqual(['Content-Type', 'text/plain', 'X-A', '1']);
+    expect(headers.has('set-cookie')).toBe(false);
+    expect(headers.getAll('set-cookie')).toEqual([]);
+    expect([...headers.keys()]).toEqual(['content-type', 'x-a']);
+    headers.append('Vary', 'Accept');
+    headers.setTrusted('Content-Length', 'content-length', '5');
+    expect(headers.rawPairs()).toEqual(['Content-Type', 'text/plain', 'X-A', '1', 'Vary', 'Accept', 'Content-Length', '5']);
+    expect(headers.firstOf('content-length')).toBe('5');
+    const copy = new ResponseHeaders(headers);
+    expect(copy.rawPairs()).toEqual(headers.rawPairs());
+    copy.delete('vary');
+    expect(headers.get('vary')).toBe('Accept');
+  });
+
   it('copies another ResponseHeaders without sharing it', () => {
     const original = new ResponseHeaders({ A: '1' });
     const copy = new ResponseHeaders(original);

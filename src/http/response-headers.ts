@@ -88,17 +88,25 @@ function checkValue(name: string, value: string): void {
  * ```
  */
 export class ResponseHeaders implements Iterable<[string, string]> {
-  /** `[name, value, name, value, ...]`: the form `res.writeHead(status, headers)` takes. */
-  #flat: string[] = [];
-  /** Lowercased names, one per pair of `#flat`. */
-  #lower: string[] = [];
+  /**
+   * `[name, value, name, value, ...]`: the form `res.writeHead(status, headers)` takes. Made
+   * with room for two fields (a response's usual Content-Type and Content-Length), so the
+   * hot path never grows it; only the first `2 * #size` entries count, and `rawPairs()`
+   * trims the rest before it is handed to node.
+   */
+  #flat: string[] = new Array<string>(4);
+  /** Lowercased names, one per pair of `#flat`; the first `#size` count. */
+  #lower: string[] = new Array<string>(2);
+  /** The number of field lines. */
+  #size = 0;
   #sealed = false;
 
   constructor(init?: ResponseHeadersInit) {
     if (init === undefined) return;
     if (init instanceof ResponseHeaders) {
-      this.#flat = init.#flat.slice();
-      this.#lower = init.#lower.slice();
+      this.#flat = init.#flat.slice(0, 2 * init.#size);
+      this.#lower = init.#lower.slice(0, init.#size);
+      this.#size = init.#size;
     } else if (Symbol.iterator in init) {
       for (const [name, value] of init as Iterable<readonly [string, string]>) this.append(name, value);
     } else {
@@ -111,7 +119,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   get(name: string): string | undefined {
     const lower = lowerName(name);
     let found: string | undefined;
-    for (let i = 0; i < this.#lower.length; i++) {
+    for (let i = 0; i < this.#size; i++) {
       if (this.#lower[i] === lower) found = found === undefined ? this.#flat[2 * i + 1] : `${found}, ${this.#flat[2 * i + 1]}`;
     }
     return found;
@@ -121,38 +129,35 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   getAll(name: string): string[] {
     const lower = lowerName(name);
     const values: string[] = [];
-    for (let i = 0; i < this.#lower.length; i++) if (this.#lower[i] === lower) values.push(this.#flat[2 * i + 1]);
+    for (let i = 0; i < this.#size; i++) if (this.#lower[i] === lower) values.push(this.#flat[2 * i + 1]);
     return values;
   }
 
   /** Whether the field is set. */
   has(name: string): boolean {
-    return this.#lower.includes(lowerName(name));
+    return this.#indexOf(lowerName(name), 0) !== -1;
   }
 
   /** Replaces every value of the field (an array sets several lines). */
   set(name: string, value: string | number | readonly string[]): this {
     this.#checkOpen();
     const lower = validName(name);
-    const first = this.#lower.indexOf(lower);
+    const first = this.#indexOf(lower, 0);
     if (typeof value !== 'object') {
       // hot path: one value
       const item = typeof value === 'string' ? value : String(value);
       checkValue(name, item);
-      if (first === -1) {
-        this.#flat.push(name, item);
-        this.#lower.push(lower);
-      } else {
+      if (first === -1) this.#push(name, lower, item);
+      else {
         this.#flat[2 * first + 1] = item;
-        if (this.#lower.indexOf(lower, first + 1) !== -1) this.#remove(lower, first + 1);
+        if (this.#indexOf(lower, first + 1) !== -1) this.#remove(lower, first + 1);
       }
       return this;
     }
     const values = value;
     for (const item of values) checkValue(name, item);
     if (first !== -1) this.#remove(lower, first);
-    for (const item of values) this.#flat.push(name, item);
-    for (let i = 0; i < values.length; i++) this.#lower.push(lower);
+    for (const item of values) this.#push(name, lower, item);
     return this;
   }
 
@@ -163,19 +168,17 @@ export class ResponseHeaders implements Iterable<[string, string]> {
    */
   setTrusted(name: string, lower: string, value: string): void {
     this.#checkOpen();
-    const first = this.#lower.indexOf(lower);
-    if (first === -1) {
-      this.#flat.push(name, value);
-      this.#lower.push(lower);
-    } else {
+    const first = this.#indexOf(lower, 0);
+    if (first === -1) this.#push(name, lower, value);
+    else {
       this.#flat[2 * first + 1] = value;
-      if (this.#lower.indexOf(lower, first + 1) !== -1) this.#remove(lower, first + 1);
+      if (this.#indexOf(lower, first + 1) !== -1) this.#remove(lower, first + 1);
     }
   }
 
   /** @internal the first value of a field given by its lowercase name, or undefined (no lookup of the name). */
   firstOf(lower: string): string | undefined {
-    const index = this.#lower.indexOf(lower);
+    const index = this.#indexOf(lower, 0);
     return index === -1 ? undefined : this.#flat[2 * index + 1];
   }
 
@@ -185,10 +188,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const lower = validName(name);
     const values = typeof value === 'object' ? value : [String(value)];
     for (const item of values) checkValue(name, item);
-    for (const item of values) {
-      this.#flat.push(name, item);
-      this.#lower.push(lower);
-    }
+    for (const item of values) this.#push(name, lower, item);
     return this;
   }
 
@@ -196,7 +196,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   delete(name: string): boolean {
     this.#checkOpen();
     const lower = lowerName(name);
-    const first = this.#lower.indexOf(lower);
+    const first = this.#indexOf(lower, 0);
     if (first === -1) return false;
     this.#remove(lower, first);
     return true;
@@ -206,10 +206,9 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   deleteValue(name: string, value: string): boolean {
     this.#checkOpen();
     const lower = lowerName(name);
-    for (let i = 0; i < this.#lower.length; i++) {
+    for (let i = 0; i < this.#size; i++) {
       if (this.#lower[i] === lower && this.#flat[2 * i + 1] === value) {
-        this.#lower.splice(i, 1);
-        this.#flat.splice(2 * i, 2);
+        this.#removeAt(i);
         return true;
       }
     }
@@ -218,7 +217,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** The number of field lines. */
   get size(): number {
-    return this.#lower.length;
+    return this.#size;
   }
 
   /** Whether the headers were sent: every change now throws `WEFT_ERR_HEADERS_SENT`. */
@@ -233,12 +232,12 @@ export class ResponseHeaders implements Iterable<[string, string]> {
 
   /** The distinct field names, lowercased, in order of first appearance. */
   keys(): IterableIterator<string> {
-    return new Set(this.#lower)[Symbol.iterator]();
+    return new Set(this.#lower.slice(0, this.#size))[Symbol.iterator]();
   }
 
   /** Every field line as `[lowercased name, value]`, in order. */
   *entries(): IterableIterator<[string, string]> {
-    for (let i = 0; i < this.#lower.length; i++) yield [this.#lower[i], this.#flat[2 * i + 1]];
+    for (let i = 0; i < this.#size; i++) yield [this.#lower[i], this.#flat[2 * i + 1]];
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -250,7 +249,10 @@ export class ResponseHeaders implements Iterable<[string, string]> {
    * `[name, value, name, value, ...]` with names as first spelled. Do not modify it.
    */
   rawPairs(): readonly string[] {
-    return this.#flat;
+    const flat = this.#flat;
+    // drops the unused room (shrinking an array allocates nothing)
+    if (flat.length !== 2 * this.#size) flat.length = 2 * this.#size;
+    return flat;
   }
 
   /** A plain object, `lowercased name → value` (arrays for `set-cookie`), for logging and JSON. */
@@ -260,17 +262,48 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     return out;
   }
 
+  /** The index of the first line named `lower` at or after `from`, or -1. */
+  #indexOf(lower: string, from: number): number {
+    for (let i = from; i < this.#size; i++) if (this.#lower[i] === lower) return i;
+    return -1;
+  }
+
+  #push(name: string, lower: string, value: string): void {
+    const size = this.#size;
+    this.#flat[2 * size] = name;
+    this.#flat[2 * size + 1] = value;
+    this.#lower[size] = lower;
+    this.#size = size + 1;
+  }
+
+  /** Removes every line named `lower` from index `from` on, keeping the order of the rest. */
   #remove(lower: string, from: number): void {
     let write = from;
-    for (let read = from; read < this.#lower.length; read++) {
+    for (let read = from; read < this.#size; read++) {
       if (this.#lower[read] === lower) continue;
       this.#lower[write] = this.#lower[read];
       this.#flat[2 * write] = this.#flat[2 * read];
       this.#flat[2 * write + 1] = this.#flat[2 * read + 1];
       write++;
     }
-    this.#lower.length = write;
-    this.#flat.length = 2 * write;
+    this.#truncate(write);
+  }
+
+  /** Removes the line at `index`, keeping the order of the rest. */
+  #removeAt(index: number): void {
+    for (let i = index + 1; i < this.#size; i++) {
+      this.#lower[i - 1] = this.#lower[i];
+      this.#flat[2 * i - 2] = this.#flat[2 * i];
+      this.#flat[2 * i - 1] = this.#flat[2 * i + 1];
+    }
+    this.#truncate(this.#size - 1);
+  }
+
+  /** Keeps the first `size` lines; the arrays keep their room. */
+  #truncate(size: number): void {
+    this.#lower.length = size;
+    this.#flat.length = 2 * size;
+    this.#size = size;
   }
 
   #checkOpen(): void {
