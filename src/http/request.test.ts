@@ -223,6 +223,24 @@ describe('Request bodies', () => {
     expect(await response.text()).toBe('Unsupported charset: klingon');
   });
 
+  it('UTF-8: a BOM is dropped, a real U+FFFD kept, malformed bytes anywhere refused, non-Latin-1 text kept', async () => {
+    server = await serve(async (r) => ({ text: await r.text() }));
+    const url = server.url;
+    const post = (bytes: number[] | Buffer, type = 'text/plain; charset=utf-8') => fetch(url, { method: 'POST', body: Buffer.from(bytes), headers: { 'Content-Type': type } });
+    expect(await (await post([0xef, 0xbb, 0xbf, 0x68, 0x69])).json()).toEqual({ text: 'hi' });
+    expect(await (await post(Buffer.from('a\uFFFDb'))).json()).toEqual({ text: 'a\uFFFDb' });
+    expect(await (await post(Buffer.from('żółw 🐢', 'utf8'), 'text/plain')).json()).toEqual({ text: 'żółw 🐢' });
+    for (const bytes of [[0x61, 0xc3], [0xc3, 0x28, 0x61], [0x61, 0xed, 0xa0, 0x80], Buffer.concat([Buffer.from('ok \uFFFD '), Buffer.from([0xff])])]) {
+      const response = await post(bytes as number[]);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toBe('Request body is not valid utf-8');
+    }
+    await server.close();
+    server = await serve((r) => r.json());
+    const json = await fetch(server.url, { method: 'POST', body: Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":1}')]), headers: { 'Content-Type': 'application/json' } });
+    expect(await json.json()).toEqual({ a: 1 });
+  });
+
   it('answers 400 naming the problem for invalid JSON, and for an empty body', async () => {
     server = await serve((r) => r.json());
     let response = await fetch(server.url, { method: 'POST', body: '{"a": nope}', headers: { 'Content-Type': 'application/json' } });
