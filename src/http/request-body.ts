@@ -105,10 +105,8 @@ export class RequestBody {
       case FAILED:
         return Promise.reject(this.#error);
     }
-    const refusal = this.#refuse(limit);
-    if (refusal !== null) return Promise.reject(this.#failed(refusal));
-    this.writeContinue();
-    this.#state = READING;
+    const refusal = this.#begin(limit, READING);
+    if (refusal !== null) return Promise.reject(refusal);
     this.#pending = this.#collect(limit, undefined);
     return this.#pending;
   }
@@ -127,11 +125,21 @@ export class RequestBody {
    */
   readThen<R>(limit: number, then: (buffer: Buffer) => R): Promise<Awaited<R>> {
     if (this.#state !== UNREAD || !this.exists) return this.read(limit).then(then) as Promise<Awaited<R>>;
-    const refusal = this.#refuse(limit);
-    if (refusal !== null) return Promise.reject(this.#failed(refusal));
-    this.writeContinue();
-    this.#state = READING;
+    const refusal = this.#begin(limit, READING);
+    if (refusal !== null) return Promise.reject(refusal);
     return this.#collect(limit, then);
+  }
+
+  /**
+   * Starts reading an unread body, whole (`READING`) or as a stream (`STREAMED`), and sends
+   * `100 Continue` if asked for; or gives the failure that refuses it (recorded as the state).
+   */
+  #begin(limit: number, state: typeof READING | typeof STREAMED): unknown {
+    const refusal = this.#refuse(limit);
+    if (refusal !== null) return this.#failed(refusal);
+    this.#state = state;
+    this.writeContinue();
+    return null;
   }
 
   /**
@@ -147,10 +155,8 @@ export class RequestBody {
     }
     if (this.#state === STREAMED) throw consumedAsStream();
     if (this.#state === FAILED) throw this.#error;
-    const refusal = this.#refuse(limit);
-    if (refusal !== null) throw this.#failed(refusal);
-    this.#state = STREAMED;
-    this.writeContinue();
+    const refusal = this.#begin(limit, STREAMED);
+    if (refusal !== null) throw refusal;
     const raw = this.raw;
     let received = 0;
     let done = false;
@@ -218,7 +224,7 @@ export class RequestBody {
    * Reads the whole body; settles the state itself, so a read costs one promise. The
    * promise resolves with `then(buffer)`, or with the buffer without `then`.
    */
-  #collect<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R>>;
+  #collect<R>(limit: number, then: (buffer: Buffer) => R): Promise<Awaited<R>>;
   #collect(limit: number, then: undefined): Promise<Buffer>;
   #collect<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R> | Buffer> {
     const raw = this.raw;
