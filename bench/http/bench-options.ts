@@ -134,18 +134,21 @@ export function parseBenchOptions(argv: string[], found: { wrkPath: string | und
 /** `--loader`: wrk by default when it was found; wrk asked for but not found is an error. */
 function loaderOption(value: string | undefined, wrkPath: string | undefined): LoaderName {
   if (value === undefined) return wrkPath === undefined ? 'autocannon' : 'wrk';
-  const loader = value.toLowerCase();
-  if (!(LOADERS as readonly string[]).includes(loader)) throw new Error(`--loader ${JSON.stringify(value)}: expected one of ${LOADERS.join(', ')}`);
+  const loader = choiceOption('--loader', value, LOADERS);
   if (loader === 'wrk' && wrkPath === undefined) throw new Error(`--loader wrk: wrk is neither at ${WRK_DEFAULT_PATH} nor on PATH (apt-get install wrk)`);
-  return loader as LoaderName;
+  return loader;
 }
 
 /** `--mode`: together by default. */
 function modeOption(value: string | undefined): CycleMode {
-  if (value === undefined) return 'together';
-  const mode = value.toLowerCase();
-  if (!(CYCLE_MODES as readonly string[]).includes(mode)) throw new Error(`--mode ${JSON.stringify(value)}: expected one of ${CYCLE_MODES.join(', ')}`);
-  return mode as CycleMode;
+  return value === undefined ? 'together' : choiceOption('--mode', value, CYCLE_MODES);
+}
+
+/** One of `choices`, given in any case; else an error naming the flag and the choices. */
+function choiceOption<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  const choice = value.toLowerCase();
+  if (!(choices as readonly string[]).includes(choice)) throw new Error(`${flag} ${JSON.stringify(value)}: expected one of ${choices.join(', ')}`);
+  return choice as T;
 }
 
 /**
