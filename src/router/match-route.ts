@@ -5,6 +5,7 @@ import { decodeParams } from './path-pattern.js';
 import { normalizeRawPath } from './percent-encoding.js';
 import { type Resource } from './resource.js';
 import { type RouteGroup } from './route-group.js';
+import { type StaticPaths } from './static-paths.js';
 import { type MatchResult, type PredicateRequest } from './router.js';
 import { type Choice } from './table-route.js';
 
@@ -16,13 +17,8 @@ export interface ResourceEntry<V, O> {
 
 /** What `matchRoute` reads: the route table's structures, built and sorted. */
 export interface RouteIndex<V, O> {
-  /** Groups without parameters, by raw path. */
-  readonly statics: ReadonlyMap<string, RouteGroup<V, O>>;
-  /**
-   * The lengths of those paths: a path of another length skips the map, which would hash
-   * the request's fresh path string (about 400 instructions for `/quotes/sku-7`).
-   */
-  readonly staticLengths: ReadonlySet<number>;
+  /** Groups without parameters, by raw path (looked up without hashing the request's path). */
+  readonly statics: StaticPaths<RouteGroup<V, O>>;
   /** Groups with parameters, by the literal segments they start with. */
   readonly tree: LiteralPrefixNode<RouteGroup<V, O>>;
   readonly resources: readonly ResourceEntry<V, O>[];
@@ -52,7 +48,7 @@ export function matchRoute<V, O>(index: RouteIndex<V, O>, method: string, rawPat
   }
   let misses: Misses | null = null;
 
-  const exact = index.staticLengths.has(path.length) ? index.statics.get(path) : undefined;
+  const exact = index.statics.get(path);
   if (exact !== undefined) {
     const candidates = exact.candidatesFor(method);
     if (candidates === null) {

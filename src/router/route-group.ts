@@ -28,7 +28,13 @@ export class RouteGroup<V, O> {
   readonly scratch: string[];
   /** The methods allowed on this path, sorted, HEAD included with GET (for a 405). */
   allow: readonly string[] = [];
-  #byMethod = new Map<string, CandidateRoutes<V, O>>();
+  /**
+   * Methods with routes here, and their candidates at the same index: a handful, found by
+   * `===` (node gives interned method strings, so that is a pointer comparison) where a
+   * Map lookup cost a hash probe per request.
+   */
+  #methods: string[] = [];
+  #candidates: CandidateRoutes<V, O>[] = [];
   #anyMethod: CandidateRoutes<V, O> | null = null;
 
   constructor(pattern: PathPattern, order: number) {
@@ -66,13 +72,17 @@ export class RouteGroup<V, O> {
     // GET routes answer HEAD, unless the path has HEAD routes of its own.
     const get = byMethod.get('GET');
     if (get !== undefined && !byMethod.has('HEAD')) byMethod.set('HEAD', get);
-    this.#byMethod = new Map([...byMethod].map(([method, routes]) => [method, new CandidateRoutes(routes, anyRoutes)]));
+    this.#methods = [...byMethod.keys()];
+    this.#candidates = [...byMethod.values()].map((routes) => new CandidateRoutes(routes, anyRoutes));
     this.#anyMethod = anyRoutes.length > 0 ? new CandidateRoutes([], anyRoutes) : null;
     this.allow = Object.freeze([...byMethod.keys()].sort());
   }
 
   /** The candidates for a method, or null when this path does not allow it (a 405 unless another path matches). */
   candidatesFor(method: string): CandidateRoutes<V, O> | null {
-    return this.#byMethod.get(method) ?? this.#anyMethod; // hot path
+    // hot path
+    const methods = this.#methods;
+    for (let i = 0; i < methods.length; i++) if (methods[i] === method) return this.#candidates[i];
+    return this.#anyMethod;
   }
 }

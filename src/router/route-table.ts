@@ -14,8 +14,8 @@
  * regex lookups are on par (150-340 ns against 120-240 ns; ratios 0.8-1.4 from run to
  * run on a shared 2-core machine).
  *
- * How a request is matched: see `matchRoute`. Static routes are one Map lookup returning
- * a pre-built result; dynamic patterns hang in a tree of their literal first segments and
+ * How a request is matched: see `matchRoute`. Static routes are found by comparing the path with the
+ * known paths of its length (no hashing), returning a pre-built result; dynamic patterns hang in a tree of their literal first segments and
  * plain `/{param}` segments are matched without a regex.
  */
 import { WeftError } from '../errors.js';
@@ -27,6 +27,7 @@ import { type Resource } from './resource.js';
 import { RouteGroup } from './route-group.js';
 import { type AddResourceOptions, type MatchResult, type PredicateRequest, type RouteDefinition, type Router } from './router.js';
 import { compareSpecificity } from './specificity.js';
+import { StaticPaths } from './static-paths.js';
 import { createTableRoute } from './table-route.js';
 
 /**
@@ -53,8 +54,7 @@ import { createTableRoute } from './table-route.js';
  * ```
  */
 export class RouteTable<V, O> implements Router<V, O> {
-  readonly #statics = new Map<string, RouteGroup<V, O>>();
-  readonly #staticLengths = new Set<number>();
+  readonly #statics = new StaticPaths<RouteGroup<V, O>>();
   readonly #tree = new LiteralPrefixNode<RouteGroup<V, O>>(null);
   readonly #groups = new Map<string, RouteGroup<V, O>>();
   readonly #resources: ResourceEntry<V, O>[] = [];
@@ -68,7 +68,7 @@ export class RouteTable<V, O> implements Router<V, O> {
   /** @param rootOwner the owner of misses outside every mounted prefix (the root app). */
   constructor(rootOwner: O) {
     this.#prefixes = new MountedPrefixes(rootOwner);
-    this.#index = { statics: this.#statics, staticLengths: this.#staticLengths, tree: this.#tree, resources: this.#resources, prefixes: this.#prefixes };
+    this.#index = { statics: this.#statics, tree: this.#tree, resources: this.#resources, prefixes: this.#prefixes };
   }
 
   /** Whether `freeze()` was called. */
@@ -101,7 +101,6 @@ export class RouteTable<V, O> implements Router<V, O> {
       this.#groups.set(pattern.shape, group);
       if (pattern.isStatic) {
         this.#statics.set(pattern.canonical, group);
-        this.#staticLengths.add(pattern.canonical.length);
       } else this.#tree.descendant(pattern.literalSegments).groups.push(group);
     }
     this.#routeCount++;
