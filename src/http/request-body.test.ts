@@ -218,6 +218,28 @@ describe('RequestBody', () => {
     expect((await reading).toString()).toBe('ok');
   });
 
+  it('a complete body stays read when the stream closes or errors afterwards', async () => {
+    const { raw, body } = fake({ 'content-length': '2' });
+    const reading = body.read(10);
+    raw.end('ok');
+    expect((await reading).toString()).toBe('ok');
+    raw.emit('error', new Error('socket reset after the body'));
+    raw.emit('close');
+    expect(body.readable).toBe(false);
+    expect((await body.read(10)).toString()).toBe('ok');
+  });
+
+  it('a read cut by 413 ignores the close and error that follow', async () => {
+    const { raw, body } = fake({ 'transfer-encoding': 'chunked' });
+    const reading = body.read(2);
+    raw.write('abc');
+    const err = await failure(reading);
+    expect(err).toBeInstanceOf(HTTPRequestEntityTooLarge);
+    raw.emit('error', new Error('late'));
+    raw.emit('close');
+    expect(await failure(body.read(2))).toBe(err);
+  });
+
   describe('readThen', () => {
     it('runs then on the bytes and resolves with its result; reads during it get the bytes', async () => {
       const { raw, body } = fake({ 'content-length': '6' });

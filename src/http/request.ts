@@ -75,8 +75,13 @@ const FROZEN_EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 // RFC 3986 host (reg-name or IPv4, or an IP literal) with an optional port
 const VALID_HOST = /^(?:[\w.~!$&'()*+,;=%-]+|\[[\da-fA-F:.]+\])(?::\d*)?$/;
 const TEXT_DECODERS = new Map<string, TextDecoder>();
-/** Content types sent as is, without parameters, by most clients: known without parsing. */
-const PLAIN_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded', 'text/plain']);
+/**
+ * Content types sent as is, without parameters, by most clients: known without parsing.
+ * Compared directly: a Set lookup would hash the header's fresh string on every request.
+ */
+function isPlainType(value: string): boolean {
+  return value === 'application/json' || value === 'application/x-www-form-urlencoded' || value === 'text/plain';
+}
 
 function decoderFor(charset: string): TextDecoder {
   let decoder = TEXT_DECODERS.get(charset);
@@ -268,7 +273,7 @@ export class Request {
   #parseContentType(): void {
     const value = this.headers.get('content-type');
     if (value === undefined) this.#contentType = '';
-    else if (PLAIN_TYPES.has(value)) this.#contentType = value; // hot path: nothing to parse
+    else if (isPlainType(value)) this.#contentType = value; // hot path: nothing to parse
     else {
       const parsed = parseMediaType(value);
       this.#contentType = parsed?.essence ?? value.split(';')[0].trim().toLowerCase();

@@ -61,7 +61,14 @@ const TEXT_HTML = 'text/html; charset=utf-8';
 const APPLICATION_JSON = 'application/json; charset=utf-8';
 const OCTET_STREAM = 'application/octet-stream';
 /** Content types weft itself writes: known valid, so the hot path skips parsing them. */
-const KNOWN_TYPES = new Set([TEXT_PLAIN, TEXT_HTML, APPLICATION_JSON, OCTET_STREAM]);
+/**
+ * Whether a content type is one of the four weft writes itself (valid, UTF-8 or bytes).
+ * Compared with `===`: these are interned literals, so a hit is a pointer comparison, where
+ * a Set lookup probed a hash table on every response.
+ */
+function isKnownType(type: string): boolean {
+  return type === APPLICATION_JSON || type === TEXT_PLAIN || type === TEXT_HTML || type === OCTET_STREAM;
+}
 /** Charsets a string body can be encoded with (node's encoders). */
 const ENCODINGS: Record<string, BufferEncoding> = {
   'utf-8': 'utf8',
@@ -127,12 +134,23 @@ export class Response extends StreamResponse {
 
   constructor(init: ResponseInit = {}) {
     super(init);
+    const contentType = init.contentType;
+    if (typeof init.body === 'string' && contentType !== undefined && init.text === undefined && init.charset === undefined && isKnownType(contentType)) {
+      // hot path: json(), text(), html() and toResponse() come here; what the setter would check holds
+      this.headers.setTrusted('Content-Type', 'content-type', contentType);
+      this.#body = init.body;
+      return;
+    }
+    this.#init(init);
+  }
+
+  /** The rest of the constructor: bodies given as text or bytes, other content types, charsets. */
+  #init(init: ResponseInit): void {
     if (init.body !== undefined && init.text !== undefined) throw invalidBody('give a Response either body or text, not both');
     const body = init.text ?? init.body ?? null;
     if (init.contentType !== undefined) {
       let contentType = init.contentType;
-      if (KNOWN_TYPES.has(contentType)) {
-        // hot path: json(), text(), html() and toResponse() pass these
+      if (isKnownType(contentType)) {
         this.headers.setTrusted('Content-Type', 'content-type', contentType);
       } else {
         const parsed = parsedType(contentType);
@@ -240,7 +258,7 @@ export class Response extends StreamResponse {
 
   #encoding(): BufferEncoding {
     const first = this.headers.firstOf('content-type');
-    if (first === undefined || KNOWN_TYPES.has(first)) return 'utf8'; // hot path
+    if (first === undefined || isKnownType(first)) return 'utf8'; // hot path
     const contentType = this.headers.get('content-type')!;
     const charset = parsedType(contentType)?.charset;
     if (charset === undefined) return 'utf8';

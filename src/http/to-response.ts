@@ -4,7 +4,7 @@
  */
 import { WeftError } from '../errors.js';
 import { HttpError } from './http-errors.js';
-import { Response, json, serializedJson } from './response.js';
+import { Response, json, serializedJson, text } from './response.js';
 import { StreamResponse } from './stream-response.js';
 
 const OCTET_STREAM = 'application/octet-stream';
@@ -34,7 +34,7 @@ export function toResponse(result: unknown, serialize?: (data: never) => string)
     case 'undefined':
       return new Response({ status: 204 });
     case 'string':
-      return new Response({ body: result });
+      return text(result);
     case 'function':
     case 'symbol':
       throw new WeftError('WEFT_ERR_INVALID_BODY', `a handler returned a ${typeof result}; return data, a string or a Response`);
