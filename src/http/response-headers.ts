@@ -102,7 +102,11 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   #sealed = false;
 
   constructor(init?: ResponseHeadersInit) {
-    if (init === undefined) return;
+    // hot path: kept this small so the optimizing compiler inlines it into a response's constructor
+    if (init !== undefined) this.#fill(init);
+  }
+
+  #fill(init: ResponseHeadersInit): void {
     if (init instanceof ResponseHeaders) {
       this.#flat = init.#flat.slice(0, 2 * init.#size);
       this.#lower = init.#lower.slice(0, init.#size);
