@@ -27,10 +27,10 @@ export interface RouteIndex<V, O> {
 
 /**
  * Routes one request: validate and normalise the escapes (only when the path has a `%`),
- * static routes by one Map lookup, then the dynamic groups sharing the path's literal
- * start (deepest first), then custom resources; a path that matched under other methods
- * or criteria only leaves a miss (see `Misses`). No regex is compiled here; a static hit
- * allocates nothing, a dynamic hit its params and result.
+ * static routes by their exact path (see `StaticPaths`), then the dynamic groups sharing
+ * the path's literal start (deepest first), then custom resources; a path that matched
+ * under other methods or criteria only leaves a miss (see `Misses`). No regex is compiled
+ * here; a static hit allocates nothing, a dynamic hit its params and result.
  *
  * @example
  * ```ts

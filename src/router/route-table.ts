@@ -9,14 +9,15 @@
  * resources or `accept` negotiation with 406. Wrapping it would mean a second pass for
  * most of those. The matcher here is built for exactly these rules, and the benchmark
  * `bench/router/match.ts` (50 routes; `npm run build && node dist/bench/router/match.js`)
- * shows the dependency would buy no speed: static lookups take 25-40 ns against
- * find-my-way's 120-200 ns (a Map lookup returning a pre-built result), one-parameter and
- * regex lookups are on par (150-340 ns against 120-240 ns; ratios 0.8-1.4 from run to
- * run on a shared 2-core machine).
+ * shows the dependency would buy no speed: static lookups take 18-40 ns against
+ * find-my-way's 90-200 ns (the path compared with the known paths of its length, a
+ * pre-built result returned), one-parameter and regex lookups are on par (100-340 ns
+ * against 90-240 ns; ratios 0.8-1.4 from run to run on a shared 2-core machine).
  *
- * How a request is matched: see `matchRoute`. Static routes are found by comparing the path with the
- * known paths of its length (no hashing), returning a pre-built result; dynamic patterns hang in a tree of their literal first segments and
- * plain `/{param}` segments are matched without a regex.
+ * How a request is matched: see `matchRoute`. Static routes are found by comparing the
+ * path with the known paths of its length (no hashing), returning a pre-built result;
+ * dynamic patterns hang in a tree of their literal first segments and plain `/{param}`
+ * segments are matched without a regex.
  */
 import { WeftError } from '../errors.js';
 import { LiteralPrefixNode } from './literal-prefix-tree.js';
