@@ -28,6 +28,25 @@ describe('parseMediaType', () => {
     expect({ ...mt!.params }).toEqual({ ok: '1' });
   });
 
+  it.each([
+    ['CR', '\r'],
+    ['LF', '\n'],
+    ['NUL', '\0'],
+    ['another control character', '\x1b'],
+    ['DEL', '\x7f'],
+    ['a character beyond Latin-1', '\u0100'],
+  ])('skips a quoted parameter holding %s, raw or escaped, and keeps the others', (_name, char) => {
+    for (const value of [`"a${char}b"`, `"a\\${char}b"`]) {
+      const mt = parseMediaType(`multipart/form-data; boundary=${value}; charset=utf-8`);
+      expect(mt!.essence).toBe('multipart/form-data');
+      expect({ ...mt!.params }).toEqual({ charset: 'utf-8' });
+    }
+  });
+
+  it('keeps HTAB, spaces and Latin-1 letters inside a quoted parameter', () => {
+    expect(parseMediaType('text/plain; title="a\tb c é"')!.params.title).toBe('a\tb c é');
+  });
+
   it('treats a parameter named __proto__ as a plain key', () => {
     const mt = parseMediaType('text/plain; __proto__=x');
     expect(mt!.params.__proto__).toBe('x');

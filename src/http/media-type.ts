@@ -133,8 +133,11 @@ function scan(s: string, i: number, end: number, inList: boolean): Scan | null {
     if (name.length > 0 && i < end && s.charCodeAt(i) === EQUALS) {
       i++;
       if (i < end && s.charCodeAt(i) === DQUOTE) {
-        // quoted-string: backslash escapes one character; an unterminated string ends the value
+        // quoted-string: backslash escapes one character; an unterminated string ends the
+        // value; a control character (CR, LF, NUL, ...; HTAB is allowed) or one beyond
+        // Latin-1 makes the parameter malformed (RFC 9110 qdtext and quoted-pair)
         let out = '';
+        let valid = true;
         i++;
         while (i < end) {
           const q = s.charCodeAt(i);
@@ -143,10 +146,11 @@ function scan(s: string, i: number, end: number, inList: boolean): Scan | null {
             break;
           }
           if (q === BACKSLASH && i + 1 < end) i++;
+          if (!isQuotedText(s.charCodeAt(i))) valid = false;
           out += s[i];
           i++;
         }
-        value = out;
+        value = valid ? out : null;
       } else {
         const valueStart = i;
         i = skipToken(s, i, end);
@@ -172,6 +176,11 @@ function scan(s: string, i: number, end: number, inList: boolean): Scan | null {
     if (value !== null && !hasParam(params, name)) params.push(name, value);
   }
   return { type, subtype, params, next: i };
+}
+
+/** A character allowed inside a quoted-string: HTAB, SP, visible ASCII, obs-text (0x80-0xFF). */
+function isQuotedText(c: number): boolean {
+  return c === 0x09 || (c >= 0x20 && c !== 0x7f && c <= 0xff);
 }
 
 function hasParam(params: string[], name: string): boolean {
