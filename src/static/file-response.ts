@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 /**
  * `FileResponse`: aiohttp's `web.FileResponse`. Sends a file from disk with validators,
  * conditional requests, single byte ranges and precompressed siblings, streamed with
@@ -139,7 +138,7 @@ export class FileResponse extends StreamResponse {
     try {
       // content already read goes out with the headers in one write
       if (body !== undefined) await this.end(start === 0 && end === size - 1 ? body : body.subarray(start, end + 1));
-      else await this.#stream(representation.handle!, start, end, request.rawResponse);
+      else await this.#stream(representation.handle!, start, end, request);
     } catch (err) {
       // A client that leaves mid-download is routine, not a server error: stop reading.
       if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') return;
@@ -149,13 +148,15 @@ export class FileResponse extends StreamResponse {
   }
 
   /** hot path: copies bytes [start, end] with backpressure; a gone client stops the read. */
-  async #stream(handle: FileHandle, start: number, end: number, res: ServerResponse): Promise<void> {
+  async #stream(handle: FileHandle, start: number, end: number, request: Request): Promise<void> {
+    const res = request.rawResponse;
     const length = end - start + 1;
     if (length <= SMALL_FILE) {
       // One read and one write: a stream's machinery costs more than the bytes here.
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await handle.read(buffer, 0, length, start);
-      await this.end(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+      if (bytesRead < length) return this.#cutShort(request, buffer.subarray(0, bytesRead), length - bytesRead);
+      await this.end(buffer);
       return;
     }
     // One buffer, reused: a read stream allocates a new 64 KiB Buffer per chunk, and V8
@@ -167,11 +168,27 @@ export class FileResponse extends StreamResponse {
     let remaining = length;
     while (remaining > 0) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, remaining), position);
-      if (bytesRead === 0) break; // the file shrank since it was opened
+      if (bytesRead === 0) return this.#cutShort(request, null, remaining);
       await this.write(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
       position += bytesRead;
       remaining -= bytesRead;
       if (res.writableLength > 0 && remaining > 0) buffer = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, remaining));
     }
+  }
+
+  /**
+   * The file shrank after its size went out as `Content-Length`: sends what there is, then
+   * closes the connection. Ending normally would leave the client waiting for the missing
+   * bytes and, on a kept-alive connection, reading the next response as the rest of this
+   * body; a closed connection tells it the body is incomplete. Logged as a warning.
+   */
+  async #cutShort(request: Request, last: Buffer | null, missing: number): Promise<void> {
+    request.log.warn({ path: this.path, missing, requestId: request.id }, 'the file shrank while it was sent: closing the connection');
+    const res = request.rawResponse;
+    // once node has handed the bytes on, close the socket, kept alive or not (the socket
+    // itself: by then node has detached it from the response)
+    const socket = res.socket;
+    res.once('finish', () => socket?.destroy());
+    await this.end(last !== null && last.length > 0 ? last : undefined).catch(() => undefined);
   }
 }
