@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import {
   Broadcaster,
   Controller,
@@ -53,9 +54,33 @@ describe('websockets', () => {
     expect(await ws.close()).toEqual({ code: 1000, reason: '' });
   });
 
-  test('client.ws() needs the socket transport: a clear error with the inject transport', async () => {
-    client = await new TestClient(echoApp(), { transport: 'inject' }).start();
-    await expect(client.ws('/echo')).rejects.toThrow("client.ws() needs the socket transport: new TestClient(app) or { transport: 'socket' }");
+  test('client.ws() over the inject transport: messages both ways, both closing handshakes, no timer left behind', async () => {
+    // ws arms a 30 s timer per closing handshake; a handshake that runs twice leaves one armed
+    const armed = new Map<number, number>();
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (type === 'Timeout' && (resource as { _idleTimeout: number })._idleTimeout >= 10_000) armed.set(id, (resource as { _idleTimeout: number })._idleTimeout);
+      },
+      destroy(id) {
+        armed.delete(id);
+      },
+    }).enable();
+    try {
+      client = await new TestClient(echoApp(), { transport: 'inject' }).start();
+      const ws = await client.ws('/echo');
+      await ws.sendStr('one');
+      await ws.sendBytes(Buffer.from([1, 2]));
+      expect(await ws.receiveStr()).toBe('echo: one');
+      expect([...(await ws.receiveBytes())]).toEqual([0xff, 1, 2]);
+      expect(await ws.close()).toEqual({ code: 1000, reason: '' });
+      const closedByServer = await client.ws('/echo');
+      await closedByServer.sendStr('close');
+      expect(await closedByServer.closed).toEqual({ code: 4001, reason: 'asked to' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([...armed.values()]).toEqual([]);
+    } finally {
+      hook.disable();
+    }
   });
 
   test('receiveStr/receiveBytes/receiveJson check the message type with a coded error', async () => {

@@ -8,15 +8,18 @@ import { Duplex } from 'node:stream';
  */
 export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
-  const end = (peer: () => Duplex) =>
-    new Duplex({
+  const end = (peer: () => Duplex) => {
+    const side = new Duplex({
       read() {},
+      // Bytes arrive on the next tick, never inside the writer's write() call, as over a
+      // socket: a peer that answers synchronously would otherwise re-enter the writer
+      // (ws's closing handshake then ran twice and left a 30 s timer behind).
       write(chunk: Buffer, _encoding, callback) {
-        peer().push(chunk);
+        process.nextTick(deliver, peer(), chunk);
         callback();
       },
       final(callback) {
-        peer().push(null);
+        process.nextTick(deliver, peer(), null);
         callback();
       },
       destroy(err, callback) {
@@ -24,9 +27,20 @@ export function duplexPair(): [Duplex, Duplex] {
         callback(err);
       },
     });
+    // what servers and ws call on a net.Socket; nothing to tune in memory
+    return Object.assign(side, { setTimeout: returnThis, setNoDelay: returnThis, setKeepAlive: returnThis });
+  };
   ends.push(
     end(() => ends[1]),
     end(() => ends[0]),
   );
   return [ends[0], ends[1]];
+}
+
+function deliver(to: Duplex, chunk: Buffer | null): void {
+  if (!to.destroyed) to.push(chunk);
+}
+
+function returnThis<T>(this: T): T {
+  return this;
 }

@@ -130,16 +130,7 @@ export class TestClient {
     const { headers, payload } = encodeBody(options);
     const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
     const server = this.server;
-    const connection =
-      this.#transport === 'socket'
-        ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port }
-        : {
-            createConnection: () => {
-              const [client, serverSide] = duplexPair();
-              server.emit('connection', serverSide);
-              return client as Socket;
-            },
-          };
+    const connection = this.#transport === 'socket' ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port } : { createConnection: this.#inject };
     return new Promise<TestResponse>((resolve, reject) => {
       const req = httpRequest({ ...connection, method, path: target, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -153,7 +144,7 @@ export class TestClient {
   }
 
   /**
-   * Opens a websocket to `path` (socket transport) and waits for the handshake.
+   * Opens a websocket to `path` and waits for the handshake, over either transport.
    * An HTTP answer instead of the 101 rejects with {@link WebSocketRefused} (status, body).
    *
    * @example
@@ -165,12 +156,16 @@ export class TestClient {
    */
   ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
     if (!this.#started) return Promise.reject(new Error('call await client.start() before opening websockets'));
-    if (this.#transport !== 'socket') {
-      // ws's closing handshake leaves a 30 s timer behind over the in-memory pair: real sockets only
-      return Promise.reject(new Error("client.ws() needs the socket transport: new TestClient(app) or { transport: 'socket' }"));
-    }
+    if (this.#transport === 'inject') return connectTestWebSocket(`ws://localhost${path}`, options, { createConnection: this.#inject });
     return connectTestWebSocket(`ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`, options);
   }
+
+  /** The inject transport's connection: one end of an in-memory pair, the other handed to the server. */
+  readonly #inject = (): Socket => {
+    const [client, serverSide] = duplexPair();
+    this.server.emit('connection', serverSide);
+    return client as Socket;
+  };
 
   /**
    * Stops the server (open connections are closed), runs the app's shutdown, closes the
