@@ -45,7 +45,22 @@ export function serveScenario(start: (scenario: ScenarioId) => Promise<StartedSe
     process.exitCode = 2;
     return;
   }
-  start(scenario).then(
+  serveStarted(start(scenario), `${scenario} server`);
+}
+
+/**
+ * The shared half of the protocol, once a server is starting: prints the ready line when it
+ * listens, answers `stats` on stdin, exits 0 on SIGTERM, SIGINT or stdin closing (after
+ * closing the server) and 1 when starting or closing fails. Used by {@link serveScenario}
+ * and by the websocket benchmark's servers.
+ *
+ * @example
+ * ```ts
+ * serveStarted(listenLocal(createServer(listener)), 'echo server');
+ * ```
+ */
+export function serveStarted(starting: Promise<StartedServer>, label: string): void {
+  starting.then(
     (server) => {
       writeLine({ port: server.port, pid: process.pid } satisfies ReadyLine);
       const stop = once(() => {
@@ -67,7 +82,7 @@ export function serveScenario(start: (scenario: ScenarioId) => Promise<StartedSe
       control.on('close', stop);
     },
     (err: unknown) => {
-      process.stderr.write(`${scenario} server failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`${label} failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
     },
   );
