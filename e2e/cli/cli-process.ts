@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { ChildWatch } from '../child-watch.js';
 
 export const WEFT_BIN = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 export const CLI_FIXTURE = path.join(__dirname, '..', '..', 'dist', 'e2e', 'cli', 'fixtures', 'cluster-app.js');
@@ -29,54 +30,25 @@ export function startCli(args: string[], env: Record<string, string> = {}, cwd?:
   const child = spawn(process.execPath, [WEFT_BIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  let exitCode: number | null | undefined;
-  const listeners = new Set<() => void>();
-  const notify = (): void => listeners.forEach((l) => l());
+  const watch = new ChildWatch(child, 'weft', () => `stdout: ${stdout.slice(-2000)}; stderr: ${stderr}`);
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    notify();
+    watch.changed();
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    notify();
+    watch.changed();
   });
-  child.once('exit', (code) => {
-    exitCode = code;
-    notify();
-  });
-  const until = <T>(check: () => T | undefined, what: string, ms: number): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const listener = (): void => {
-        const value = check();
-        if (value !== undefined) {
-          done();
-          resolve(value);
-        } else if (exitCode !== undefined && what !== 'exit') {
-          done();
-          reject(new Error(`weft exited (${String(exitCode)}) before ${what}; stdout: ${stdout.slice(-2000)}; stderr: ${stderr}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${what} not seen within ${ms} ms; stdout: ${stdout.slice(-2000)}; stderr: ${stderr}`));
-      }, ms);
-      const done = (): void => {
-        clearTimeout(timer);
-        listeners.delete(listener);
-      };
-      listeners.add(listener);
-      listener();
-    });
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     waitFor: (pattern, count = 1, ms = 15_000) =>
-      until(() => ((stdout.match(new RegExp(pattern.source, 'g')) ?? []).length >= count ? true : undefined), String(pattern), ms).then(() => undefined),
-    url: (ms = 15_000) => until(() => /Running on (\S+)/.exec(stdout)?.[1], 'the "Running on" banner', ms),
-    exited: (ms = 20_000) => until(() => (exitCode === undefined ? undefined : { code: exitCode }), 'exit', ms).then((r) => r.code),
+      watch.until(() => ((stdout.match(new RegExp(pattern.source, 'g')) ?? []).length >= count ? true : undefined), String(pattern), ms).then(() => undefined),
+    url: (ms = 15_000) => watch.until(() => /Running on (\S+)/.exec(stdout)?.[1], 'the "Running on" banner', ms),
+    exited: (ms = 20_000) => watch.exited(ms),
     kill: () => {
-      if (exitCode === undefined) child.kill('SIGKILL');
+      if (watch.exitCode === undefined) child.kill('SIGKILL');
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import path from 'node:path';
+import { ChildWatch } from '../child-watch.js';
 
 export interface FixtureProcess {
   readonly child: ChildProcess;
@@ -33,8 +34,7 @@ export function startFixture(name: string, env: Record<string, string> = {}, std
   let stderr = '';
   let pending = '';
   let banner: string | undefined;
-  const listeners = new Set<() => void>();
-  const notify = (): void => listeners.forEach((l) => l());
+  const watch = new ChildWatch(child, name, () => `events: ${events.join(' | ')}; stderr: ${stderr}`);
   child.stdout!.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
     const lines = pending.split('\n');
@@ -44,53 +44,21 @@ export function startFixture(name: string, env: Record<string, string> = {}, std
       else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
       else banner ??= /Running on (\S+)/.exec(line)?.[1];
     }
-    notify();
+    watch.changed();
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let exitCode: number | null | undefined;
-  child.once('exit', (code) => {
-    exitCode = code;
-    notify();
-  });
-
-  const until = <T>(check: () => T | undefined, what: string, ms: number): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const test = (): boolean => {
-        const value = check();
-        if (value === undefined) return false;
-        cleanup();
-        resolve(value);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`${name}: ${what} not seen within ${ms} ms; events: ${events.join(' | ')}; stderr: ${stderr}`));
-      }, ms);
-      const listener = (): void => {
-        if (!test() && exitCode !== undefined && what !== 'exit') {
-          cleanup();
-          reject(new Error(`${name} exited (${String(exitCode)}) before ${what}; events: ${events.join(' | ')}; stderr: ${stderr}`));
-        }
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        listeners.delete(listener);
-      };
-      listeners.add(listener);
-      listener();
-    });
 
   return {
     child,
     events,
     logs,
     stderr: () => stderr,
-    url: () => until(() => banner, 'the "Running on" banner', 10_000),
+    url: () => watch.until(() => banner, 'the "Running on" banner', 10_000),
     waitForEvent: (pattern, count = 1, ms = 10_000) =>
-      until(() => (events.filter((e) => pattern.test(e)).length >= count ? true : undefined), `event ${String(pattern)} x${count}`, ms).then(() => undefined),
-    exited: (ms = 20_000) => until(() => (exitCode === undefined ? undefined : { code: exitCode }), 'exit', ms).then((r) => r.code),
+      watch.until(() => (events.filter((e) => pattern.test(e)).length >= count ? true : undefined), `event ${String(pattern)} x${count}`, ms).then(() => undefined),
+    exited: (ms = 20_000) => watch.exited(ms),
     kill: () => {
-      if (exitCode === undefined) child.kill('SIGKILL');
+      if (watch.exitCode === undefined) child.kill('SIGKILL');
     },
   };
 }
