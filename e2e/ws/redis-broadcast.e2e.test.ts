@@ -4,31 +4,14 @@
  * build: `npm run build`), each with a websocket client; a publish through one process
  * reaches the clients of both.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { connectTestWebSocket } from 'weft/testing';
+import { RedisServer, hasRedis } from '../support/redis-server.js';
 import { type WatchedChild as Child, watchChild as watch } from './watch-child.js';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'redis-broadcast-app.ts');
-const REDIS_SERVER = '/usr/bin/redis-server';
-const hasRedis = spawnSync(REDIS_SERVER, ['--version']).status === 0;
-if (!hasRedis && process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing: CI must apt-get install redis-server`);
-if (!hasRedis) process.stderr.write(`skipping redis-broadcast e2e: ${REDIS_SERVER} not installed (apt-get install redis-server)\n`);
 const describeRedis = hasRedis ? describe : describe.skip;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function exitCode(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
@@ -36,34 +19,23 @@ function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 describeRedis('websocket broadcast through Redis, two processes', () => {
-  let dir: string;
-  let redis: Child;
-  let redisUrl: string;
+  let redis: RedisServer;
   const apps: Child[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'weft-redis-'));
-    const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-    redis = watch(spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-    await redis.until(() => (/Ready to accept connections/.test(redis.output()) ? true : undefined), 'redis-server ready');
-    redisUrl = `redis://127.0.0.1:${port}`;
+    redis = await RedisServer.start();
   }, 30_000);
 
   afterAll(async () => {
     for (const app of apps) if (app.process.exitCode === null) app.process.kill('SIGKILL');
-    if (redis.process.exitCode === null && redis.process.pid !== undefined) {
-      process.kill(redis.process.pid, 'SIGTERM');
-      await exitCode(redis.process);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await redis.dispose();
   });
 
   function startApp(): Child {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', FIXTURE], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, REDIS_URL: redisUrl },
+      env: { ...process.env, REDIS_URL: redis.url },
     });
     const app = watch(child);
     apps.push(app);

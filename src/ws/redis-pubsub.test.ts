@@ -1,59 +1,18 @@
 /**
  * RedisPubSub against a real `redis-server` (Debian's), started on a free loopback port.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { WeftError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { Broadcaster } from './broadcaster.js';
 import { RedisPubSub } from './redis-pubsub.js';
+import { RedisServer, freePort, hasRedis } from '../../e2e/support/redis-server.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
-const hasRedis = spawnSync(REDIS_SERVER, ['--version']).status === 0;
-if (!hasRedis && process.env.CI === 'true') throw new Error(`${REDIS_SERVER} is missing: CI must apt-get install redis-server`);
 const describeRedis = hasRedis ? describe : describe.skip;
 
 function recordingLogger(): Logger & { readonly lines: Array<{ level: string; obj: object; msg?: string }> } {
   const lines: Array<{ level: string; obj: object; msg?: string }> = [];
   const at = (level: string) => (obj: object, msg?: string): void => void lines.push({ level, obj, msg });
   return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(child.pid, 'SIGTERM');
-  await exited;
 }
 
 function nextMessage(): { listener: (message: string) => void; received: string[]; next: () => Promise<string> } {
@@ -85,27 +44,22 @@ describe('RedisPubSub options', () => {
 });
 
 describeRedis('RedisPubSub on redis-server', () => {
-  let dir: string;
-  let port: number;
-  let redis: ChildProcess;
+  let redis: RedisServer;
   const open: RedisPubSub[] = [];
   const make = (logger: Logger = recordingLogger()): RedisPubSub => {
-    const pubsub = new RedisPubSub({ url: `redis://127.0.0.1:${port}`, logger, redis: { retryStrategy: () => 50 } });
+    const pubsub = new RedisPubSub({ url: redis.url, logger, redis: { retryStrategy: () => 50 } });
     open.push(pubsub);
     return pubsub;
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'weft-redis-unit-'));
-    port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await RedisServer.start();
   }, 20_000);
   afterEach(async () => {
     await Promise.all(open.splice(0).map((p) => p.close()));
   });
   afterAll(async () => {
-    await stopRedis(redis);
-    rmSync(dir, { recursive: true, force: true });
+    await redis.dispose();
   });
 
   test('a message published by one backend reaches the listeners of another, per channel', async () => {
@@ -196,9 +150,9 @@ describeRedis('RedisPubSub on redis-server', () => {
     const [one, two] = [make(logger), make()];
     const got = nextMessage();
     await two.subscribe('c', got.listener);
-    await stopRedis(redis);
+    await redis.stop();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    redis = await startRedis(port, dir);
+    await redis.start();
     // wait for the subscriber to be back and re-subscribed
     const deadline = Date.now() + 5000;
     while ((await one.publisher.pubsub('NUMSUB', 'c'))[1] !== 1) {
