@@ -42,7 +42,7 @@ export class ChildWatch {
 
   /**
    * Resolves with the first value `check()` gives that is not undefined; rejects when the
-   * child exits first (unless `what` is `'exit'`) or after `ms`.
+   * child exits first (a check that waits for the exit is met then) or after `ms`.
    */
   until<T>(check: () => T | undefined, what: string, ms: number): Promise<T> {
     return new Promise((resolve, reject) => {
@@ -51,7 +51,7 @@ export class ChildWatch {
         if (value !== undefined) {
           done();
           resolve(value);
-        } else if (this.exitCode !== undefined && what !== 'exit') {
+        } else if (this.exitCode !== undefined) {
           done();
           reject(new Error(`${this.label} exited (${String(this.exitCode)}) before ${what}; ${this.describe()}`));
         }

@@ -60,9 +60,9 @@ const TEXT_PLAIN = 'text/plain; charset=utf-8';
 const TEXT_HTML = 'text/html; charset=utf-8';
 const APPLICATION_JSON = 'application/json; charset=utf-8';
 const OCTET_STREAM = 'application/octet-stream';
-/** Content types weft itself writes: known valid, so the hot path skips parsing them. */
 /**
- * Whether a content type is one of the four weft writes itself (valid, UTF-8 or bytes).
+ * Whether a content type is one of the four weft writes itself: known valid (UTF-8 or
+ * bytes), so the hot path skips parsing them.
  * Compared with `===`: these are interned literals, so a hit is a pointer comparison, where
  * a Set lookup probed a hash table on every response.
  */
