@@ -52,6 +52,41 @@ describe('supertest', () => {
     await app.cleanup();
   });
 
+  test('a request arriving while app.startup() runs waits for it to finish', async () => {
+    let release!: () => void;
+    const app = createApp({ controllers: [Hello], logger });
+    const ready: string[] = [];
+    app.onStartup.push(async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      ready.push('pool');
+    });
+    const starting = app.startup();
+    const answered = request(app.callback()).get('/hello/ada').then((res) => [res.status, [...ready]]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await starting;
+    expect(await answered).toEqual([200, ['pool']]);
+    await app.cleanup();
+  });
+
+  test('after cleanup, or once the startup failed, app.callback() answers 503 without calling the app', async () => {
+    const app = createApp({ controllers: [Hello], logger });
+    await app.startup();
+    await app.cleanup();
+    await request(app.callback()).get('/hello/ada').expect(503, '503: Service Unavailable');
+
+    const errors: unknown[] = [];
+    const failing = createApp({ controllers: [Hello], logger: { ...logger, error: (fields: unknown) => void errors.push(fields) } as typeof logger });
+    failing.onStartup.push(() => {
+      throw new Error('no database');
+    });
+    const listener = failing.callback();
+    const [first, second] = await Promise.all([request(listener).get('/hello/a'), request(listener).get('/hello/b')]);
+    expect([first.status, second.status]).toEqual([503, 503]);
+    await request(listener).get('/hello/c').expect(503);
+    expect(errors).toHaveLength(1); // the failure is logged once, not per request
+  });
+
   test("works against the TestClient's server", async () => {
     const client = await new TestClient(createApp({ controllers: [Hello], logger })).start();
     await request(client.server).get('/hello/bob').expect('content-type', /json/).expect(200, { hello: 'bob' });

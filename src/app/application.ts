@@ -251,6 +251,11 @@ export class Application {
     if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: start its root application`);
     if (this.#state !== 'new') throw new WeftError('WEFT_ERR_APP_FROZEN', `${this.name} was already started`);
     this.#state = 'starting';
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     await runInAppContext(this, async () => {
       try {
         this.#compiled = compileApp(this);
@@ -294,24 +299,32 @@ export class Application {
    * A `node:http` request listener for this app, e.g. for supertest or your own server.
    * The app starts (compile and startup hooks) on the first request if it has not been
    * started; call `await app.startup()` first to control when, and `await app.cleanup()`
-   * when done.
+   * when done. Requests that arrive while the startup runs wait for it; once it failed,
+   * or after `cleanup()`, they are answered 503 (the app's resources are gone).
+   *
+   * @example
+   * ```ts
+   * const server = createHttpServer(app.callback());
+   * await request(app.callback()).get('/health').expect(200); // supertest
+   * ```
    */
   callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void {
     return (req, res) => {
-      if (this.#compiled !== undefined && this.#state === 'started') return this.#compiled.listener(req, res);
-      this.#started ??= this.#state === 'new' ? this.startup() : Promise.resolve();
-      this.#started.then(
-        () => this.#compiled!.listener(req, res),
-        (err: unknown) => {
-          this.logger.error({ err }, 'startup failed');
-          res.statusCode = 500;
-          res.end('500: Internal Server Error');
-        },
-      );
+      if (this.#state === 'started') return this.#compiled!.listener(req, res); // hot path
+      if (this.#state === 'new') void this.startup().catch((err: unknown) => this.logger.error({ err }, 'startup failed'));
+      if (this.#state === 'starting') {
+        this.#starting!.then(
+          () => this.#compiled!.listener(req, res),
+          () => unavailable(res),
+        );
+        return;
+      }
+      unavailable(res);
     };
   }
 
-  #started: Promise<void> | undefined;
+  /** The running startup, for requests that arrive through `callback()` before it ends. */
+  #starting: Promise<void> | undefined;
 
   async #cleanupAfterFailure(original: unknown): Promise<void> {
     try {
@@ -365,4 +378,10 @@ function label(fn: (...args: never[]) => unknown, kind: string): string {
  */
 export function createApp(options: AppOptions = {}): Application {
   return new Application(options);
+}
+
+/** The answer of `callback()` when the app cannot serve: its startup failed, or it was cleaned up. */
+function unavailable(res: import('node:http').ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end('503: Service Unavailable');
 }
