@@ -3,6 +3,7 @@
  * (`stream`), with the size limit enforced while the bytes arrive. A request and its
  * clones share one `RequestBody`, so the body is read once whichever of them asks.
  */
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
 import { HTTPRequestEntityTooLarge } from './http-errors.js';

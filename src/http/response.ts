@@ -3,6 +3,8 @@
  * `writeHead` + `end` (the fastest way through `node:http`), and the factories handlers
  * use most: `json()`, `text()`, `html()`, `redirect()`.
  */
+// node's Buffer module binding: the global `Buffer` is an accessor, a getter call on every use
+import { Buffer } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
 import { encodeUrlForHeader, type ResponseHeadersInit } from './headers.js';
