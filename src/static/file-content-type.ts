@@ -1,7 +1,7 @@
 /**
  * The `Content-Type` of a file from its name, by extension, looked up once per extension.
  */
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import { contentType } from 'mime-types';
 
 /** Extension (lowercased, with the dot) → content type. A site serves a few dozen kinds. */
@@ -16,11 +16,14 @@ const CACHE_LIMIT = 1024;
  * ```ts
  * fileContentType('/srv/public/site.css'); // 'text/css; charset=utf-8'
  * fileContentType('/srv/public/blob');     // 'application/octet-stream'
+ * fileContentType('/srv/public/html');     // 'application/octet-stream': no extension
  * ```
  */
 export function fileContentType(path: string): string {
-  // mime-types' own reading of a name: a dotfile such as `.css` counts as its extension
-  const extension = extname(`x.${basename(path)}`).toLowerCase();
+  // node's reading of a name, as Python's mimetypes (aiohttp) and nginx: a file named `html`
+  // or `.css` has no extension. (mime-types, given a bare name, would take `html` for one:
+  // an uploaded file named `html` would be served as a page.)
+  const extension = extname(path).toLowerCase();
   let type = byExtension.get(extension);
   if (type === undefined) {
     type = (extension === '' ? false : contentType(extension)) || 'application/octet-stream';
