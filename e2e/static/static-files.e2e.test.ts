@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
@@ -74,6 +74,8 @@ describe('app.static', () => {
     app.mount('/sub', sub);
     app.router.add('GET', '/fifo', () => new FileResponse(path.join(tree.root, 'pipe')));
     app.router.add('GET', '/missing-file', () => new FileResponse(path.join(tree.root, 'nope.bin')));
+    app.router.add('GET', '/not-found-page', () => new FileResponse(path.join(tree.root, 'data.bin'), { status: 404 }));
+    app.router.add('POST', '/upload-result', () => new FileResponse(path.join(tree.root, 'data.bin')));
     client = await new TestClient(app).start();
   });
   afterAll(async () => {
@@ -158,6 +160,48 @@ describe('app.static', () => {
     // overlapping ranges combine into one, which is satisfiable
     expect((await client.get('/static/data.bin', { headers: { Range: 'bytes=0-3,2-5' } })).status).toBe(206);
     expect((await client.get('/static/empty.txt', { headers: { Range: 'bytes=0-0' } })).status).toBe(416);
+  });
+
+  test('a suffix range longer than the file is all of it (RFC 9110 14.1.3), on both read paths', async () => {
+    const res = await client.get('/static/data.bin', { headers: { Range: 'bytes=-20' } });
+    expect(res.status).toBe(206);
+    expect(res.headers['content-range']).toBe('bytes 0-9/10');
+    expect([...res.body]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const streamed = await client.get('/download', { headers: { Range: 'bytes=-11' } });
+    expect([streamed.status, streamed.headers['content-range']]).toEqual([206, 'bytes 0-9/10']);
+    expect((await client.get('/static/data.bin', { headers: { Range: 'bytes=-0' } })).status).toBe(416);
+    expect((await client.get('/static/empty.txt', { headers: { Range: 'bytes=-5' } })).status).toBe(416);
+  });
+
+  test('range units: case-insensitive bytes; an unknown unit is ignored (RFC 9110 14.1, 14.2)', async () => {
+    const upper = await client.get('/static/data.bin', { headers: { Range: 'Bytes=0-1' } });
+    expect([upper.status, upper.headers['content-range']]).toEqual([206, 'bytes 0-1/10']);
+    const items = await client.get('/static/data.bin', { headers: { Range: 'items=0-4' } });
+    expect([items.status, items.body.length, items.headers['content-range']]).toEqual([200, 10, undefined]);
+  });
+
+  test('a FileResponse that is not a 2xx ignores Range and conditional headers (RFC 9110 13.2.1)', async () => {
+    const { headers } = await client.get('/static/data.bin');
+    const cases: Array<Record<string, string>> = [{ Range: 'bytes=0-1' }, { Range: 'bytes=99-' }, { 'If-None-Match': '*' }, { 'If-None-Match': headers['etag']! }, { 'If-Match': '"other"' }];
+    for (const extra of cases) {
+      const res = await client.get('/not-found-page', { headers: extra });
+      expect({ extra, status: res.status, length: res.body.length }).toEqual({ extra, status: 404, length: 10 });
+    }
+  });
+
+  test('for other methods a matching If-None-Match is 412 and If-Modified-Since is ignored (RFC 9110 13.1.2-3)', async () => {
+    expect((await client.post('/upload-result', { headers: { 'If-None-Match': '*' } })).status).toBe(412);
+    const since = await client.post('/upload-result', { headers: { 'If-Modified-Since': 'Fri, 01 Jan 2100 00:00:00 GMT' } });
+    expect([since.status, since.body.length]).toEqual([200, 10]);
+  });
+
+  test('conditional dates that are not HTTP-dates are ignored', async () => {
+    for (const value of ['2030-01-01', '3000', '1']) {
+      expect((await client.get('/static/hello.txt', { headers: { 'If-Modified-Since': value } })).status).toBe(200);
+      expect((await client.get('/static/hello.txt', { headers: { 'If-Unmodified-Since': value } })).status).toBe(200);
+    }
+    // hello.txt was last modified 2024-01-02T03:04:05Z: the obsolete asctime form is GMT
+    expect((await client.get('/static/hello.txt', { headers: { 'If-Modified-Since': 'Tue Jan  2 03:04:05 2024' } })).status).toBe(304);
   });
 
   test('If-Range applies the Range only when the validator matches', async () => {
@@ -345,5 +389,66 @@ describe('app.static', () => {
     expect(thrown(() => app.static('/s', tree.root, { maxAge: -1 })).message).toContain('maxAge');
     expect(thrown(() => app.static('/s', tree.root, { showindex: true } as never)).message).toContain('unknown static option "showindex"');
     expect(thrown(() => app.static('/s', tree.root, { showIndex: 'yes' } as never)).message).toContain('showIndex must be a boolean');
+  });
+});
+
+describe('app.static when a path is swapped for a link out after the check', () => {
+  // The handler checks containment on the file it opened; a large file (or any file of a
+  // precompressed route) is opened again when the response is sent. A middleware swapping
+  // the path after the handler returned stands in for a race in that window.
+  let tree: { base: string; root: string };
+  let client: TestClient;
+  let swap: (() => void) | null = null;
+
+  beforeAll(async () => {
+    tree = makeTree();
+    writeFileSync(path.join(tree.root, 'big.bin'), Buffer.alloc(100 * 1024, 120));
+    mkdirSync(path.join(tree.root, 'd'));
+    writeFileSync(path.join(tree.root, 'd', 'secret.txt'), 'inside');
+    const swapAfterHandler: Middleware = async (_request, next) => {
+      const response = await next();
+      swap?.();
+      swap = null;
+      return response;
+    };
+    const app = createApp({ logger, middlewares: [swapAfterHandler] });
+    app.static('/static', tree.root);
+    app.static('/pc', tree.root, { precompressed: true });
+    client = await new TestClient(app).start();
+  });
+  afterAll(async () => {
+    await client.close();
+    rmSync(tree.base, { recursive: true, force: true });
+  });
+
+  test('a large file replaced by a symlink to a file outside the root: 404, nothing leaks', async () => {
+    swap = () => {
+      rmSync(path.join(tree.root, 'big.bin'));
+      symlinkSync(path.join(tree.base, 'secret.txt'), path.join(tree.root, 'big.bin'));
+    };
+    const res = await client.get('/static/big.bin');
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain(SECRET);
+  });
+
+  test('a directory on the path replaced by a symlink to the parent (precompressed route): 404', async () => {
+    swap = () => {
+      rmSync(path.join(tree.root, 'd'), { recursive: true });
+      symlinkSync(tree.base, path.join(tree.root, 'd'));
+    };
+    const res = await client.get('/pc/d/secret.txt');
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain(SECRET);
+  });
+
+  test('a large file replaced by another file inside the root is served as it is now', async () => {
+    writeFileSync(path.join(tree.root, 'big2.bin'), Buffer.alloc(100 * 1024, 1));
+    swap = () => {
+      writeFileSync(path.join(tree.root, 'big2.bin.tmp'), Buffer.alloc(100 * 1024, 2));
+      renameSync(path.join(tree.root, 'big2.bin.tmp'), path.join(tree.root, 'big2.bin'));
+    };
+    const res = await client.get('/static/big2.bin');
+    expect(res.status).toBe(200);
+    expect(res.body[0]).toBe(2);
   });
 });

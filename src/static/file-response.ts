@@ -35,6 +35,9 @@ export interface FileResponseOptions extends StreamResponseInit {
  * `If-Modified-Since`), 412 (`If-Match`, `If-Unmodified-Since`) or 416 (an unsatisfiable,
  * malformed or multiple range: aiohttp answers 416 to a multi-range too), decided in
  * `prepare()` from the file as opened. A missing or non-regular file raises `HTTPNotFound`.
+ * Conditional headers count only when the response would be a 2xx, and `Range` only for a
+ * GET answered 200: `new FileResponse(page, { status: 404 })` stays a 404 (RFC 9110 13.2.1);
+ * for methods other than GET and HEAD a matching `If-None-Match` is 412, not 304.
  *
  * @example
  * ```ts
@@ -97,7 +100,11 @@ export class FileResponse extends StreamResponse {
     if (this.#maxAge !== undefined) this.headers.set('Cache-Control', `public, max-age=${Math.max(0, Math.floor(this.#maxAge))}`);
     if (representation.vary) this.headers.append('Vary', 'Accept-Encoding');
 
-    const outcome = evaluatePreconditions(header, validators);
+    // Preconditions and ranges apply to what would be a 2xx (a 200 for ranges): a
+    // FileResponse sent as a 404 page stays a 404 (RFC 9110 13.2.1, 14.2).
+    const status = this.status;
+    const successful = status >= 200 && status <= 299;
+    const outcome = successful ? evaluatePreconditions(header, validators, request.method) : 'ok';
     if (outcome !== 'ok') {
       this.status = outcome;
       if (outcome === 412) this.contentLength = 0;
@@ -112,10 +119,10 @@ export class FileResponse extends StreamResponse {
 
     let start = 0;
     let end = size - 1;
-    const range = header('range');
-    if (range !== undefined && request.method === 'GET' && ifRangeHolds(header('if-range'), validators)) {
+    const range = status === 200 && request.method === 'GET' ? bytesRange(header('range'), size) : undefined;
+    if (range !== undefined && ifRangeHolds(header('if-range'), validators)) {
       const ranges = parseRange(size, range, { combine: true });
-      if (ranges === -1 || ranges === -2 || ranges.length !== 1 || ranges.type !== 'bytes') {
+      if (ranges === -1 || ranges === -2 || ranges.length !== 1) {
         this.status = 416;
         this.headers.set('Content-Range', `bytes */${size}`);
         this.headers.delete('content-encoding');
@@ -191,4 +198,19 @@ export class FileResponse extends StreamResponse {
     res.once('finish', () => socket?.destroy());
     await this.end(last !== null && last.length > 0 ? last : undefined).catch(() => undefined);
   }
+}
+
+/**
+ * The `Range` header to apply, or undefined to ignore it: a unit other than `bytes`
+ * (compared case-insensitively) is ignored (RFC 9110 14.2). A suffix range longer than the
+ * file asks for all of it (14.1.3: `bytes=-1000` of a 200-byte file is bytes 0-199), where
+ * range-parser would drop it as unsatisfiable.
+ */
+function bytesRange(range: string | undefined, size: number): string | undefined {
+  if (range === undefined) return undefined;
+  const equals = range.indexOf('=');
+  // no unit at all is malformed: left to range-parser, which answers -2 (416)
+  if (equals !== -1 && range.slice(0, equals).trim().toLowerCase() !== 'bytes') return undefined;
+  if (size === 0) return range;
+  return range.replace(/([=,]\s*)-(\d+)/g, (spec: string, before: string, digits: string) => (Number(digits) > size ? `${before}-${size}` : spec));
 }

@@ -55,7 +55,7 @@ function closeQuietly(fd: number): void {
  * elsewhere it is `realpath` of the path that was opened. The kernel marks a file unlinked
  * since the open with ` (deleted)`, which a real name may also end with: realpath decides.
  */
-async function realPathOf(fd: number, path: string): Promise<string | null> {
+export async function realPathOf(fd: number, path: string): Promise<string | null> {
   if (procFd) {
     try {
       // hot path: a link in procfs, answered from memory without the thread pool

@@ -4,6 +4,7 @@
 import { HTTPForbidden, HTTPNotFound } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import type { StreamResponse } from '../http/stream-response.js';
+import { ContainedFileResponse } from './contained-file-response.js';
 import { directoryListing } from './directory-listing.js';
 import { FileResponse, SMALL_FILE } from './file-response.js';
 import { findStaticFile } from './find-static-file.js';
@@ -15,7 +16,8 @@ import type { StaticRoot } from './static-options.js';
  * outside paths all raise the same `HTTPNotFound` inside the chain (middlewares see it);
  * a directory raises `HTTPForbidden` unless `showIndex`. A small file is read here, once,
  * and sent from memory; a larger one (or a precompressed route, whose sibling depends on
- * the request) is opened again and streamed by `FileResponse`.
+ * the request) is opened again and streamed by `FileResponse`, whose file must still lie
+ * inside the root (see `ContainedFileResponse`).
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export function staticHandler(settings: StaticRoot): (request: Request) => Promi
       return directoryListing(path, request.path);
     }
     if (!stats.isFile()) throw new HTTPNotFound();
-    return new FileResponse(path, options);
+    // opened again to be streamed: without followSymlinks, containment is checked again then
+    return settings.followSymlinks ? new FileResponse(path, options) : new ContainedFileResponse(path, settings.root, options);
   };
 }

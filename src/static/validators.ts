@@ -42,25 +42,72 @@ function opaque(tag: string): string {
   return tag.startsWith('W/') ? tag.slice(2) : tag;
 }
 
-/** Seconds since the epoch of an HTTP date, or undefined when it does not parse. */
-function httpDate(value: string | undefined): number | undefined {
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `Sun, 06 Nov 1994 08:49:37 GMT`: the preferred form. */
+const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+/** `Sunday, 06-Nov-94 08:49:37 GMT`: obsolete, still accepted. */
+const RFC850_DATE = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+/** `Sun Nov  6 08:49:37 1994`: C's asctime(), obsolete, in GMT. */
+const ASCTIME_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+
+/**
+ * Seconds since the epoch of an HTTP-date (RFC 9110 5.6.7: IMF-fixdate, or the obsolete
+ * RFC 850 and asctime forms, all in GMT), or undefined for anything else: a value that is
+ * not a valid HTTP-date is ignored (13.1.3, 13.1.4). `Date.parse` would read `2030`, `1`
+ * or a date in the local time zone as dates.
+ *
+ * @example
+ * ```ts
+ * httpDate('Sun, 06 Nov 1994 08:49:37 GMT'); // 784111777
+ * httpDate('2030-01-01');                    // undefined
+ * ```
+ */
+export function httpDate(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+  const text = value.trim();
+  let match = IMF_FIXDATE.exec(text);
+  if (match !== null) return utcSeconds(Number(match[3]), match[2], Number(match[1]), match[4], match[5], match[6]);
+  match = RFC850_DATE.exec(text);
+  if (match !== null) return utcSeconds(fullYear(Number(match[3])), match[2], Number(match[1]), match[4], match[5], match[6]);
+  match = ASCTIME_DATE.exec(text);
+  if (match !== null) return utcSeconds(Number(match[6]), match[1], Number(match[2].trim()), match[3], match[4], match[5]);
+  return undefined;
+}
+
+/** RFC 850's two-digit year: the most recent year with those digits not more than 50 years ahead. */
+function fullYear(twoDigits: number): number {
+  const now = new Date().getUTCFullYear();
+  let year = now - (now % 100) + twoDigits;
+  if (year > now + 50) year -= 100;
+  return year;
+}
+
+function utcSeconds(year: number, monthName: string, day: number, hours: string, minutes: string, seconds: string): number | undefined {
+  const month = MONTHS.indexOf(monthName);
+  const [h, m, s] = [Number(hours), Number(minutes), Number(seconds)];
+  // 60: a leap second, which Date.UTC carries into the next minute
+  if (month === -1 || day < 1 || h > 23 || m > 59 || s > 60) return undefined;
+  const ms = Date.UTC(year, month, day, h, m, s);
+  // a day the month does not have (31 Feb) would roll over into the next month
+  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return undefined;
+  return Math.floor(ms / 1000);
 }
 
 /**
  * Evaluates `If-Match`, `If-Unmodified-Since`, `If-None-Match` and `If-Modified-Since`
  * (RFC 9110 13.2.2): If-Match uses the strong comparison, If-None-Match the weak one
  * (aiohttp compares strongly; weak is what the RFC asks), and a date is ignored when the
- * matching ETag header is present or the date does not parse.
+ * matching ETag header is present or the date is not a valid HTTP-date. A failed
+ * If-None-Match is 304 for GET and HEAD and 412 for other methods (13.1.2);
+ * If-Modified-Since counts for GET and HEAD only (13.1.3). The caller skips all of them
+ * when the response would not be 2xx anyway (13.2.1).
  *
  * @example
  * ```ts
- * evaluatePreconditions((n) => request.headers.get(n), validators); // 'ok' | 304 | 412
+ * evaluatePreconditions((n) => request.headers.get(n), validators, request.method); // 'ok' | 304 | 412
  * ```
  */
-export function evaluatePreconditions(header: HeaderGetter, validators: FileValidators): Precondition {
+export function evaluatePreconditions(header: HeaderGetter, validators: FileValidators, method: string): Precondition {
   const ifMatch = header('if-match');
   if (ifMatch !== undefined) {
     const tags = etagList(ifMatch);
@@ -69,11 +116,12 @@ export function evaluatePreconditions(header: HeaderGetter, validators: FileVali
     const since = httpDate(header('if-unmodified-since'));
     if (since !== undefined && validators.lastModified > since) return 412;
   }
+  const safe = method === 'GET' || method === 'HEAD';
   const ifNoneMatch = header('if-none-match');
   if (ifNoneMatch !== undefined) {
     const tags = etagList(ifNoneMatch);
-    if (tags.includes('*') || tags.some((tag) => opaque(tag) === validators.etag)) return 304;
-  } else {
+    if (tags.includes('*') || tags.some((tag) => opaque(tag) === validators.etag)) return safe ? 304 : 412;
+  } else if (safe) {
     const since = httpDate(header('if-modified-since'));
     if (since !== undefined && validators.lastModified <= since) return 304;
   }
