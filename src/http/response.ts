@@ -225,6 +225,9 @@ export class Response extends StreamResponse {
 
   protected override finalizeHeaders(emptyStatus: boolean): void {
     const body = this.#body;
+    // the length is known: a Transfer-Encoding copied from elsewhere (a proxied upstream's
+    // headers) would be sent beside Content-Length, which RFC 9112 6.2 forbids
+    if (this.headers.firstOf('transfer-encoding') !== undefined) this.headers.delete('transfer-encoding');
     if (emptyStatus) {
       this.#payload = undefined;
       return;

@@ -3,6 +3,7 @@
  * to send them (after the app's `onResponsePrepare` hooks), then `write()` chunks with
  * backpressure and `end()`. `Response` (response.ts) is the subclass with a body in memory.
  */
+import { Buffer } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
 import { serializeCookie, serializeExpiredCookie, type CookieOptions, type DeleteCookieOptions } from './cookies.js';
@@ -43,6 +44,15 @@ export const RESOLVED: Promise<void> = Promise.resolve();
 /** `WEFT_ERR_CLIENT_GONE`, the error of a write after the peer left. */
 function clientGone(detail = 'the client closed the connection before the response was complete'): WeftError {
   return new WeftError('WEFT_ERR_CLIENT_GONE', detail);
+}
+
+/** `WEFT_ERR_CONTENT_LENGTH`: a streamed body that does not fit its declared length. */
+function lengthMismatch(what: string, declared: number): WeftError {
+  return new WeftError('WEFT_ERR_CONTENT_LENGTH', `${what}, but the response declared Content-Length: ${declared}`);
+}
+
+function byteLength(chunk: string | Uint8Array): number {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
 }
 
 function waitForDrain(res: ServerResponse): Promise<void> {
@@ -92,6 +102,8 @@ export class StreamResponse {
   #locals: ResponseLocals | null = null;
   /** `name \0 domain \0 path` → the Set-Cookie line, so setting a cookie twice replaces it. */
   #cookies: Map<string, string> | null = null;
+  /** Bytes `write()` sent so far, counted against a declared `Content-Length`. */
+  #written = 0;
 
   constructor(init: StreamResponseInit = {}) {
     this.#status = init.status === undefined ? 200 : checkStatus(init.status);
@@ -293,6 +305,8 @@ export class StreamResponse {
    */
   protected finalizeHeaders(emptyStatus: boolean): void {
     if (!emptyStatus && this.headers.firstOf('content-type') === undefined) this.headers.setTrusted('Content-Type', 'content-type', 'application/octet-stream');
+    // never both (RFC 9112 6.2); a recipient frames by Transfer-Encoding, so it wins
+    if (this.headers.firstOf('transfer-encoding') !== undefined) this.headers.delete('content-length');
   }
 
   /** Whether `prepare()` sends the headers at once (streams) or with the body (`Response`). */
@@ -316,6 +330,12 @@ export class StreamResponse {
     if (this.#bodyless) return RESOLVED;
     const res = this.#res!;
     if (res.destroyed) return Promise.reject(clientGone());
+    const declared = this.contentLength;
+    if (declared !== undefined) {
+      const total = this.#written + byteLength(chunk);
+      if (total > declared) return Promise.reject(lengthMismatch(`writing ${byteLength(chunk)} more bytes would make ${total}`, declared));
+      this.#written = total;
+    }
     // hot path
     try {
       if (res.write(chunk)) return RESOLVED;
@@ -344,8 +364,26 @@ export class StreamResponse {
     return RESOLVED;
   }
 
-  /** Writes the last chunk and ends node's response; `Response` writes its body here. */
+  /**
+   * Writes the last chunk and ends node's response; `Response` writes its body here. With
+   * a declared `Content-Length`, a last chunk that would pass it is refused (nothing more is
+   * sent), and a body that ends short is sent, then its connection closed, so the client
+   * sees an incomplete body instead of taking the next response for the rest of this one.
+   */
   protected writeLast(res: ServerResponse, chunk: string | Uint8Array | undefined): void {
+    const declared = this.bodyless ? undefined : this.contentLength;
+    if (declared !== undefined) {
+      const total = this.#written + (chunk === undefined ? 0 : byteLength(chunk));
+      if (total > declared) throw lengthMismatch(`the last chunk would make ${total} bytes`, declared);
+      if (total < declared) {
+        // node detaches the socket from the response when it finishes: take it now
+        const socket = res.socket;
+        res.once('finish', () => socket?.destroy());
+        if (chunk === undefined) res.end();
+        else res.end(chunk);
+        throw lengthMismatch(`the body ended after ${total} bytes; the connection was closed`, declared);
+      }
+    }
     if (chunk === undefined) res.end();
     else res.end(chunk);
   }

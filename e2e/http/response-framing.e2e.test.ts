@@ -1,0 +1,116 @@
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
+import { StreamResponse, createApp, text, type Logger, type Request } from 'weft';
+import { TestClient } from 'weft/testing';
+
+/** Sends `raw` on one connection; resolves everything received once the server closes it. */
+async function exchange(client: TestClient, raw: string): Promise<string> {
+  const { port } = client.server.address() as AddressInfo;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, 'connect');
+  socket.write(raw);
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+const get = (path: string, close = false): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+
+describe('a response is framed exactly as its headers say', () => {
+  let client: TestClient;
+  const errors: Array<{ obj: object; msg?: string }> = [];
+  const logger: Logger = { error: (obj, msg) => void errors.push({ obj, msg }), warn: () => undefined, info: () => undefined, debug: () => undefined };
+  const writeOutcome: unknown[] = [];
+
+  beforeAll(async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/too-long', async (request: Request) => {
+      const response = new StreamResponse();
+      response.contentLength = 2;
+      await response.prepare(request);
+      await response.write('ab');
+      // a forged second response must never reach the client
+      await response.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged').catch((err: unknown) => void writeOutcome.push(err));
+      await response.end();
+      return response;
+    });
+    app.router.add('GET', '/last-too-long', async (request: Request) => {
+      const response = new StreamResponse();
+      response.contentLength = 2;
+      await response.prepare(request);
+      await response.end('abc');
+      return response;
+    });
+    app.router.add('GET', '/too-short', async (request: Request) => {
+      const response = new StreamResponse();
+      response.contentLength = 10;
+      await response.prepare(request);
+      await response.write('abc');
+      await response.end();
+      return response;
+    });
+    app.router.add('GET', '/exact', async (request: Request) => {
+      const response = new StreamResponse();
+      response.contentLength = 5;
+      await response.prepare(request);
+      await response.write('he');
+      await response.end(Buffer.from('llo'));
+      return response;
+    });
+    app.router.add('GET', '/te-and-cl', () => text('hello', { headers: { 'Transfer-Encoding': 'chunked' } }));
+    app.router.add('GET', '/stream-te-and-cl', async (request: Request) => {
+      const response = new StreamResponse({ headers: { 'Transfer-Encoding': 'chunked', 'Content-Length': '3' } });
+      await response.prepare(request);
+      await response.write('abcdef');
+      await response.end();
+      return response;
+    });
+    app.router.add('GET', '/after', () => 'after');
+    client = await new TestClient(app).start();
+  });
+  afterAll(() => client.close());
+
+  test('a write past the declared Content-Length is refused with WEFT_ERR_CONTENT_LENGTH; the next response is intact', async () => {
+    const received = await exchange(client, get('/too-long') + get('/after', true));
+    expect(received).not.toContain('forged');
+    const [first, second] = received.split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/Content-Length: 2\r\n[\s\S]*\r\n\r\nab$/);
+    expect(second).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nafter$/);
+    expect(writeOutcome).toHaveLength(1);
+    expect(writeOutcome[0]).toMatchObject({ code: 'WEFT_ERR_CONTENT_LENGTH' });
+  });
+
+  test('a last chunk past the declared length is not sent, and the connection is closed', async () => {
+    const received = await exchange(client, get('/last-too-long') + get('/after'));
+    expect(received).toMatch(/Content-Length: 2\r\n/);
+    expect(received).not.toContain('abc');
+    expect(received).not.toContain('after'); // the connection closed instead of answering the next request
+  });
+
+  test('a body ending short of its Content-Length closes the connection: the client sees it incomplete', async () => {
+    errors.length = 0;
+    const received = await exchange(client, get('/too-short') + get('/after'));
+    expect(received).toMatch(/Content-Length: 10\r\n[\s\S]*\r\n\r\nabc$/);
+    expect(received).not.toContain('after');
+    expect(errors.some(({ obj }) => JSON.stringify(obj).includes('WEFT_ERR_CONTENT_LENGTH'))).toBe(true);
+  });
+
+  test('writes that add up to the declared length keep the connection', async () => {
+    const received = await exchange(client, get('/exact') + get('/after', true));
+    expect(received).toMatch(/\r\n\r\nhello(?=HTTP)/);
+    expect(received).toMatch(/\r\n\r\nafter$/);
+  });
+
+  test('Content-Length and Transfer-Encoding are never sent together (RFC 9112 6.2)', async () => {
+    const fixed = await exchange(client, get('/te-and-cl', true));
+    expect(fixed).toMatch(/Content-Length: 5\r\n/);
+    expect(fixed).not.toMatch(/Transfer-Encoding/i);
+    expect(fixed).toMatch(/\r\n\r\nhello$/);
+    const streamed = await exchange(client, get('/stream-te-and-cl', true));
+    expect(streamed).toMatch(/Transfer-Encoding: chunked\r\n/);
+    expect(streamed).not.toMatch(/Content-Length/i);
+    expect(streamed).toMatch(/\r\n\r\n6\r\nabcdef\r\n0\r\n\r\n$/);
+  });
+});
