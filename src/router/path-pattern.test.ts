@@ -147,6 +147,11 @@ describe('PathPattern', () => {
       ['/n/{name:[a-z]+}', { name: 'é' }, '(regexes match the percent-encoded path: "%C3%A9")'],
       ['/{a:[a-z]+}{b:[a-z]+}', { a: 'a', b: 'bc' }, 'cannot be encoded so that the URL matches the route with the same values'],
       ['/{a}{b}', { a: 'x', b: 'yz' }, 'adjacent parameters cannot be told apart'],
+      ['/users/{id}', { id: '..' }, "would make a '.' or '..' segment (/users/..)"],
+      ['/users/{id}', { id: '.' }, "would make a '.' or '..' segment"],
+      ['/files/{path:.*}', { path: '../../etc' }, "would make a '.' or '..' segment (/files/../../etc)"],
+      ['/files/{path:.*}', { path: 'a/./b' }, "would make a '.' or '..' segment"],
+      ['/{a}{b}', { a: '.', b: '.' }, "would make a '.' or '..' segment"],
     ])('%s with %j fails', (path, params, problem) => {
       const error = errorOf(() => new PathPattern(path).reverse(params as Record<string, string>));
       expect(error.code).toBe('WEFT_ERR_URL_PARAMS');
@@ -174,11 +179,22 @@ describe('PathPattern', () => {
         '/m/{x}/{rest:.+}/end',
       ])('%s', (path) => {
         const pattern = new PathPattern(path);
+        let refused = 0;
         for (let i = 0; i < 300; i++) {
           const params = Object.fromEntries(pattern.paramNames.map((name) => [name, value()]));
-          const url = pattern.reverse(params);
+          let url: string;
+          try {
+            url = pattern.reverse(params);
+          } catch (err) {
+            // values making a `.` or `..` segment are refused: clients would resolve them away
+            expect((err as Error).message).toContain("would make a '.' or '..' segment");
+            refused++;
+            continue;
+          }
           expect({ url, matched: pattern.match(url) }).toEqual({ url, matched: params });
+          expect(url.split('/').some((segment) => ['.', '..'].includes(segment.replace(/%2e/gi, '.')))).toBe(false);
         }
+        expect(refused).toBeLessThan(60); // most values still make a URL: the rule refuses only dot segments
       });
     });
   });

@@ -102,8 +102,10 @@ export class PathPattern {
    * regex parameter keeps `/` raw when its regex accepts that. When adjacent parameters
    * would be ambiguous (`/{name}.{ext}` with name `a.b`), their characters are encoded.
    * Throws `WEFT_ERR_URL_PARAMS` for missing or unexpected parameters, values that are
-   * neither strings nor finite numbers, an empty single-segment value, and a value its
-   * regex does not accept (regexes see the percent-encoded value).
+   * neither strings nor finite numbers, an empty single-segment value, a value its
+   * regex does not accept (regexes see the percent-encoded value), and values making a
+   * `.` or `..` segment (`{id}` = `..`, `{path:.*}` = `../etc`): browsers and `fetch()`
+   * resolve those away, and no escaping survives that (`%2e%2e` counts as `..`).
    *
    * @example
    * ```ts
@@ -117,6 +119,11 @@ export class PathPattern {
     const escaped = (escape: EscapeLevel): string[] => this.#params.map((param, i) => (param.regex === null ? encodePathValue(values[i], 'encode', escape) : minimal[i]));
     for (const encoded of [minimal, escaped('punctuation'), escaped('all')]) {
       const url = this.#format(encoded);
+      if (hasDotSegment(url)) {
+        throw this.#urlError(
+          `the values ${JSON.stringify(values)} would make a '.' or '..' segment (${url}), which clients remove before sending (RFC 3986 5.2.4): the URL could not reach this route`,
+        );
+      }
       if (this.#roundTrips(url, values)) return url;
     }
     throw this.#urlError(`the values ${JSON.stringify(values)} cannot be encoded so that the URL matches the route with the same values: adjacent parameters cannot be told apart`);
@@ -197,4 +204,13 @@ export function decodeParams(names: readonly string[], values: readonly string[]
     params[names[i]] = value;
   }
   return params;
+}
+
+/** Whether a path holds a `.` or `..` segment, percent-encoded dots included (as URL parsers see them). */
+function hasDotSegment(path: string): boolean {
+  for (const segment of path.split('/')) {
+    const dots = segment.replace(/%2e/gi, '.');
+    if (dots === '.' || dots === '..') return true;
+  }
+  return false;
 }
