@@ -32,6 +32,13 @@ class QuotesController {
     return { sku, price: 300, secret: 'not in the schema' };
   }
 
+  @Get('/{sku}/query', { serializer: quoteJson })
+  query(@Param('sku') sku: string): PromiseLike<Quote & { secret: string }> {
+    // a query builder's thenable, not a native promise
+    const thenable = { then: (resolve: (value: Quote & { secret: string }) => void) => void setImmediate(() => resolve({ sku, price: 350, secret: 'not in the schema' })) };
+    return thenable as unknown as PromiseLike<Quote & { secret: string }>;
+  }
+
   @Get('/{sku}/label', { serializer: quoteJson })
   label(@Param('sku') sku: string): string {
     return `label of ${sku}`;
@@ -63,6 +70,7 @@ test('an async handler and a body route use it too', async () => {
   const c = await client();
   try {
     expect((await c.get('/quotes/sku-8/later')).text).toBe('{"sku":"sku-8","price":300}');
+    expect((await c.get('/quotes/sku-9/query')).text).toBe('{"sku":"sku-9","price":350}');
     const res = await c.post('/quotes', { json: { sku: 'sku-9', price: 1, secret: 'x' } });
     expect(res.text).toBe('{"sku":"sku-9","price":1}');
   } finally {

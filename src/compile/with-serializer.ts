@@ -1,6 +1,6 @@
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
-import { toResponse } from '../http/to-response.js';
+import { isPromiseLike, toResponse } from '../http/to-response.js';
 
 /**
  * A route handler whose plain-data results become JSON through the route's `serializer`
@@ -24,6 +24,6 @@ export function withSerializer(handler: (request: Request) => unknown, serialize
   // hot path
   return (request) => {
     const result = handler(request);
-    return result instanceof Promise ? result.then(respond) : respond(result);
+    return isPromiseLike(result) ? Promise.resolve(result).then(respond) : respond(result);
   };
 }

@@ -10,6 +10,24 @@ import { StreamResponse } from './stream-response.js';
 const OCTET_STREAM = 'application/octet-stream';
 
 /**
+ * Whether a handler's result is to be awaited: a native promise, or another thenable (a
+ * Bluebird promise, a query builder such as mongoose's `Query`) that `Promise.resolve()`
+ * adopts, as `await` would. Responses are never thenables, whatever they carry.
+ *
+ * @example
+ * ```ts
+ * const result = handler(request);
+ * return isPromiseLike(result) ? Promise.resolve(result).then(toResponse) : toResponse(result);
+ * ```
+ */
+export function isPromiseLike(result: unknown): result is PromiseLike<unknown> {
+  // hot path: a native promise, or a quick no for strings and responses
+  if (result instanceof Promise) return true;
+  if (typeof result !== 'object' || result === null || result instanceof StreamResponse) return false;
+  return typeof (result as { then?: unknown }).then === 'function';
+}
+
+/**
  * Turns a handler's result into a response:
  * - a `StreamResponse` (or `Response`) as is; an `HttpError` as its response;
  * - `undefined` → `204 No Content`;

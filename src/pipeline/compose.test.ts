@@ -30,6 +30,21 @@ describe('compose', () => {
     expect((response as Response).text).toBe('{"ok":true}');
   });
 
+  test('a handler returning a thenable that is not a native Promise is awaited, as `await` would (Bluebird, query builders)', async () => {
+    const thenable = <T>(value: T, fail = false) => ({
+      then(resolve: (v: T) => void, reject: (e: unknown) => void) {
+        setTimeout(() => (fail ? reject(value) : resolve(value)), 1);
+      },
+    });
+    const alone = compose([], () => thenable({ rows: 2 }));
+    expect(alone(request)).toBeInstanceOf(Promise);
+    expect(toResponse(await alone(request))).toMatchObject({ text: '{"rows":2}' });
+    const wrapped = compose([(req, next) => next(req)], () => thenable('found'));
+    expect(((await wrapped(request)) as Response).text).toBe('found');
+    const boom = new Error('query failed');
+    await expect(compose([], () => thenable(boom, true))(request)).rejects.toBe(boom);
+  });
+
   test('a replacement request reaches the inner layers', async () => {
     const replacement = { replaced: true } as unknown as Request;
     const pipeline = compose([(_req, next) => next(replacement)], (req) => ({ replaced: (req as unknown as { replaced?: boolean }).replaced === true }));
