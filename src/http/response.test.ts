@@ -128,6 +128,15 @@ describe('factories', () => {
     expect(json([1], { contentType: 'application/vnd.api+json' }).headers.get('content-type')).toBe('application/vnd.api+json; charset=utf-8');
   });
 
+  it('a Content-Type given among the headers is kept (as new Response() keeps it); the contentType option still wins', () => {
+    expect(json({ a: 1 }, { headers: { 'Content-Type': 'application/vnd.api+json' } }).headers.get('content-type')).toBe('application/vnd.api+json');
+    expect(text('<b>hi</b>', { headers: [['content-type', 'text/html']] }).headers.get('content-type')).toBe('text/html');
+    const both = json({ a: 1 }, { headers: { 'Content-Type': 'text/plain' }, contentType: 'application/problem+json' });
+    expect(both.headers.getAll('content-type')).toEqual(['application/problem+json; charset=utf-8']);
+    const other = json({ a: 1 }, { status: 201, headers: { Location: '/a' } });
+    expect([other.status, other.body, other.headers.get('content-type'), other.headers.get('location')]).toEqual([201, '{"a":1}', 'application/json; charset=utf-8', '/a']);
+  });
+
   it('text() and html() set their content types', () => {
     expect(text('pong').headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(html('<p>hi</p>', { status: 404, reason: 'Gone Fishing' }).headers.get('content-type')).toBe('text/html; charset=utf-8');

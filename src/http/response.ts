@@ -277,6 +277,13 @@ export class Response extends StreamResponse {
 
 function withContentType(body: string, contentType: string, init: ResponseOptions | undefined): Response {
   if (init === undefined) return new Response({ body, contentType });
+  if (init.contentType === undefined && init.headers !== undefined) {
+    // a Content-Type among the headers is kept, as `new Response()` keeps it
+    const response = new Response({ status: init.status, reason: init.reason, headers: init.headers });
+    if (!response.headers.has('content-type')) response.headers.setTrusted('Content-Type', 'content-type', contentType);
+    response.body = body;
+    return response;
+  }
   return new Response({
     body,
     status: init.status,
