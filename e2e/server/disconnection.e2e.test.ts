@@ -73,8 +73,17 @@ class OrdersController {
 @Controller('/v2/orders')
 class OrdersV2Controller extends OrdersController {}
 
+/** The logger of the app last started. */
+let logger = new RecordingLogger();
+
 function start(options: AppRunnerOptions = {}): Promise<number> {
-  const app = createApp({ controllers: [OrdersController, OrdersV2Controller], logger: new RecordingLogger() });
+  logger = new RecordingLogger();
+  const app = createApp({ controllers: [OrdersController, OrdersV2Controller], logger });
+  app.router.add('POST', '/upload-unhandled', async (request: Request) => {
+    signals.set('upload-unhandled', request.signal);
+    await request.read(); // the client leaves before the body is complete: this rejects, uncaught
+    return 'done';
+  });
   app.router.add(
     'POST',
     '/plain-atomic',
@@ -189,6 +198,13 @@ describe('by default (no handlerCancellation): the handler runs on, reads and wr
     await until(() => outcomes.has('upload'));
     expect(outcomes.get('upload')).toBe('WEFT_ERR_CLIENT_GONE');
   });
+});
+
+test('a body read cut short by a client leaving is logged at info level, not as an unhandled server error', async () => {
+  const port = await start();
+  await sendAndLeave(port, requestText('POST', '/upload-unhandled', { 'Content-Length': '100000' }) + 'partial', 'upload-unhandled');
+  await until(() => logger.records.some((r) => r.level === 'info' && r.msg === 'the client closed the connection before the response was sent'));
+  expect(logger.messages('error')).toEqual([]);
 });
 
 describe('with handlerCancellation: request.signal aborts when the client leaves', () => {

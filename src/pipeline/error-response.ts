@@ -1,3 +1,4 @@
+import { WeftError } from '../errors.js';
 import { HttpError, HTTPInternalServerError } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { type StreamResponse } from '../http/stream-response.js';
@@ -5,12 +6,17 @@ import { type StreamResponse } from '../http/stream-response.js';
 /**
  * The response for an error that escaped the chain. An HttpError is its own response.
  * Anything else is a 500 that leaks nothing (the stack only in debug mode), logged once
- * with the request id, and the connection is closed, as aiohttp does.
+ * with the request id (at error level; at info level when the client left, which is no
+ * server error), and the connection is closed, as aiohttp does.
  */
 export function errorResponse(err: unknown, request: Request): StreamResponse {
   if (err instanceof HttpError) return err.toResponse();
   const debug = request.route?.app.debug === true;
-  request.log.error({ err, requestId: request.id, method: request.method, target: request.target }, 'unhandled error in request handler');
+  const fields = { err, requestId: request.id, method: request.method, target: request.target };
+  // a client leaving mid-request (a body read cut short) is routine on any public server,
+  // not a server error: an error-level line for each would bury the real ones
+  if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') request.log.info(fields, 'the client closed the connection before the response was sent');
+  else request.log.error(fields, 'unhandled error in request handler');
   const error = new HTTPInternalServerError(
     debug ? { text: `500: Internal Server Error\n\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}` } : {},
   );
