@@ -185,6 +185,23 @@ describe('Request accessors', () => {
     expect(bodyOf(response)).toBe('Invalid Host header: evil.test/x@y');
   });
 
+  it('request.host answers 400 for two Host headers or an invalid one, as request.url does (RFC 9112 3.2)', async () => {
+    server = await serve((r) => r.host);
+    for (const hosts of [['a.test', 'b.test'], ['a b'], ['user@evil.test'], ['evil.test/path'], ['']]) {
+      const lines = hosts.map((host) => `Host: ${host}\r\n`).join('');
+      const response = await rawExchange(server.port, `GET / HTTP/1.1\r\n${lines}Connection: close\r\n\r\n`);
+      expect({ hosts, status: statusOf(response) }).toEqual({ hosts, status: 400 });
+    }
+    const ok = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n');
+    expect(bodyOf(ok)).toBe('[::1]:8080');
+  });
+
+  it('an absolute-form target gives host and url their authority, whatever the Host header says (RFC 9112 3.2.2)', async () => {
+    server = await serve((r) => ({ host: r.host, url: r.url.href }));
+    const response = await rawExchange(server.port, 'GET http://api.test:8443/a?b=1 HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n');
+    expect(JSON.parse(bodyOf(response))).toEqual({ host: 'api.test:8443', url: 'http://api.test:8443/a?b=1' });
+  });
+
   it('falls back to the local address when there is no Host header (HTTP/1.0)', async () => {
     server = await serve((r) => r.host);
     const response = await rawExchange(server.port, 'GET / HTTP/1.0\r\n\r\n');

@@ -222,6 +222,7 @@ export class Request {
     if (this.#url === undefined) {
       const target = this.target;
       const host = this.host;
+      // a host given to clone() is checked here
       if (!VALID_HOST.test(host)) throw new HTTPBadRequest({ text: `Invalid Host header: ${host}` });
       try {
         this.#url = target.startsWith('/') ? new URL(`${this.scheme}://${host}${target}`) : new URL(target === '*' ? `${this.scheme}://${host}` : target);
@@ -286,14 +287,38 @@ export class Request {
     return this.#bodyState().declaredLength;
   }
 
-  /** The `Host` header (or the local address without one). */
+  /**
+   * The host the request is for: the authority of an absolute-form target
+   * (`GET http://example.com/ HTTP/1.1`), else the `Host` header, else the local address
+   * (HTTP/1.0 without one). RFC 9112 3.2.
+   * @throws HTTPBadRequest for two `Host` headers or one that is not a valid host[:port].
+   */
   get host(): string {
-    if (this.#host === undefined) {
+    if (this.#host === undefined) this.#host = this.#hostFromRequest();
+    return this.#host;
+  }
+
+  #hostFromRequest(): string {
+    const target = this.target;
+    if (!target.startsWith('/') && target !== '*') {
+      // absolute form: the target's authority, whatever the Host header says (3.2.2)
+      try {
+        const host = new URL(target).host;
+        if (host !== '') return host;
+      } catch {
+        throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
+      }
+    }
+    const headers = this.raw.headersDistinct.host;
+    if (headers === undefined) {
       const socket = this.raw.socket;
       const local = socket?.localAddress ?? 'localhost';
-      this.#host = this.raw.headers.host ?? `${local.includes(':') ? `[${local}]` : local}:${socket?.localPort ?? 80}`;
+      return `${local.includes(':') ? `[${local}]` : local}:${socket?.localPort ?? 80}`;
     }
-    return this.#host;
+    if (headers.length > 1) throw new HTTPBadRequest({ text: 'Invalid Host header: sent more than once' });
+    const host = headers[0];
+    if (!VALID_HOST.test(host)) throw new HTTPBadRequest({ text: `Invalid Host header: ${host}` });
+    return host;
   }
 
   /** `https` on a TLS socket, else `http`: from the socket, never from headers. */
