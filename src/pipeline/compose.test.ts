@@ -1,3 +1,4 @@
+import { HTTPForbidden } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { Response } from '../http/response.js';
 import { StreamResponse } from '../http/stream-response.js';
@@ -45,6 +46,32 @@ describe('compose', () => {
     await expect(compose([], () => thenable(boom, true))(request)).rejects.toBe(boom);
   });
 
+  test('next() resolves to a response whatever an inner middleware returns: data, a string, undefined, an HttpError', async () => {
+    const seen: unknown[] = [];
+    const outer: Middleware = async (req, next) => {
+      const response = await next(req);
+      seen.push(response);
+      return response;
+    };
+    const inners: Middleware[] = [
+      async (req, next) => {
+        await next(req);
+        return { replaced: true } as never;
+      },
+      (() => 'from middleware') as never,
+      async () => new HTTPForbidden() as never,
+      (async (req: Request, next: (r?: Request) => Promise<StreamResponse>) => {
+        await next(req);
+      }) as never,
+    ];
+    const statuses = [];
+    for (const inner of inners) statuses.push((toResponse(await compose([outer, inner], () => 'handler')(request)) as Response).status);
+    expect(seen.every((r) => r instanceof StreamResponse)).toBe(true);
+    expect(statuses).toEqual([200, 200, 403, 204]);
+    expect((seen[0] as Response).text).toBe('{"replaced":true}');
+    expect((seen[1] as Response).text).toBe('from middleware');
+  });
+
   test('a replacement request reaches the inner layers', async () => {
     const replacement = { replaced: true } as unknown as Request;
     const pipeline = compose([(_req, next) => next(replacement)], (req) => ({ replaced: (req as unknown as { replaced?: boolean }).replaced === true }));
@@ -71,11 +98,9 @@ describe('compose', () => {
     await expect(compose([], async () => { throw boom; })(request)).rejects.toBe(boom);
   });
 
-  test('a plain value returned by a (JavaScript) middleware is left for the request path to convert', async () => {
+  test('a plain value returned by a (JavaScript) middleware becomes a response', async () => {
     const loose = (() => 'short-circuit') as unknown as Middleware;
-    const result = await compose([loose], () => 'never')(request);
-    expect(result).toBe('short-circuit');
-    const response = toResponse(result);
+    const response = await compose([loose], () => 'never')(request);
     expect(response).toBeInstanceOf(Response);
     expect((response as Response).text).toBe('short-circuit');
   });
