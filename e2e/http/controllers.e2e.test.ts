@@ -8,10 +8,12 @@ import {
   Inject,
   Injectable,
   Key,
+  Middleware as MiddlewareClass,
   Param,
   Post,
   Query,
   Req,
+  Use,
   createApp,
   createLogger,
   text,
@@ -241,5 +243,95 @@ describe('handler parameter injection errors', () => {
     }
     const app = createApp({ controllers: [NeedsMissing], logger });
     await expect(app.startup()).rejects.toThrow(/^WEFT_DI_MISSING: NeedsMissing\.show parameter #1: no provider for Key\(missing\).*declared in providers as \{ provide: missing, scope: 'request' \}/);
+  });
+});
+
+describe('one instance per app', () => {
+  test('a controller needing no request scope is built once, shared by all its routes (inherited ones included)', async () => {
+    interface Cat {
+      id: string;
+      name: string;
+    }
+    let built = 0;
+    abstract class CrudController<T extends { id: string }> {
+      protected abstract readonly items: Map<string, T>;
+      @Get('')
+      list() {
+        return [...this.items.values()];
+      }
+      @Get('/{id}')
+      show(@Param('id') id: string) {
+        const item = this.items.get(id);
+        if (item === undefined) throw new HTTPNotFound();
+        return item;
+      }
+      @Delete('/{id}')
+      remove(@Param('id') id: string) {
+        this.items.delete(id);
+      }
+    }
+    @Controller('/cats')
+    class CatsController extends CrudController<Cat> {
+      protected readonly items = new Map([
+        ['1', { id: '1', name: 'Tom' }],
+        ['2', { id: '2', name: 'Felix' }],
+      ]);
+      constructor() {
+        super();
+        built++;
+      }
+      @Get('/all')
+      all() {
+        return this.list();
+      }
+    }
+    const client = await new TestClient(createApp({ controllers: [CatsController], logger })).start();
+    try {
+      expect((await client.delete('/cats/2')).status).toBe(204);
+      expect((await client.get('/cats/2')).status).toBe(404);
+      expect((await client.get('/cats')).json()).toEqual([{ id: '1', name: 'Tom' }]);
+      expect((await client.get('/cats/all')).json()).toEqual([{ id: '1', name: 'Tom' }]);
+      expect(built).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a @Middleware() class used on several routes and layers is built once', async () => {
+    let built = 0;
+    @MiddlewareClass()
+    class Counting {
+      #seen = 0;
+      constructor() {
+        built++;
+      }
+      async handle(_request: Request, next: () => Promise<import('weft').StreamResponse>) {
+        this.#seen++;
+        const response = await next();
+        response.headers.set('X-Seen', String(this.#seen));
+        return response;
+      }
+    }
+    @Controller('/c')
+    @Use(Counting)
+    class Counted {
+      @Get('/a')
+      a() {
+        return 'a';
+      }
+      @Get('/b')
+      @Use(Counting)
+      b() {
+        return 'b';
+      }
+    }
+    const client = await new TestClient(createApp({ controllers: [Counted], logger })).start();
+    try {
+      expect((await client.get('/c/a')).headers['x-seen']).toBe('1');
+      expect((await client.get('/c/b')).headers['x-seen']).toBe('3'); // the class runs twice on /c/b, one instance
+      expect(built).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { type Container, DiError, Key } from '../../container/index.js';
 import { type ParamMetadata } from '../../decorators/metadata.js';
 import { type Request } from '../http/request.js';
+import { appInstance } from './app-instance.js';
 import { readBody, readBodyThen } from './read-body.js';
 
 /** Gives one handler argument for a request. */
@@ -53,8 +54,9 @@ export function paramsNeedScope(params: ParamMetadata[], container: Container): 
 }
 
 /**
- * Compiles a controller method into a handler. The controller is resolved once (lazily,
- * after async singletons are ready) unless it needs the request scope, then per request.
+ * Compiles a controller method into a handler. The controller is resolved once per app
+ * (lazily, after async singletons are ready; shared by all its routes) unless it needs the
+ * request scope, then per request.
  * With no parameter decorators the method receives the Request, as in aiohttp.
  */
 export function compileControllerHandler(
@@ -64,10 +66,9 @@ export function compileControllerHandler(
   container: Container,
 ): CompiledHandler {
   const resolveController = container.resolverFor(controller as never) as (scope?: unknown) => Record<string | symbol, (...args: unknown[]) => unknown>;
-  let instance: Record<string | symbol, (...args: unknown[]) => unknown> | undefined;
   const getController: (r: Request) => Record<string | symbol, (...args: unknown[]) => unknown> = container.needsScope(controller as never)
     ? (r) => resolveController(r.scope)
-    : () => (instance ??= resolveController());
+    : appInstance(container, controller, () => resolveController());
 
   if (params.length === 0) return (r) => getController(r)[key](r); // hot path
   const label = `${controller.name}.${String(key)}`;

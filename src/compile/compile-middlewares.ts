@@ -2,6 +2,7 @@ import { type Container } from '../../container/index.js';
 import { type MiddlewareRef, readMetadata } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Middleware, type MiddlewareClass } from '../pipeline/middleware.js';
+import { appInstance } from './app-instance.js';
 
 /** Whether a middleware reference is a `@Middleware()` class. */
 export function isMiddlewareClass(ref: MiddlewareRef): boolean {
@@ -10,8 +11,8 @@ export function isMiddlewareClass(ref: MiddlewareRef): boolean {
 
 /**
  * Turns a middleware reference into a function. A `@Middleware()` class is resolved from
- * the container: once (lazily, after startup) unless it needs the request scope, then
- * per request. A class without `@Middleware()` is an error, not a silent call.
+ * the container: once per app (lazily, after startup; shared by every route and layer
+ * using it) unless it needs the request scope, then per request. A class without `@Middleware()` is an error, not a silent call.
  */
 export function compileMiddleware(ref: MiddlewareRef, container: Container): Middleware {
   if (typeof ref !== 'function') {
@@ -28,6 +29,6 @@ export function compileMiddleware(ref: MiddlewareRef, container: Container): Mid
     throw new WeftError('WEFT_ERR_INVALID_MIDDLEWARE', `${ref.name} is a @Middleware() class without a handle(request, next) method`);
   }
   if (container.needsScope(ref as never)) return (request, next) => resolve(request.scope).handle(request, next);
-  let instance: MiddlewareClass | undefined;
-  return (request, next) => (instance ??= resolve()).handle(request, next);
+  const instance = appInstance(container, ref, () => resolve());
+  return (request, next) => instance().handle(request, next);
 }
