@@ -9,6 +9,7 @@ import {
   Injectable,
   Key,
   Middleware as MiddlewareClass,
+  Optional,
   Param,
   Post,
   Query,
@@ -330,6 +331,36 @@ describe('one instance per app', () => {
       expect((await client.get('/c/a')).headers['x-seen']).toBe('1');
       expect((await client.get('/c/b')).headers['x-seen']).toBe('3'); // the class runs twice on /c/b, one instance
       expect(built).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('@Optional() handler parameters', () => {
+  test('a declared per-request value nothing provided is undefined with @Optional(), a 500 without', async () => {
+    const CurrentUser = new Key<string>('currentUser');
+    const maybeLogIn: import('weft').Middleware = (request, next) => {
+      if (request.headers.get('x-user') !== undefined) request.scope.provide(CurrentUser, request.headers.get('x-user')!);
+      return next();
+    };
+    @Controller('/who')
+    class Who {
+      @Get('/maybe')
+      maybe(@Optional() @Inject(CurrentUser) user?: string) {
+        return { user: user ?? null };
+      }
+      @Get('/must')
+      must(@Inject(CurrentUser) user: string) {
+        return { user };
+      }
+    }
+    const app = createApp({ controllers: [Who], providers: [{ provide: CurrentUser, scope: 'request' }], middlewares: [maybeLogIn], logger });
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/who/maybe')).json()).toEqual({ user: null });
+      expect((await client.get('/who/maybe', { headers: { 'X-User': 'ada' } })).json()).toEqual({ user: 'ada' });
+      expect((await client.get('/who/must')).status).toBe(500);
     } finally {
       await client.close();
     }

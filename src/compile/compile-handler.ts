@@ -33,7 +33,8 @@ function argumentResolver(param: ParamMetadata, container: Container, label: str
 function injectResolver(token: unknown, optional: boolean, container: Container, where: string): ArgumentResolver {
   if (optional && !container.has(token as never)) return () => undefined;
   try {
-    const resolve = container.resolverFor(token as never);
+    // optional: a declared per-request value nothing provided gives undefined, not a 500
+    const resolve = optional ? container.resolverFor(token as never, { optional: true }) : container.resolverFor(token as never);
     return container.needsScope(token as never) ? (r) => resolve(r.scope) : () => resolve();
   } catch (err) {
     // Name the handler parameter, as constructor errors name theirs.
