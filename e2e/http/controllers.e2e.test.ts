@@ -232,6 +232,18 @@ describe('controller errors at startup', () => {
   });
 });
 
+describe('malformed providers', () => {
+  test.each([
+    ['a misspelt useValue', { value: { a: 1 } }, 'a provider needs exactly one of useClass, useValue, useFactory'],
+    ['no use… at all', {}, 'a provider needs exactly one of useClass, useValue, useFactory'],
+    ['a declaration with another scope', { scope: 'singleton' }, "needs { scope: 'request' }"],
+  ])('%s is WEFT_DI_INVALID_PROVIDER at startup, not a value no request has', async (_what, shape, message) => {
+    class Cfg {}
+    const app = createApp({ providers: [{ provide: Cfg, ...shape } as never], logger });
+    await expect(app.startup()).rejects.toMatchObject({ code: 'WEFT_DI_INVALID_PROVIDER', message: expect.stringContaining(message) });
+  });
+});
+
 describe('handler parameter injection errors', () => {
   test('a missing provider for an injected handler parameter names the method and position', async () => {
     const Missing = new Key<string>('missing');

@@ -74,15 +74,7 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
  * with `request.scope.provide`).
  */
 function registerProvider(container: Container, provider: ProviderLike): void {
-  if (typeof provider === 'function') {
-    container.register(provider as Class<unknown>);
-  } else if (isDeclaration(provider)) {
-    container.declare(provider.provide, { scope: 'request' });
-  } else {
-    container.register(provider);
-  }
-}
-
-function isDeclaration(provider: ProviderDefinition<unknown> | RequestValueDeclaration): provider is RequestValueDeclaration {
-  return !Object.keys(provider).some((key) => key.startsWith('use'));
+  // the container checks every shape, declarations included: a misspelt `value:` or a
+  // missing `use…` is WEFT_DI_INVALID_PROVIDER at startup, not a value no request has
+  container.register(provider as Class<unknown> | ProviderDefinition<unknown> | RequestValueDeclaration);
 }
