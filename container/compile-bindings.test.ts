@@ -161,6 +161,31 @@ describe('compileBindings', () => {
     expect(compile([cls(NoArgs)]).bindings.get(NoArgs)!.resolve()).toBeInstanceOf(NoArgs);
   });
 
+  test('a class inheriting the constructor of an undecorated parent with parameters is WEFT_DI_UNRESOLVABLE_PARAM', () => {
+    class Repo {}
+    abstract class BaseController {
+      constructor(readonly repo: Repo) {}
+    }
+    class UsersController extends BaseController {}
+    expect(errorOf(() => compile([cls(UsersController), cls(Repo)])).message).toContain(
+      'cannot inject parameter #1 of UsersController: UsersController inherits the constructor of BaseController, which has no DI metadata: decorate BaseController with @Injectable()',
+    );
+    // a constructor of its own, or a decorated parent, is fine
+    class OwnConstructor extends BaseController {
+      constructor() {
+        super(new Repo());
+      }
+    }
+    expect(compile([cls(OwnConstructor)]).bindings.get(OwnConstructor)!.resolve()).toBeInstanceOf(OwnConstructor);
+    @injectable()
+    class DecoratedBase {
+      constructor(readonly repo: Repo) {}
+    }
+    class Inheriting extends DecoratedBase {}
+    const built = compile([cls(Inheriting), cls(Repo)]).bindings.get(Inheriting)!.resolve() as Inheriting;
+    expect(built.repo).toBeInstanceOf(Repo);
+  });
+
   test('an optional parameter with no provider receives undefined and adds no dependency', () => {
     @injectable()
     class Cache {

@@ -264,11 +264,16 @@ function describeParameters(registration: Registration): readonly Parameter[] {
   if (recipe.deps !== undefined) return fromDeps(recipe.deps, position);
   const metadata = readConstructorParameters(cls);
   if (metadata === undefined) {
-    if (cls.length === 0) return [];
+    const inherited = inheritedConstructor(cls);
+    const length = inherited === undefined ? cls.length : inherited.length;
+    if (length === 0) return [];
     const reason =
-      `${className} has no DI metadata: decorate it with @Injectable() (with emitDecoratorMetadata on), ` +
-      `use @Inject() on its parameters, or give deps in a class provider`;
-    return Array.from({ length: cls.length }, (_, i) => ({ token: undefined, optional: false, position: position(i), unresolvable: reason }));
+      inherited === undefined
+        ? `${className} has no DI metadata: decorate it with @Injectable() (with emitDecoratorMetadata on), ` +
+          `use @Inject() on its parameters, or give deps in a class provider`
+        : `${className} inherits the constructor of ${tokenName(inherited)}, which has no DI metadata: decorate ` +
+          `${tokenName(inherited)} with @Injectable() (with emitDecoratorMetadata on), or give ${className} a constructor of its own`;
+    return Array.from({ length }, (_, i) => ({ token: undefined, optional: false, position: position(i), unresolvable: reason }));
   }
   return metadata.map((p) => ({
     token: p.token,
@@ -277,6 +282,23 @@ function describeParameters(registration: Registration): readonly Parameter[] {
     unresolvable: p.token === undefined ? unresolvableTypeReason(p.designType) : undefined,
   }));
 }
+
+/**
+ * The parent class whose constructor `cls` runs when `cls` declares none of its own (a
+ * `class UsersController extends CrudController {}`): its parameters are the ones to fill.
+ * Undefined when `cls` has its own constructor or extends nothing.
+ */
+function inheritedConstructor(cls: AnyClass): AnyClass | undefined {
+  let current = cls;
+  while (!/\bconstructor\s*\(/.test(Function.prototype.toString.call(current))) {
+    const parent = Object.getPrototypeOf(current) as unknown;
+    if (typeof parent !== 'function' || parent === Function.prototype) return current === cls ? undefined : current;
+    current = parent as AnyClass;
+  }
+  return current === cls ? undefined : current;
+}
+
+type AnyClass = abstract new (...args: never[]) => unknown;
 
 function fromDeps(deps: readonly Dependency[], position: (index: number) => string): Parameter[] {
   return deps.map((dep, i) =>
