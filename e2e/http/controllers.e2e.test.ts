@@ -350,6 +350,44 @@ describe('one instance per app', () => {
 });
 
 describe('@Optional() handler parameters', () => {
+  test('@Optional() without @Inject() injects by the parameter type; a type giving no token is a startup error', async () => {
+    @Injectable()
+    class Clock {
+      now() {
+        return 'noon';
+      }
+    }
+    @Controller('/t')
+    class Times {
+      @Get('')
+      show(@Optional() clock?: Clock) {
+        return { time: clock?.now() ?? null };
+      }
+    }
+    const client = await new TestClient(createApp({ controllers: [Times], providers: [Clock], logger })).start();
+    try {
+      expect((await client.get('/t')).json()).toEqual({ time: 'noon' });
+    } finally {
+      await client.close();
+    }
+    const without = await new TestClient(createApp({ controllers: [Times], logger })).start();
+    try {
+      expect((await without.get('/t')).json()).toEqual({ time: null });
+    } finally {
+      await without.close();
+    }
+    @Controller('/u')
+    class Untyped {
+      @Get('')
+      show(@Optional() value?: string) {
+        return value;
+      }
+    }
+    await expect(createApp({ controllers: [Untyped], logger }).startup()).rejects.toThrow(
+      /Untyped\.show parameter #0: @Optional\(\) needs @Inject\(token\) here, its type gives no token \(String\)/,
+    );
+  });
+
   test('a declared per-request value nothing provided is undefined with @Optional(), a 500 without', async () => {
     const CurrentUser = new Key<string>('currentUser');
     const maybeLogIn: import('weft').Middleware = (request, next) => {

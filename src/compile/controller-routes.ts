@@ -94,12 +94,30 @@ function paramsFor(chain: ClassRef[], declaring: ClassRef, key: string | symbol)
   for (const c of chain) {
     const params: ParamMetadata[] = [...(readMetadata(c)?.params.get(key) ?? [])];
     for (const [index, injection] of readParameterInjections(c.prototype as object, key)) {
-      if (injection.token !== undefined) params.push({ index, kind: 'inject', token: injection.token, optional: injection.optional });
+      // `@Optional()` alone: the token is the parameter's type, as for a constructor
+      const token = injection.token ?? designToken(c, key, index);
+      params.push({ index, kind: 'inject', token, optional: injection.optional });
     }
     if (params.length > 0) return params.sort((a, b) => a.index - b.index);
     if (c === declaring) break;
   }
   return [];
+}
+
+/** Types that say nothing about what to inject: interfaces, unions and `any` become `Object`. */
+const NO_TOKEN_TYPES: readonly unknown[] = [undefined, Object, String, Number, Boolean, Symbol, BigInt, Array, Function, Promise];
+
+/** The class a handler parameter is typed as (emitDecoratorMetadata), for `@Optional()` without `@Inject()`. */
+function designToken(cls: ClassRef, key: string | symbol, index: number): unknown {
+  const types = Reflect.getMetadata('design:paramtypes', cls.prototype as object, key) as unknown[] | undefined;
+  const type = types?.[index];
+  if (NO_TOKEN_TYPES.includes(type) || typeof type !== 'function') {
+    throw new WeftError(
+      'WEFT_ERR_INVALID_HANDLER',
+      `${cls.name}.${String(key)} parameter #${index}: @Optional() needs @Inject(token) here, its type gives no token (${typeof type === 'function' ? type.name : 'no type metadata'})`,
+    );
+  }
+  return type;
 }
 
 function usesFor(basesFirst: ClassRef[], key: string | symbol): MiddlewareRef[] {
