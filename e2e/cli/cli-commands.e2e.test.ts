@@ -125,6 +125,28 @@ test('weft serve without workers: one process, access log in the given format, S
   expect(cli.stdout()).toMatch(/SIGTERM received: stopping gracefully \(shutdownTimeout 2000 ms\)/);
 });
 
+test('weft serve without workers ignores SIGHUP, SIGTTIN and SIGTTOU (they would kill or suspend it), and serves on', async () => {
+  cli = startCli(['serve', target('createClusterApp'), '--host', '127.0.0.1', '--port', '0', '--no-access-log', '--shutdown-timeout', '2']);
+  const url = new URL(await cli.url());
+  for (const signal of ['SIGHUP', 'SIGTTIN', 'SIGTTOU'] as const) {
+    cli.child.kill(signal);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await get({ port: Number(url.port) }, '/users/8')).toEqual({ status: 200, body: '{"id":"8"}' });
+  }
+  expect(cli.stderr()).toMatch(/weft: SIGHUP ignored: restarting or resizing workers needs weft serve --workers 2 or more/);
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited()).toBe(0);
+});
+
+test.each([['1'], ['2']])('a cleanup that throws makes the stop unclean: exit code 1 with --workers %s', async (workers) => {
+  cli = startCli(['serve', target('failingCleanupApp'), '--workers', workers, '--host', '127.0.0.1', '--port', '0', '--no-access-log', '--shutdown-timeout', '2']);
+  await cli.url();
+  if (workers !== '1') await cli.waitFor(/Running on/, 1);
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited()).toBe(1);
+  if (workers !== '1') expect(cli.stdout()).toMatch(/did not stop cleanly \(exit code 1\)/);
+});
+
 test('weft serve --path with {n} listens on a unix socket per worker', async () => {
   cli = startCli(['serve', target('createClusterApp'), '--workers', '2', '--path', path.join(dir, 'weft_{n}.sock'), '--no-access-log']);
   await cli.waitFor(/is ready/, 2);

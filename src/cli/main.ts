@@ -97,13 +97,24 @@ async function serveHere(options: ServeOptions, appOrFactory: ReturnType<typeof 
   const controller = new AbortController();
   // --max-requests without workers: stop gracefully, for a process manager to restart us
   const limit = requestLimit(options.maxRequests, options.maxRequestsJitter);
+  // The supervisor's signals (SIGHUP: rolling restart; SIGTTIN/SIGTTOU: one worker more or
+  // less) mean nothing to one process, and their default actions would kill it (HUP, which
+  // systemd then counts as a clean exit and does not restart) or suspend it (TTIN, TTOU).
+  const ignore = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`weft: ${signal} ignored: restarting or resizing workers needs weft serve --workers 2 or more\n`);
+  };
+  for (const signal of SUPERVISOR_SIGNALS) process.on(signal, ignore);
   try {
     await runApp(countResponses(appOrFactory, limit, () => controller.abort()), { ...runAppOptions(options, 1), signal: controller.signal });
     return 0;
   } catch {
     return 1; // runApp logged it
+  } finally {
+    for (const signal of SUPERVISOR_SIGNALS) process.off(signal, ignore);
   }
 }
+
+const SUPERVISOR_SIGNALS: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGTTIN', 'SIGTTOU'];
 
 function fail(err: unknown): number {
   const usage = err instanceof WeftError && (err.code === 'WEFT_ERR_CLI_USAGE' || err.code === 'WEFT_ERR_CLI_TARGET');

@@ -32,6 +32,13 @@ test('socket activation: the socket unit owns the address, the service serves fd
   }
 });
 
+test('one process: no ExecReload (SIGHUP has no rolling restart to do), and the comment says restart', () => {
+  const service = units(systemdConfig(options([])))['/etc/systemd/system/weft.service'];
+  expect(service).not.toContain('ExecReload');
+  expect(systemdConfig(options([]))).toContain('# systemctl restart weft: stop, then start');
+  expect(systemdConfig(options([]))).not.toContain('rolling restart (SIGHUP)');
+});
+
 test('a unix socket held by systemd, with the socket owned by the service user', () => {
   const socket = units(systemdConfig(options(['--path', '/run/app/app.sock', '--user', 'app', '--group', 'www-data'])))['/etc/systemd/system/weft.socket'];
   expect(socket).toContain('ListenStream=/run/app/app.sock\nSocketUser=app\nSocketGroup=www-data\nSocketMode=0660\n');

@@ -202,7 +202,14 @@ export class Supervisor {
   #onExit(handle: WorkerHandle, code: number | null, signal: string | null): void {
     const { n, worker } = handle;
     const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
-    if (handle.stopping || this.#stopping) {
+    // A worker's failed shutdown exits with 1, and one the supervisor had to kill dies by
+    // SIGKILL: not a clean stop, and the exit code tells the process manager so, as a single
+    // process's does. Death by SIGTERM/SIGINT is no failure: the signal reached a worker that
+    // had finished its stop (its handlers gone) or not begun its boot.
+    if (this.#stopping && ((code !== null && code !== 0) || signal === 'SIGKILL')) {
+      this.#options.logger.error({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) did not stop cleanly (${how})`);
+      if (this.#exitCode === 0) this.#exitCode = 1;
+    } else if (handle.stopping || this.#stopping) {
       this.#options.logger.info({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) stopped (${how})`);
     } else if (handle.readyAt === undefined && handle.replacing && this.#options.reload === true) {
       // --reload: the code being edited does not load; the old worker (if any) keeps serving
