@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   WEFT_ERR_WS_OPTIONS: 'a websocket option is not valid',
   WEFT_ERR_WS_HEARTBEAT: 'the websocket peer did not answer a heartbeat ping in time',
   WEFT_ERR_WS_MESSAGE_TYPE: 'receiveStr/receiveBytes/receiveJson got a message of another type',
+  WEFT_ERR_WS_UPGRADED: 'an HTTP response was returned for a request whose websocket handshake was done: the connection speaks websocket, so it is closed with 1011 instead',
   WEFT_ERR_PUBSUB_CLOSED: 'the broadcaster or its pub/sub backend is closed',
   WEFT_ERR_PUBSUB_CONCURRENT_READ: 'a subscription has one reader: next() was called while another next() waits',
   WEFT_ERR_REDIS_OPTIONS: 'a RedisPubSub option is not valid',

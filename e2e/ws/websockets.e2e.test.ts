@@ -10,6 +10,8 @@ import {
   WeftError,
   createApp,
   createLogger,
+  json,
+  text,
   type Application,
   type Middleware,
   type Request,
@@ -159,6 +161,37 @@ describe('websockets', () => {
     const ws = await client.ws('/boom');
     await ws.sendStr('go');
     expect((await ws.closed).code).toBe(1011);
+  });
+
+  test('an error middleware turning that error into a 500 does not put HTTP bytes on the websocket: still 1011', async () => {
+    const errorsToJson: Middleware = async (_request, next) => {
+      try {
+        return await next();
+      } catch (err) {
+        return json({ error: (err as Error).message }, { status: 500 });
+      }
+    };
+    const app = createApp({ logger, middlewares: [errorsToJson] });
+    app.router.add('GET', '/boom', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      await ws.receive();
+      throw new Error('boom');
+    });
+    app.router.add('GET', '/other', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      await ws.receive();
+      return text('not a websocket'); // returned instead of the websocket
+    });
+    client = await new TestClient(app).start();
+    for (const path of ['/boom', '/other']) {
+      const ws = await client.ws(path);
+      await ws.sendStr('go');
+      // HTTP bytes after the 101 would read as frames with bad opcodes: the client would close with 1002
+      expect({ path, closed: await ws.closed }).toEqual({ path, closed: { code: 1011, reason: 'Internal Server Error' } });
+      expect((await ws.receive()).type).toBe('close'); // and no message before it
+    }
   });
 
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {

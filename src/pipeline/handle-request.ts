@@ -5,6 +5,7 @@ import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
 import { RESOLVED, type StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
+import { WeftError } from '../errors.js';
 import { WebSocketResponse } from '../ws/websocket-response.js';
 import { errorResponse } from './error-response.js';
 import { matchError } from './match-error.js';
@@ -69,6 +70,17 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
   };
 }
 
+/**
+ * An upgrade request answered with an HTTP response: fine before the handshake (a
+ * middleware's 403), but once the websocket was prepared (a handler failed, and an error
+ * middleware turned that into a 500), no HTTP bytes may follow the 101: the websocket is
+ * closed with 1011 instead, as when the error escapes the chain.
+ */
+function afterHandshake(request: Request, response: StreamResponse): StreamResponse {
+  const err = new WeftError('WEFT_ERR_WS_UPGRADED', `a ${response.status} response was returned after the websocket handshake; it is closed with 1011`);
+  return WebSocketResponse.afterError(request, err) ?? response;
+}
+
 /** The response for an error that escaped the chain. */
 function failed(request: Request, err: unknown): StreamResponse {
   // after a websocket handshake the connection speaks websocket: it closes with 1011 instead
@@ -104,6 +116,7 @@ function settle(request: Request, pending: Promise<unknown>, hooks: RequestHooks
  */
 function finish(request: Request, response: StreamResponse, hooks: RequestHooks | null): Promise<void> | undefined {
   // hot path
+  if ((request.raw as { upgrade?: boolean }).upgrade === true && !(response instanceof WebSocketResponse)) response = afterHandshake(request, response);
   let sending: Promise<void>;
   try {
     sending = sendResponse(request, response);
