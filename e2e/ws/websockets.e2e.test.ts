@@ -194,6 +194,65 @@ describe('websockets', () => {
     }
   });
 
+  test('close() with a backlog no one reads (reading paused) completes at once, not after closeTimeout', async () => {
+    const app = createApp({ logger });
+    let took = -1;
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    app.router.add('GET', '/busy', async (request) => {
+      const ws = new WebSocketResponse({ closeTimeout: 5_000 });
+      await ws.prepare(request);
+      await busy; // not reading while the client sends
+      const started = Date.now();
+      await ws.close({ code: 1000, message: 'done' });
+      took = Date.now() - started;
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/busy');
+    for (let i = 0; i < 100; i++) await ws.sendStr(`m${i}`);
+    await sleep(100); // over 64 queued: the server paused reading
+    release();
+    expect(await ws.closed).toEqual({ code: 1000, reason: 'done' });
+    await waitFor(() => took >= 0);
+    expect(took).toBeLessThan(2_000);
+  });
+
+  test("after the peer's close frame, a send rejects with WEFT_ERR_WS_CLOSED instead of being dropped", async () => {
+    const app = createApp({ logger });
+    let outcome: unknown;
+    app.router.add('GET', '/late', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      await ws.receive(); // 'go'
+      await sleep(200); // meanwhile the peer sends its close frame and keeps the connection open
+      outcome = await ws.sendStr('too late').then(
+        () => 'sent',
+        (err: WeftError) => err.code,
+      );
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const { port } = client.server.address() as import('node:net').AddressInfo;
+    // allowHalfOpen: the server's FIN after the closing handshake does not end this side
+    const socket = (await import('node:net')).connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write('GET /late HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    await waitFor(() => received.includes('\r\n\r\n'));
+    const masked = (opcode: number, payload: Buffer): Buffer => {
+      const mask = Buffer.from([1, 2, 3, 4]);
+      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]))]);
+    };
+    socket.write(masked(0x1, Buffer.from('go')));
+    socket.write(masked(0x8, Buffer.from([0x03, 0xe8]))); // close 1000, and the TCP connection stays open
+    await waitFor(() => outcome !== undefined);
+    expect(outcome).toBe('WEFT_ERR_WS_CLOSED');
+    expect(received).not.toContain('too late');
+    socket.destroy();
+  });
+
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
     const auth: Middleware = async (request, next) => {
       if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -22,6 +22,8 @@ const IDLE = 0;
 const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
+/** ws's `WebSocket.OPEN` readyState. */
+const OPEN_STATE = 1;
 
 /** What a send under the high-water mark returns: already settled, so nothing is allocated. */
 const SENT: Promise<void> = Promise.resolve();
@@ -256,6 +258,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     const ws = this.#ws;
     if (ws === null) return Promise.reject(notPrepared('send'));
     if (this.#state !== OPEN) return Promise.reject(new WeftError('WEFT_ERR_WS_CLOSED', `cannot send: the websocket is ${this.#state === CLOSING ? 'closing' : 'closed'}`));
+    // the peer's close frame arrived (ws answered it) before its connection closed: ws would drop the data
+    if (ws.readyState !== OPEN_STATE) return Promise.reject(new WeftError('WEFT_ERR_WS_CLOSED', 'cannot send: the peer closed the websocket'));
     // ws writes a string payload as is, which sends the whole frame down node's slow mixed-chunk
     // writev path; encoding it here (into Buffer's pool) keeps the write on the all-buffers path
     let payload: Uint8Array;
@@ -311,6 +315,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
     this.#state = CLOSING;
     this.#closeCode = code;
+    // reading may be paused by a backlog no one reads any more: the peer's close frame must
+    // get through, or the close waits out closeTimeout (messages still queued are dropped)
+    this.#ws.resume();
     const timer = setTimeout(() => this.#ws!.terminate(), this.#options.closeTimeout);
     await this.#closing;
     clearTimeout(timer);
