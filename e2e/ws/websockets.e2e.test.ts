@@ -233,24 +233,35 @@ describe('websockets', () => {
       return ws;
     });
     client = await new TestClient(app).start();
-    const { port } = client.server.address() as import('node:net').AddressInfo;
-    // allowHalfOpen: the server's FIN after the closing handshake does not end this side
-    const socket = (await import('node:net')).connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    socket.on('error', () => undefined);
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    socket.write('GET /late HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
-    await waitFor(() => received.includes('\r\n\r\n'));
-    const masked = (opcode: number, payload: Buffer): Buffer => {
-      const mask = Buffer.from([1, 2, 3, 4]);
-      return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]))]);
-    };
-    socket.write(masked(0x1, Buffer.from('go')));
-    socket.write(masked(0x8, Buffer.from([0x03, 0xe8]))); // close 1000, and the TCP connection stays open
+    const raw = await rawWebSocket(client, '/late', true);
+    raw.socket.write(frame(0x1, Buffer.from('go')));
+    raw.socket.write(frame(0x8, Buffer.from([0x03, 0xe8]))); // close 1000, and the TCP connection stays open
     await waitFor(() => outcome !== undefined);
     expect(outcome).toBe('WEFT_ERR_WS_CLOSED');
-    expect(received).not.toContain('too late');
-    socket.destroy();
+    expect(raw.received()).not.toContain('too late');
+    raw.socket.destroy();
+  });
+
+  test.each([
+    ['text that is not UTF-8', 1007, frame(0x1, Buffer.from([0xc3, 0x28]))],
+    ['an unmasked frame', 1002, Buffer.from([0x81, 0x02, 0x68, 0x69])],
+    ['a reserved opcode', 1002, frame(0x3, Buffer.from('x'))],
+  ])("after the peer's protocol error (%s), closeCode is the code sent: %d", async (_what, code, bad) => {
+    const app = createApp({ logger });
+    const codes: Array<number | null> = [];
+    app.router.add('GET', '/strict', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      for await (const message of ws) void message;
+      codes.push(ws.closeCode);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const raw = await rawWebSocket(client, '/strict');
+    raw.socket.write(bad);
+    await waitFor(() => codes.length === 1);
+    expect(codes).toEqual([code]);
+    raw.socket.destroy();
   });
 
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
@@ -575,6 +586,27 @@ describe('websockets', () => {
     expect(seen).toEqual(['root /admin/live', 'admin /admin/live']);
   });
 });
+
+/** A masked client frame (FIN set) with a payload under 126 bytes. */
+function frame(opcode: number, payload: Buffer): Buffer {
+  const mask = Buffer.from([1, 2, 3, 4]);
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]))]);
+}
+
+/**
+ * A websocket handshake over a raw socket, for frames no client library sends. With
+ * `allowHalfOpen`, the server's FIN after a closing handshake does not end this side.
+ */
+async function rawWebSocket(client: TestClient, path: string, allowHalfOpen = false): Promise<{ socket: import('node:net').Socket; received: () => string }> {
+  const { port } = client.server.address() as import('node:net').AddressInfo;
+  const socket = (await import('node:net')).connect({ port, host: '127.0.0.1', allowHalfOpen });
+  socket.on('error', () => undefined);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  await waitFor(() => received.includes('\r\n\r\n'));
+  return { socket, received: () => received };
+}
 
 async function waitFor(check: () => boolean, ms = 2_000): Promise<void> {
   const deadline = Date.now() + ms;

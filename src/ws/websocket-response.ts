@@ -151,7 +151,9 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     });
     ws.on('pong', () => this.#heartbeat?.alive());
     ws.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#closeCode ??= 1009;
+      // the code ws closes with for the peer's protocol error is the one we sent
+      const code = protocolErrorCode(err.code);
+      if (code !== undefined) this.#closeCode ??= code;
       this.#inbox.push({ type: 'error', data: err });
     });
     ws.once('close', (code: number, reason: Buffer) => {
@@ -356,6 +358,19 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (ws.#state === OPEN) void ws.close({ code: 1011, message: 'Internal Server Error' }).catch(() => undefined);
     return ws;
   }
+}
+
+/**
+ * The close code ws sends for a protocol error of the peer (RFC 6455 7.4.1): 1007 for
+ * text that is not UTF-8, 1009 for a message over maxMessageSize, 1008 for a message in too
+ * many fragments, 1002 for the rest.
+ */
+function protocolErrorCode(code: string | undefined): number | undefined {
+  if (code === undefined || !code.startsWith('WS_ERR_')) return undefined;
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return 1009;
+  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return 1008;
+  return 1002;
 }
 
 function wrongType(expected: string, message: WebSocketMessage): WeftError {
