@@ -264,6 +264,77 @@ describe('websockets', () => {
     raw.socket.destroy();
   });
 
+  test('a send waiting for a slow peer rejects with WEFT_ERR_WS_CLOSED when the connection drops', async () => {
+    const app = createApp({ logger });
+    let outcome: unknown;
+    let blocked = false;
+    let dropped = false;
+    app.router.add('GET', '/flood', async (request) => {
+      const ws = new WebSocketResponse({ highWaterMark: 64 * 1024 });
+      await ws.prepare(request);
+      const chunk = 'x'.repeat(100);
+      try {
+        // The peer never reads, so sends start to wait. While they go through, this loop never
+        // yields to other tasks, so the test's destroy() lands while a send waits: that one
+        // must reject (it resolved, though nothing was delivered).
+        for (let i = 0; i < 2_000_000; i++) {
+          let settled = false;
+          const sent = ws.sendStr(chunk).finally(() => (settled = true));
+          await Promise.resolve();
+          if (!settled) blocked = true;
+          await sent;
+          if (dropped) {
+            outcome = 'a send waiting when the connection dropped resolved';
+            break;
+          }
+        }
+        outcome ??= 'all sent';
+      } catch (err) {
+        outcome = (err as WeftError).code;
+      }
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const raw = await rawWebSocket(client, '/flood');
+    raw.socket.pause();
+    await waitFor(() => blocked, 20_000);
+    dropped = true;
+    raw.socket.destroy();
+    await waitFor(() => outcome !== undefined);
+    expect(outcome).toBe('WEFT_ERR_WS_CLOSED');
+  }, 30_000);
+
+  test('sendJson rejects (never throws) for what JSON cannot hold; ping after close throws WEFT_ERR_WS_CLOSED', async () => {
+    const app = createApp({ logger });
+    const outcomes: unknown[] = [];
+    app.router.add('GET', '/json', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+      for (const value of [10n, cycle, undefined]) {
+        try {
+          outcomes.push(await ws.sendJson(value).then(() => 'sent', (err: Error) => (err as WeftError).code ?? err.name));
+        } catch {
+          outcomes.push('threw synchronously');
+        }
+      }
+      await ws.close();
+      try {
+        ws.ping();
+        outcomes.push('pinged');
+      } catch (err) {
+        outcomes.push((err as WeftError).code);
+      }
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/json');
+    await ws.closed;
+    await waitFor(() => outcomes.length === 4);
+    expect(outcomes).toEqual(['TypeError', 'TypeError', 'WEFT_ERR_INVALID_BODY', 'WEFT_ERR_WS_CLOSED']);
+  });
+
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
     const auth: Middleware = async (request, next) => {
       if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });

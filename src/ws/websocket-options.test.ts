@@ -16,6 +16,8 @@ describe('checkWebSocketOptions', () => {
     [{ heartbeat: Infinity }, /heartbeat must be a non-negative number, got Infinity/],
     [{ highWaterMark: Number.NaN }, /highWaterMark must be a non-negative number, got NaN/],
     [{ closeTimeout: -5 }, /closeTimeout must be a non-negative number, got -5/],
+    [{ closeTimeout: 2 ** 31 }, /closeTimeout must be at most 2147483647 ms \(node's timer limit/],
+    [{ heartbeat: 2 ** 31 }, /heartbeat must be at most 2147483647 ms/],
     [{ protocols: ['has space'] }, /protocols must be an array of tokens/],
     [{ protocols: 'chat' as unknown as string[] }, /protocols must be an array of tokens/],
   ])('refuses %j with a coded error', (options, message) => {

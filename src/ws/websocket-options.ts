@@ -20,13 +20,17 @@ export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function count(name: string, value: number | undefined, fallback: number, positive = false): number {
+function count(name: string, value: number | undefined, fallback: number, positive = false, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
     throw new WeftError('WEFT_ERR_WS_OPTIONS', `${name} must be a ${positive ? 'positive' : 'non-negative'} number, got ${String(value)}`);
   }
+  if (value > max) throw new WeftError('WEFT_ERR_WS_OPTIONS', `${name} must be at most ${max} ms (node's timer limit, about 24.8 days), got ${String(value)}`);
   return value;
 }
+
+/** The longest delay node's timers take (2^31 - 1 ms); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Validates websocket options and applies the defaults.
@@ -45,10 +49,10 @@ export function checkWebSocketOptions(options: WebSocketRouteOptions): ResolvedW
   return {
     protocols: [...protocols],
     maxMsgSize: count('maxMsgSize', options.maxMsgSize, DEFAULT_MAX_MSG_SIZE),
-    heartbeat: count('heartbeat', options.heartbeat, 0),
+    heartbeat: count('heartbeat', options.heartbeat, 0, false, MAX_TIMER_MS),
     compress: options.compress === true,
     highWaterMark: count('highWaterMark', options.highWaterMark, 1024 * 1024),
-    closeTimeout: count('closeTimeout', options.closeTimeout, 10_000),
+    closeTimeout: count('closeTimeout', options.closeTimeout, 10_000, false, MAX_TIMER_MS),
   };
 }
 

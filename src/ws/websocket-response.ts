@@ -252,7 +252,17 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   /** Sends `dumps(data)` (JSON by default) as a text message. */
   sendJson(data: unknown, dumps: (value: unknown) => string = JSON.stringify): Promise<void> {
-    return this.#send(dumps(data), false);
+    let text: unknown;
+    try {
+      text = dumps(data);
+    } catch (err) {
+      // a BigInt, a cycle: a rejection like any failed send, so `sendJson(x).catch(...)` catches it
+      return Promise.reject(err);
+    }
+    if (typeof text !== 'string') {
+      return Promise.reject(new WeftError('WEFT_ERR_INVALID_BODY', `sendJson: ${typeof data} cannot be sent as JSON (the serialiser gave ${typeof text})`));
+    }
+    return this.#send(text, false);
   }
 
   // hot path
@@ -284,12 +294,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       if (socket.writableNeedDrain) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), this.#closing]);
       else await new Promise((resolve) => setImmediate(resolve));
     }
+    // the connection dropped while the message waited: it cannot be known to have gone out
+    // (a destroyed socket drops its buffer at once, before ws reports the close)
+    if (this.#state === CLOSED || socket.destroyed) throw new WeftError('WEFT_ERR_WS_CLOSED', 'the websocket closed while the message waited to be sent');
   }
 
   /** Sends a ping (aiohttp's `ping`); the peer's pong also counts as alive for the heartbeat. */
   ping(data?: string | Uint8Array): void {
     if (this.#ws === null) throw notPrepared('ping()');
-    if (this.#state === OPEN) this.#ws.ping(data);
+    if (this.#state !== OPEN) throw new WeftError('WEFT_ERR_WS_CLOSED', `cannot ping: the websocket is ${this.#state === CLOSING ? 'closing' : 'closed'}`);
+    this.#ws.ping(data);
   }
 
   /** Sends an unsolicited pong. */
