@@ -208,9 +208,25 @@ describe('failures: rejects with the original error, exit code 1, never process.
     await expect(runApp(makeApp(events), { shutdownTimeout: -1, handleSignals: false, printUrl: false })).rejects.toThrow(
       'WEFT_ERR_INVALID_OPTION: shutdownTimeout must be a non-negative number of ms, got -1',
     );
+    // JavaScript callers: a misspelt or mistyped option is an error, not a silent default
+    const quiet = { handleSignals: false, printUrl: false } as const;
+    await expect(runApp(makeApp(events), { ...quiet, shutdown_timeout: 5 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: unknown option "shutdown_timeout"');
+    await expect(runApp(makeApp(events), { ...quiet, prot: 8080 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: unknown option "prot"');
+    await expect(runApp(makeApp(events), { ...quiet, handlerCancellation: 'yes' } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: handlerCancellation must be a boolean, got string');
+    await expect(runApp(makeApp(events), { handleSignals: false, printUrl: 5 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: printUrl must be false or a function, got number');
+    await expect(runApp(makeApp(events), { printUrl: false, handleSignals: 'no' } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: handleSignals must be a boolean, got string');
     expect(events).toEqual([]);
     expect(process.exitCode).toBe(1);
   });
+});
+
+test('cleanup() before setup() does nothing and leaves the runner usable', async () => {
+  const events: string[] = [];
+  const runner = new AppRunner(makeApp(events), { accessLog: null });
+  await runner.cleanup();
+  await runner.setup();
+  await runner.cleanup();
+  expect(events).toEqual(['startup', 'cleanup']);
 });
 
 test('AppRunner with handleSignals stops on SIGINT and removes its listeners', async () => {

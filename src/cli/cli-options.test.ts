@@ -47,6 +47,8 @@ test('usage errors name the problem', () => {
   expect(usageError(['serve', 'a:b', '--workers', '2', '--path', '/a.sock'])).toMatch(/every --path needs \{n\}.*got \/a\.sock/);
   expect(usageError(['serve', 'a:b', '--access-log', '--no-access-log'])).toMatch(/contradict/);
   expect(usageError(['serve', 'a:b', '--bogus'])).toMatch(/Unknown option '--bogus'/);
+  // a bad access log format is a usage error (exit 2), found before the app is loaded
+  expect(usageError(['serve', 'a:b', '--access-log-format', '%Q'])).toMatch(/^WEFT_ERR_CLI_USAGE: --access-log-format: .*%Q/);
   expect(usageError(['serve', 'a:b', '--port'])).toMatch(/--port/);
   expect(usageError(['deploy'])).toMatch(/weft deploy supports nginx, systemd and supervisord, got nothing/);
   expect(usageError(['deploy', 'nginx', 'extra'])).toMatch(/takes no arguments besides options, got extra/);

@@ -2,6 +2,7 @@
  * The weft command line, parsed: which command, its target and its options. Parsing only;
  * nothing is loaded or started here.
  */
+import { compileAccessLogFormat } from '../logging/access-log-format.js';
 import { integer, oneTarget, parseArgv, seconds, usage } from './argv.js';
 import { parseDeploy, type DeployCommand } from './deploy-options.js';
 
@@ -144,6 +145,15 @@ function parseServe(argv: readonly string[]): ServeOptions {
   });
   if (values['access-log'] === true && values['no-access-log'] === true) throw usage('--access-log and --no-access-log contradict each other');
   if (values.reload === true && values.preload === true) throw usage('--reload cannot be combined with --preload: code imported by the supervisor before forking cannot be reloaded');
+  const accessLogFormat = values['access-log-format'] as string | undefined;
+  if (accessLogFormat !== undefined) {
+    // a bad format is a bad option value (exit 2, not restarted), found before any worker starts
+    try {
+      compileAccessLogFormat(accessLogFormat);
+    } catch (err) {
+      throw usage(`--access-log-format: ${err instanceof Error ? err.message.replace(/^WEFT_ERR_[A-Z_]+: /, '') : String(err)}`);
+    }
+  }
   const workers = integer(values.workers, '--workers', 1, 1);
   const sock = ((values.sock as string[] | undefined) ?? []).map((fd) => integer(fd, '--sock', 0, 0));
   const path = (values.path as string[] | undefined) ?? [];
@@ -158,7 +168,7 @@ function parseServe(argv: readonly string[]): ServeOptions {
     sock,
     shutdownTimeout: seconds(values['shutdown-timeout'], '--shutdown-timeout'),
     accessLog: values['no-access-log'] !== true,
-    accessLogFormat: values['access-log-format'] as string | undefined,
+    accessLogFormat,
     workers,
     maxRequests: integer(values['max-requests'], '--max-requests', 0, 0),
     maxRequestsJitter: integer(values['max-requests-jitter'], '--max-requests-jitter', 0, 0),

@@ -9,7 +9,7 @@ import { LoggerAccessLogger, type AccessLogger } from '../logging/access-log.js'
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../logging/access-log-format.js';
 import { createRequestListener } from '../pipeline/handle-request.js';
 import type { BaseSite } from './base-site.js';
-import { checkConnectionOptions, type ConnectionOptions } from './connection-options.js';
+import { CONNECTION_OPTION_NAMES, checkConnectionOptions, type ConnectionOptions } from './connection-options.js';
 import { shutdownGracefully } from './graceful-shutdown.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { RequestTracker } from './request-tracker.js';
@@ -86,6 +86,12 @@ export class AppRunner {
   constructor(app: Application, options: AppRunnerOptions = {}) {
     if (!(app instanceof Application)) throw new WeftError('WEFT_ERR_INVALID_OPTION', 'AppRunner needs an Application (from createApp())');
     const { shutdownTimeout = 60_000, handleSignals = false, accessLog, accessLogFormat, handlerCancellation = false, ...connection } = options;
+    // JavaScript callers get what TypeScript would have told them: a misspelt option is not ignored
+    const unknown = Object.keys(connection).filter((key) => !CONNECTION_OPTION_NAMES.includes(key));
+    if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`);
+    for (const [name, value] of [['handleSignals', handleSignals], ['handlerCancellation', handlerCancellation]] as const) {
+      if (typeof value !== 'boolean') throw new WeftError('WEFT_ERR_INVALID_OPTION', `${name} must be a boolean, got ${typeof value}`);
+    }
     if (!(Number.isFinite(shutdownTimeout) && shutdownTimeout >= 0)) {
       throw new WeftError('WEFT_ERR_INVALID_OPTION', `shutdownTimeout must be a non-negative number of ms, got ${String(shutdownTimeout)}`);
     }
@@ -168,6 +174,8 @@ export class AppRunner {
    * after every step ran if some failed (one error as is, several as a CleanupError).
    */
   cleanup(): Promise<void> {
+    // before setup() there is nothing to stop, and the runner stays usable
+    if (this.#state === 'new') return Promise.resolve();
     return (this.#stopping ??= this.#stop());
   }
 

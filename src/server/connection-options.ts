@@ -58,6 +58,9 @@ export const CONNECTION_DEFAULTS = Object.freeze({
 
 const NAMES = ['keepAliveTimeout', 'headersTimeout', 'requestTimeout', 'maxHeadersCount', 'maxRequestsPerSocket'] as const;
 
+/** The names of {@link ConnectionOptions}, to tell a misspelt option from a known one. */
+export const CONNECTION_OPTION_NAMES: readonly string[] = NAMES;
+
 /**
  * Checks connection options, naming the first invalid one.
  * @throws WeftError `WEFT_ERR_INVALID_OPTION`.

@@ -108,6 +108,8 @@ export async function runApp(appOrFactory: AppOrFactory, options: RunAppOptions 
 
   let runner: AppRunner | undefined;
   try {
+    if (printUrl !== false && typeof printUrl !== 'function') throw new WeftError('WEFT_ERR_INVALID_OPTION', `printUrl must be false or a function, got ${typeof printUrl}`);
+    if (typeof handleSignals !== 'boolean') throw new WeftError('WEFT_ERR_INVALID_OPTION', `handleSignals must be a boolean, got ${typeof handleSignals}`);
     const app = await makeApp(appOrFactory);
     logger = app.logger;
     runner = new AppRunner(app, runnerOptions);
