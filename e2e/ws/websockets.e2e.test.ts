@@ -1,10 +1,12 @@
 import { createHook } from 'node:async_hooks';
 import {
+  AppRunner,
   Broadcaster,
   Controller,
   HTTPUnauthorized,
   InMemoryPubSub,
   Injectable,
+  TCPSite,
   WebSocket,
   WebSocketResponse,
   WeftError,
@@ -333,6 +335,25 @@ describe('websockets', () => {
     await ws.closed;
     await waitFor(() => outcomes.length === 4);
     expect(outcomes).toEqual(['TypeError', 'TypeError', 'WEFT_ERR_INVALID_BODY', 'WEFT_ERR_WS_CLOSED']);
+  });
+
+  test('a graceful stop waits for a peer that never answers the close frame no longer than shutdownTimeout', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/stuck', async (request) => {
+      const ws = new WebSocketResponse(); // closeTimeout 10 s by default
+      await ws.prepare(request);
+      for await (const message of ws) void message;
+      return ws;
+    });
+    const runner = new AppRunner(app, { shutdownTimeout: 300, accessLog: null });
+    await runner.setup();
+    const site = await runner.addSite(new TCPSite(runner, { host: '127.0.0.1', port: 0 }));
+    const raw = await rawWebSocket(site.port, '/stuck', true); // reads, never answers the close
+    const started = Date.now();
+    await runner.cleanup();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(raw.received()).toContain('Server shutdown');
+    raw.socket.destroy();
   });
 
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
@@ -668,8 +689,8 @@ function frame(opcode: number, payload: Buffer): Buffer {
  * A websocket handshake over a raw socket, for frames no client library sends. With
  * `allowHalfOpen`, the server's FIN after a closing handshake does not end this side.
  */
-async function rawWebSocket(client: TestClient, path: string, allowHalfOpen = false): Promise<{ socket: import('node:net').Socket; received: () => string }> {
-  const { port } = client.server.address() as import('node:net').AddressInfo;
+async function rawWebSocket(client: TestClient | number, path: string, allowHalfOpen = false): Promise<{ socket: import('node:net').Socket; received: () => string }> {
+  const port = typeof client === 'number' ? client : (client.server.address() as import('node:net').AddressInfo).port;
   const socket = (await import('node:net')).connect({ port, host: '127.0.0.1', allowHalfOpen });
   socket.on('error', () => undefined);
   let received = '';

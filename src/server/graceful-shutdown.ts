@@ -44,7 +44,8 @@ export async function shutdownGracefully({ app, sites, tracker, timeoutMs, logge
   for (const site of sites) site.beginDrain();
   await collect(errors, () => app.shutdown(), logger, 'onShutdown failed');
   // step 3 too: websockets still open after the user's onShutdown handlers get 1001 GOING_AWAY
-  await collect(errors, () => closeWebSockets(app), logger, 'closing websockets failed');
+  // a peer that never answers the close frame waits no longer than shutdownTimeout
+  await collect(errors, () => closeWebSockets(app, 1001, 'Server shutdown', timeoutMs), logger, 'closing websockets failed');
   const scheduler = schedulerOf(app);
   await drainRequests(tracker, timeoutMs, logger, undefined, scheduler === undefined ? undefined : (ms) => scheduler.wait(ms));
   await Promise.all(sites.map((site) => site.finishDrain()));

@@ -7,7 +7,7 @@ import type { Application } from '../app/application.js';
 
 /** What the registry needs of a websocket. */
 export interface Closable {
-  close(options?: { code?: number; message?: string }): Promise<boolean>;
+  close(options?: { code?: number; message?: string; timeout?: number }): Promise<boolean>;
 }
 
 const open = new WeakMap<Application, Set<Closable>>();
@@ -50,7 +50,8 @@ export function openWebSocketCount(app: Application): number {
 
 /**
  * Closes every open websocket of `app`'s tree (1001 GOING_AWAY, "Server shutdown" by
- * default) and waits for the closing handshakes; errors are ignored (the peer may be gone).
+ * default) and waits for the closing handshakes, each at most its `closeTimeout` or
+ * `timeout` ms when shorter; errors are ignored (the peer may be gone).
  *
  * @example
  * ```ts
@@ -58,8 +59,8 @@ export function openWebSocketCount(app: Application): number {
  * await closeWebSockets(app);
  * ```
  */
-export async function closeWebSockets(app: Application, code = 1001, message = 'Server shutdown'): Promise<void> {
+export async function closeWebSockets(app: Application, code = 1001, message = 'Server shutdown', timeout?: number): Promise<void> {
   const set = open.get(rootOf(app));
   if (set === undefined || set.size === 0) return;
-  await Promise.all([...set].map((ws) => ws.close({ code, message }).catch(() => false)));
+  await Promise.all([...set].map((ws) => ws.close({ code, message, timeout }).catch(() => false)));
 }

@@ -314,11 +314,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
   /**
    * Starts the closing handshake (1000 by default) and waits for it (at most `closeTimeout`,
-   * then the connection is dropped). Resolves false when the websocket was already closing.
+   * or `timeout` ms when shorter, then the connection is dropped). Resolves false when the
+   * websocket was already closing.
    * @throws WeftError `WEFT_ERR_WS_OPTIONS` for a code a server may not send or a message over 123 bytes.
    */
-  async close(options: { code?: number; message?: string } = {}): Promise<boolean> {
-    const { code = 1000, message = '' } = options;
+  async close(options: { code?: number; message?: string; timeout?: number } = {}): Promise<boolean> {
+    const { code = 1000, message = '', timeout = this.#options.closeTimeout } = options;
     if (this.#ws === null) throw notPrepared('close()');
     if (this.#state !== OPEN) {
       await this.#closing;
@@ -334,7 +335,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     // reading may be paused by a backlog no one reads any more: the peer's close frame must
     // get through, or the close waits out closeTimeout (messages still queued are dropped)
     this.#ws.resume();
-    const timer = setTimeout(() => this.#ws!.terminate(), this.#options.closeTimeout);
+    const timer = setTimeout(() => this.#ws!.terminate(), Math.min(timeout, this.#options.closeTimeout));
     await this.#closing;
     clearTimeout(timer);
     return true;
