@@ -63,6 +63,24 @@ describe('Broadcaster over InMemoryPubSub', () => {
     await broadcaster.close();
   });
 
+  test('a subscribe() racing close() is refused and left ended, never a live subscription on a closed backend', async () => {
+    let released = 0;
+    // a backend whose subscribe completes after a network round trip, whatever happened meanwhile
+    const slow = {
+      publish: async () => undefined,
+      subscribe: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return async () => void released++;
+      },
+      close: async () => undefined,
+    };
+    const broadcaster = new Broadcaster({ backend: slow });
+    const subscribing = broadcaster.subscribe('news');
+    await broadcaster.close();
+    await expect(subscribing).rejects.toMatchObject({ code: 'WEFT_ERR_PUBSUB_CLOSED' });
+    expect(released).toBe(1);
+  });
+
   test('a listener that throws does not stop delivery to the others', async () => {
     const errors: unknown[] = [];
     const backend = new InMemoryPubSub((err) => errors.push(err));

@@ -66,6 +66,11 @@ export class Broadcaster implements AsyncDisposable {
     const subscription = new Subscription(channel, options.maxQueue ?? this.#maxQueue);
     const release = await this.backend.subscribe(channel, (message) => subscription.deliver(message));
     subscription.attach(release, (s) => this.#subscriptions.delete(s));
+    if (this.#closed) {
+      // close() ran while the backend subscribed: this one would never end otherwise
+      await subscription.unsubscribe();
+      throw closedError();
+    }
     this.#subscriptions.add(subscription);
     return subscription;
   }
