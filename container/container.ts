@@ -65,6 +65,12 @@ export class Container {
   /** True between freeze() and dispose(): the one check createScope() makes. */
   #serving = false;
   #lookup = new BindingLookup(undefined);
+
+  /** @internal Whether the container is between freeze() and dispose(): its scopes may make instances. */
+  get serving(): boolean {
+    return this.#serving;
+  }
+
   #initialising: Promise<void> | undefined = undefined;
   #disposing: Promise<void> | undefined = undefined;
 

@@ -48,7 +48,7 @@ describe('requestResolver', () => {
     expect(errorOf(() => resolve()).code).toBe('WEFT_DI_NO_SCOPE');
     const s = scope();
     s.dispose();
-    expect(errorOf(() => resolve(s)).message).toBe('WEFT_DI_DISPOSED: cannot create Cart: its request scope was already disposed');
+    expect(errorOf(() => resolve(s)).message).toBe('WEFT_DI_DISPOSED: cannot create Cart: its request scope (or its container) was already disposed');
   });
 });
 

@@ -98,5 +98,5 @@ export function noScope(name: string): DiError {
  * ```
  */
 export function disposedScope(name: string): DiError {
-  return new DiError('WEFT_DI_DISPOSED', `cannot create ${name}: its request scope was already disposed`, [name]);
+  return new DiError('WEFT_DI_DISPOSED', `cannot create ${name}: its request scope (or its container) was already disposed`, [name]);
 }

@@ -168,15 +168,25 @@ describe('RequestScope', () => {
     const container = app();
     const scope = container.createScope();
     scope.dispose();
-    const message = 'WEFT_DI_DISPOSED: cannot use Key(config): this request scope was already disposed';
+    const message = 'WEFT_DI_DISPOSED: cannot use Key(config): this request scope (or its container) was already disposed';
     expect(diErrorOf(() => scope.get(Config)).message).toBe(message);
     expect(diErrorOf(() => scope.getOptional(Config)).message).toBe(message);
     expect(diErrorOf(() => scope.provide(CurrentUser, 'x')).message).toBe(
-      'WEFT_DI_DISPOSED: cannot use Key(user): this request scope was already disposed',
+      'WEFT_DI_DISPOSED: cannot use Key(user): this request scope (or its container) was already disposed',
     );
     const resolve = container.resolverFor(Tracked);
     expect(diErrorOf(() => resolve(scope)).message).toBe(
-      'WEFT_DI_DISPOSED: cannot create Tracked: its request scope was already disposed',
+      'WEFT_DI_DISPOSED: cannot create Tracked: its request scope (or its container) was already disposed',
     );
+  });
+
+  test("a scope still open when its container is disposed refuses to make instances from the container's disposed singletons", async () => {
+    const container = app();
+    const scope = container.createScope();
+    const resolve = container.resolverFor(Tracked); // compiled handlers hold their resolvers
+    await container.dispose();
+    expect(diErrorOf(() => resolve(scope)).code).toBe('WEFT_DI_DISPOSED');
+    expect(diErrorOf(() => scope.get(Tracked)).code).toBe('WEFT_DI_DISPOSED');
+    expect(scope.dispose()).toBeUndefined(); // nothing was made: nothing to dispose
   });
 });

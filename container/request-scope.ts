@@ -15,7 +15,8 @@ import { isProviderToken, tokenName } from './token.js';
  *
  * Creating one is allocating this one small object: the first request-scoped instances live
  * in its own fields, the rest only when needed (see `request-slots.ts`). After `dispose()`,
- * `get`, `provide` and creating new instances throw `WEFT_DI_DISPOSED`.
+ * or once its container was disposed, `get`, `provide` and creating new instances throw
+ * `WEFT_DI_DISPOSED`.
  *
  * @example
  * ```ts
@@ -40,9 +41,9 @@ export class RequestScope implements SlotStore {
   /** @param container the (frozen) container whose providers this scope resolves. */
   constructor(readonly container: Container) {}
 
-  /** Whether {@link RequestScope.dispose} was called. */
+  /** Whether {@link RequestScope.dispose} was called, or the container was disposed meanwhile. */
   get disposed(): boolean {
-    return this.extras === DISPOSED_EXTRAS;
+    return this.extras === DISPOSED_EXTRAS || !this.container.serving;
   }
 
   /**
@@ -168,5 +169,5 @@ export class RequestScope implements SlotStore {
 
 function disposedError(token: Token): DiError {
   const name = tokenName(token);
-  return new DiError('WEFT_DI_DISPOSED', `cannot use ${name}: this request scope was already disposed`, [name]);
+  return new DiError('WEFT_DI_DISPOSED', `cannot use ${name}: this request scope (or its container) was already disposed`, [name]);
 }
