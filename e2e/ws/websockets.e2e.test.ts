@@ -356,6 +356,20 @@ describe('websockets', () => {
     raw.socket.destroy();
   });
 
+  test('a handshake with an unsupported Sec-WebSocket-Version is a 400 naming the versions spoken (RFC 6455 4.4)', async () => {
+    client = await new TestClient(echoApp()).start();
+    const { port } = client.server.address() as import('node:net').AddressInfo;
+    const socket = (await import('node:net')).connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write('GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 12\r\n\r\n');
+    await waitFor(() => received.includes('\r\n\r\n'));
+    expect(received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(received).toMatch(/\r\nSec-WebSocket-Version: 13, 8\r\n/i);
+    socket.destroy();
+  });
+
   test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
     const auth: Middleware = async (request, next) => {
       if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -184,7 +184,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     });
     return new Promise((resolve, reject) => {
       // with a listener, ws leaves the refusal to us: it goes through the request path as a 400
-      server.once('wsClientError', (err: Error) => reject(new HTTPBadRequest({ text: `400: Bad Request: websocket handshake refused: ${err.message}` })));
+      server.once('wsClientError', (err: Error) => {
+        // RFC 6455 4.4: a refused version is answered with the versions the server speaks
+        const headers = /Sec-WebSocket-Version/i.test(err.message) ? { 'Sec-WebSocket-Version': '13, 8' } : undefined;
+        reject(new HTTPBadRequest({ text: `400: Bad Request: websocket handshake refused: ${err.message}`, headers }));
+      });
       server.handleUpgrade(request.raw, socket, head, (ws) => resolve(ws));
     });
   }
