@@ -370,14 +370,14 @@ describe('websockets', () => {
     socket.destroy();
   });
 
-  test('a middleware refuses the upgrade with a normal HTTP response (401 with a body)', async () => {
+  test.each(['socket', 'inject'] as const)('a middleware refuses the upgrade with a normal HTTP response (401 with a body), %s transport', async (transport) => {
     const auth: Middleware = async (request, next) => {
       if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });
       return next();
     };
     const app = createApp({ middlewares: [auth], logger });
     app.router.add('GET', '/echo', echo);
-    client = await new TestClient(app).start();
+    client = await new TestClient(app, { transport }).start();
     const refused = await client.ws('/echo').catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(WebSocketRefused);
     expect(refused).toMatchObject({ status: 401, body: 'who are you?', headers: { 'www-authenticate': 'Bearer', connection: 'close' } });
@@ -386,8 +386,8 @@ describe('websockets', () => {
     expect(await ws.receiveStr()).toBe('echo: hi');
   });
 
-  test('an upgrade to an unknown path gets 404; a plain request to a websocket route gets 400', async () => {
-    client = await new TestClient(echoApp()).start();
+  test.each(['socket', 'inject'] as const)('an upgrade to an unknown path gets 404; a plain request to a websocket route gets 400, %s transport', async (transport) => {
+    client = await new TestClient(echoApp(), { transport }).start();
     await expect(client.ws('/nowhere')).rejects.toMatchObject({ status: 404, body: '404: Not Found' });
     const plain = await client.get('/echo');
     expect(plain.status).toBe(400);

@@ -13,6 +13,7 @@ import type { StreamResponse } from '../http/stream-response.js';
 import type { AccessLogger } from '../logging/access-log.js';
 import type { Logger } from '../logging/logger.js';
 import type { RequestHooks } from '../pipeline/handle-request.js';
+import { endSoon } from '../ws/upgrade.js';
 
 /** What the tracker needs to know of a site: whether its connections are being closed. */
 export interface DrainState {
@@ -174,7 +175,7 @@ export class RequestTracker {
   /** While draining: a connection whose last request is done closes (its response is flushed). */
   #closeConnectionIfIdle(socket: Socket | null): void {
     if (socket === null || socket.destroyed || this.isBusy(socket)) return;
-    socket.destroySoon();
+    endSoon(socket);
   }
 
   /** Whether a request on `socket` is in flight. */

@@ -52,9 +52,18 @@ export function upgradeListener(listener: RequestListener): (req: IncomingMessag
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
-    res.once('finish', () => (socket as Socket).destroySoon());
+    // destroySoon: a net.Socket's end-then-destroy; the in-memory stream of TestClient's
+    // inject transport is a plain Duplex without it
+    res.once('finish', () => endSoon(socket));
     // node leaves an upgraded socket without an error listener: a reset must not crash the process
     socket.on('error', () => socket.destroy());
     listener(req, res);
   };
+}
+
+/** Ends a connection once its pending writes are flushed: `destroySoon()` where there is one. */
+export function endSoon(socket: Duplex): void {
+  const net = socket as Partial<Pick<Socket, 'destroySoon'>> & Duplex;
+  if (typeof net.destroySoon === 'function') net.destroySoon();
+  else socket.end(() => socket.destroy());
 }
