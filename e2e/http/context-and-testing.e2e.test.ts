@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ContextVar, Controller, Get, createApp, createLogger, type Request } from 'weft';
+import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -85,6 +85,36 @@ describe('supertest', () => {
     expect([first.status, second.status]).toEqual([503, 503]);
     await request(listener).get('/hello/c').expect(503);
     expect(errors).toHaveLength(1); // the failure is logged once, not per request
+  });
+
+  test.each(['socket', 'inject'] as const)('close() ends a request still waiting (%s transport): it rejects instead of hanging', async (transport) => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/hang', () => new Promise(() => undefined));
+    const client = await new TestClient(app, { transport }).start();
+    const pending = client.get('/hang');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await client.close();
+    await expect(pending).rejects.toThrow();
+  });
+
+  test('close() runs every step when onShutdown throws: websockets still get 1001, cleanup still runs', async () => {
+    const app = createApp({ logger });
+    const events: string[] = [];
+    app.onShutdown.push(() => {
+      throw new Error('shutdown hook failed');
+    });
+    app.onCleanup.push(() => void events.push('cleanup'));
+    app.router.add('GET', '/ws', async (request: Request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      for await (const message of ws) void message;
+      return ws;
+    });
+    const client = await new TestClient(app).start();
+    const ws = await client.ws('/ws');
+    await expect(client.close()).rejects.toThrow('shutdown hook failed');
+    expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
+    expect(events).toEqual(['cleanup']);
   });
 
   test("works against the TestClient's server", async () => {

@@ -163,9 +163,15 @@ export class TestClient {
   /** The inject transport's connection: one end of an in-memory pair, the other handed to the server. */
   readonly #inject = (): Socket => {
     const [client, serverSide] = duplexPair();
+    // kept until closed, so close() can end them as closeAllConnections() ends sockets
+    this.#injected.add(serverSide);
+    serverSide.once('close', () => this.#injected.delete(serverSide));
     this.server.emit('connection', serverSide);
     return client as Socket;
   };
+
+  /** The server ends of the inject transport's open connections. */
+  readonly #injected = new Set<import('node:stream').Duplex>();
 
   /**
    * Stops the server (open connections are closed), runs the app's shutdown, closes the
@@ -179,15 +185,18 @@ export class TestClient {
       stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     }
+    // the inject transport's connections: a request still waiting rejects, as over a socket
+    for (const connection of this.#injected) connection.destroy();
+    this.#injected.clear();
     if (!this.#started) return stopped;
     this.#started = false;
-    try {
-      await this.app.shutdown();
-      await closeWebSockets(this.app);
-      await stopped;
-    } finally {
-      await this.app.cleanup();
-    }
+    // every step runs even when one fails (as a runner's shutdown): the first error is thrown
+    const errors: unknown[] = [];
+    await this.app.shutdown().catch((err: unknown) => void errors.push(err));
+    await closeWebSockets(this.app).catch((err: unknown) => void errors.push(err));
+    await stopped;
+    await this.app.cleanup().catch((err: unknown) => void errors.push(err));
+    if (errors.length > 0) throw errors[0];
   }
 }
 
