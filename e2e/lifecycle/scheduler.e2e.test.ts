@@ -209,6 +209,33 @@ describe('Scheduler: background jobs of an application', () => {
     await client.close();
   });
 
+  test("a job runs in a copy of its spawner's ContextVars: what it sets is not seen by its request, nor by later ones", async () => {
+    const Stage = new ContextVar<string>('stage', { default: '-' });
+    const seen: string[] = [];
+    const app = createApp({ logger: createLogger({ level: 'silent' }) });
+    app.onStartup.push(() => {
+      Stage.set('startup');
+      app.scheduler.spawn(async () => {
+        Stage.set('changed by the startup job');
+      });
+    });
+    app.router.add('GET', '/', async () => {
+      seen.push(`request sees ${Stage.get()}`);
+      const job = app.scheduler.spawn(async () => {
+        seen.push(`job sees ${Stage.get()}`);
+        Stage.set('changed by the request job');
+      });
+      await job.promise;
+      return Stage.get();
+    });
+    const client = await startClient(new TestClient(app));
+    await app.scheduler.wait(1000);
+    expect((await client.get('/')).text).toBe('startup');
+    expect((await client.get('/')).text).toBe('startup');
+    expect(seen).toEqual(['request sees startup', 'job sees startup', 'request sees startup', 'job sees startup']);
+    await client.close();
+  });
+
   test('the scheduler can be replaced like any provider (override), and is still closed at cleanup', async () => {
     const custom = new Scheduler({ limit: 3, logger: createLogger({ level: 'silent' }) });
     const client = new TestClient(createApp({ logger: createLogger({ level: 'silent' }) }));

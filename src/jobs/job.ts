@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { inCopyOfContext } from '../context/context-var.js';
 
 /** What a background job runs: it gets its `AbortSignal` and should stop when it aborts. */
 export type JobFunction<T = unknown> = (signal: AbortSignal) => Promise<T> | T;
@@ -41,13 +42,15 @@ export class Job<T = unknown> {
    *
    * @param name for logs and errors.
    * @param fn the work; it runs in the async context of the caller of `spawn()`, so
-   *   ContextVars set by a request are seen by the jobs it spawns.
+   *   ContextVars set by a request are seen by the jobs it spawns; it runs in a copy of
+   *   them, so what the job sets is not seen by its request (asyncio's task semantics).
    */
   constructor(
     readonly name: string,
     fn: JobFunction<T>,
   ) {
-    this.#run = AsyncResource.bind(fn);
+    // the spawner's async context, and a copy of its ContextVars: the job's set() stays its own
+    this.#run = AsyncResource.bind(inCopyOfContext(fn));
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve as (value: unknown) => void;
       this.#reject = reject;
