@@ -39,3 +39,29 @@ describe('ContextVar', () => {
     expect(await runInAppContext(app, async () => v.get())).toBe('startup');
   });
 });
+
+describe('a ContextVar created after work ran without one', () => {
+  test('warns once (WEFT_CONTEXTVAR_LATE); created before any work, it does not', () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require('./context-var.js') as typeof import('./context-var.js');
+        new fresh.ContextVar('early');
+      });
+      expect(warn).not.toHaveBeenCalled();
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require('./context-var.js') as typeof import('./context-var.js');
+        fresh.runInRequestContext({}, () => undefined, undefined); // a request with no ContextVar around
+        new fresh.ContextVar('late');
+        new fresh.ContextVar('later');
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/ContextVar late was created after requests or app lifecycles had run without a ContextVar/);
+      expect(warn.mock.calls[0][1]).toEqual({ code: 'WEFT_CONTEXTVAR_LATE' });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});

@@ -8,6 +8,8 @@ const rootContext: Context = new Map();
 const appContexts = new WeakMap<object, Context>();
 /** Until a ContextVar exists, apps and requests never touch the storage (see runInAppContext). */
 let anyVariable = false;
+/** Whether an app lifecycle or a request ran before any ContextVar existed (so without a context). */
+let ranWithoutContext = false;
 
 /**
  * A context-local variable, with the semantics of aiohttp's `contextvars` support:
@@ -17,6 +19,9 @@ let anyVariable = false;
  *
  * @example
  * ```ts
+ * // at module level, before any app starts (as Python's contextvars): a ContextVar first
+ * // created while requests are in flight cannot give those requests contexts of their own
+ * // (a warning, WEFT_CONTEXTVAR_LATE, says so)
  * const RequestId = new ContextVar<string>('requestId', { default: '-' });
  *
  * const tagRequests: Middleware = async (request, next) => {
@@ -34,6 +39,13 @@ export class ContextVar<T> {
     options?: { default: T },
   ) {
     this.#default = options && 'default' in options ? { value: options.default } : undefined;
+    if (!anyVariable && ranWithoutContext) {
+      // work already in flight (a request, a startup) has no context of its own to hold a value
+      process.emitWarning(
+        `ContextVar ${name} was created after requests or app lifecycles had run without a ContextVar: what is in flight now shares one context. Create context variables at module level, before any app starts.`,
+        { code: 'WEFT_CONTEXTVAR_LATE' },
+      );
+    }
     anyVariable = true;
   }
 
@@ -69,7 +81,10 @@ export function runInAppContext<R>(app: object, fn: () => Promise<R>): Promise<R
   // On Node 20 the first AsyncLocalStorage.run() turns on promise hooks for the rest of
   // the process, costing every await ~3x (measured: 8-12% of a hello-world server's time).
   // So nothing touches the storage until a ContextVar exists.
-  if (!anyVariable) return fn();
+  if (!anyVariable) {
+    ranWithoutContext = true;
+    return fn();
+  }
   let context = appContexts.get(app);
   if (context === undefined) {
     context = new Map(storage.getStore() ?? rootContext);
@@ -83,7 +98,11 @@ export function runInAppContext<R>(app: object, fn: () => Promise<R>): Promise<R
  * exists). The argument is passed through rather than closed over: no closure per request.
  */
 export function runInRequestContext<A, R>(app: object, fn: (arg: A) => R, arg: A): R {
-  if (!anyVariable) return fn(arg); // hot path
+  if (!anyVariable) {
+    // hot path
+    ranWithoutContext = true;
+    return fn(arg);
+  }
   const base = appContexts.get(app) ?? storage.getStore() ?? rootContext;
   return storage.run(new Map(base), fn, arg);
 }
