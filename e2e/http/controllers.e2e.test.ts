@@ -255,7 +255,7 @@ describe('handler parameter injection errors', () => {
       }
     }
     const app = createApp({ controllers: [NeedsMissing], logger });
-    await expect(app.startup()).rejects.toThrow(/^WEFT_DI_MISSING: NeedsMissing\.show parameter #1: no provider for Key\(missing\).*declared in providers as \{ provide: missing, scope: 'request' \}/);
+    await expect(app.startup()).rejects.toThrow(/^WEFT_DI_MISSING: NeedsMissing\.show parameter #2: no provider for Key\(missing\).*declared in providers as \{ provide: missing, scope: 'request' \}/);
   });
 });
 
@@ -384,7 +384,7 @@ describe('@Optional() handler parameters', () => {
       }
     }
     await expect(createApp({ controllers: [Untyped], logger }).startup()).rejects.toThrow(
-      /Untyped\.show parameter #0: @Optional\(\) needs @Inject\(token\) here, its type gives no token \(String\)/,
+      /Untyped\.show parameter #1: @Optional\(\) needs @Inject\(token\) here, its type gives no token \(String\)/,
     );
   });
 

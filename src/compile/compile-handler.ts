@@ -26,7 +26,7 @@ function argumentResolver(param: ParamMetadata, container: Container, label: str
     case 'signal':
       return (r) => r.signal;
     case 'inject':
-      return injectResolver(param.token, param.optional, container, `${label} parameter #${param.index}`);
+      return injectResolver(param.token, param.optional, container, `${label} parameter #${param.index + 1}`);
   }
 }
 

@@ -114,7 +114,7 @@ function designToken(cls: ClassRef, key: string | symbol, index: number): unknow
   if (NO_TOKEN_TYPES.includes(type) || typeof type !== 'function') {
     throw new WeftError(
       'WEFT_ERR_INVALID_HANDLER',
-      `${cls.name}.${String(key)} parameter #${index}: @Optional() needs @Inject(token) here, its type gives no token (${typeof type === 'function' ? type.name : 'no type metadata'})`,
+      `${cls.name}.${String(key)} parameter #${index + 1}: @Optional() needs @Inject(token) here, its type gives no token (${typeof type === 'function' ? type.name : 'no type metadata'})`,
     );
   }
   return type;
