@@ -9,6 +9,7 @@ import {
   Injectable,
   Key,
   Middleware as MiddlewareClass,
+  Module,
   Optional,
   Param,
   Post,
@@ -229,6 +230,21 @@ describe('controller errors at startup', () => {
     }
     const app = createApp({ controllers: [UsersController], providers: [UsersService], logger });
     await expect(app.startup()).rejects.toThrow(/UsersController -> UsersService -> Key\(db\)/);
+  });
+});
+
+describe('providers in modules', () => {
+  test('a provider class listed by two modules is registered once; two definitions of one token conflict', async () => {
+    @Injectable()
+    class Clock {}
+    @Module({ providers: [Clock] })
+    class BillingModule {}
+    @Module({ providers: [Clock] })
+    class ReportsModule {}
+    await expect(createApp({ modules: [BillingModule, ReportsModule], logger }).startup()).resolves.toBeUndefined();
+    @Module({ providers: [{ provide: Clock, useValue: new Clock() }] })
+    class OtherModule {}
+    await expect(createApp({ modules: [BillingModule, OtherModule], logger }).startup()).rejects.toMatchObject({ code: 'WEFT_DI_DUPLICATE' });
   });
 });
 

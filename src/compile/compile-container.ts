@@ -51,7 +51,9 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
   const { registrations } = app;
   const container =
     app.parent === undefined ? (registrations.container ?? new Container({ name: app.name })) : app.parent.container.createChild(app.name);
-  for (const provider of [...contents.providers, ...registrations.providers]) registerProvider(container, provider);
+  // a provider listed by two modules (the same class or object) is one provider; two
+  // different definitions of one token still conflict (WEFT_DI_DUPLICATE)
+  for (const provider of new Set([...contents.providers, ...registrations.providers])) registerProvider(container, provider);
   if (app.parent === undefined && !container.hasOwn(Scheduler)) {
     // Every root app has a scheduler for background jobs (a factory, so it exists after init()).
     const options = { ...app.jobOptions, logger: app.logger };
