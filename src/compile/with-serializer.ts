@@ -1,6 +1,6 @@
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
-import { isPromiseLike, toResponse } from '../http/to-response.js';
+import { isForeignThenable, toResponse } from '../http/to-response.js';
 
 /**
  * A route handler whose plain-data results become JSON through the route's `serializer`
@@ -24,6 +24,7 @@ export function withSerializer(handler: (request: Request) => unknown, serialize
   // hot path
   return (request) => {
     const result = handler(request);
-    return isPromiseLike(result) ? Promise.resolve(result).then(respond) : respond(result);
+    if (result instanceof Promise) return result.then(respond);
+    return isForeignThenable(result) ? Promise.resolve(result).then(respond) : respond(result);
   };
 }

@@ -21,9 +21,22 @@ const OCTET_STREAM = 'application/octet-stream';
  * ```
  */
 export function isPromiseLike(result: unknown): result is PromiseLike<unknown> {
-  // hot path: a native promise, or a quick no for strings and responses
-  if (result instanceof Promise) return true;
-  if (typeof result !== 'object' || result === null || result instanceof StreamResponse) return false;
+  return result instanceof Promise || isForeignThenable(result);
+}
+
+/**
+ * A thenable that is not a native promise (Bluebird, a query builder): the check the hot
+ * paths make after their own `instanceof Promise`, which stays the first and cheapest test.
+ *
+ * @example
+ * ```ts
+ * if (result instanceof Promise) return result;
+ * if (isForeignThenable(result)) return Promise.resolve(result);
+ * ```
+ */
+export function isForeignThenable(result: unknown): result is PromiseLike<unknown> {
+  // hot path: a quick no for strings and responses
+  if (typeof result !== 'object' || result === null || result instanceof StreamResponse || result instanceof Promise) return false;
   return typeof (result as { then?: unknown }).then === 'function';
 }
 

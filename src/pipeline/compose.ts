@@ -1,5 +1,5 @@
 import { type Request } from '../http/request.js';
-import { isPromiseLike, toResponse } from '../http/to-response.js';
+import { isForeignThenable, isPromiseLike, toResponse } from '../http/to-response.js';
 import { type StreamResponse } from '../http/stream-response.js';
 import { type Middleware } from './middleware.js';
 
@@ -31,15 +31,17 @@ export function compose(middlewares: readonly Middleware[], handler: (request: R
     return (request) => {
       // hot path: no promise for a synchronous handler
       const result = handler(request);
+      if (result instanceof Promise) return result;
       // a foreign thenable becomes a native promise (the request path waits on those only)
-      return isPromiseLike(result) ? Promise.resolve(result) : toResponse(result);
+      return isForeignThenable(result) ? Promise.resolve(result) : toResponse(result);
     };
   }
   const innermost: Chain = (request) => {
     // hot path
     try {
       const result = handler(request);
-      return isPromiseLike(result) ? Promise.resolve(result).then(toResponse) : Promise.resolve(toResponse(result));
+      if (result instanceof Promise) return result.then(toResponse);
+      return isForeignThenable(result) ? Promise.resolve(result).then(toResponse) : Promise.resolve(toResponse(result));
     } catch (err) {
       return Promise.reject(err);
     }
