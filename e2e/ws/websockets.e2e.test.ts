@@ -370,6 +370,25 @@ describe('websockets', () => {
     socket.destroy();
   });
 
+  test('receive(timeout) rejects with WEFT_ERR_WS_TIMEOUT when the peer is silent; the websocket stays usable', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/idle', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      const first = await ws.receiveStr(50).catch((err: WeftError) => err.code);
+      await ws.sendStr(String(first));
+      await ws.sendStr(await ws.receiveStr(2_000));
+      await expect(ws.receive(-1)).rejects.toMatchObject({ code: 'WEFT_ERR_WS_OPTIONS' });
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/idle');
+    expect(await ws.receiveStr()).toBe('WEFT_ERR_WS_TIMEOUT');
+    await ws.sendStr('hello');
+    expect(await ws.receiveStr()).toBe('hello');
+    expect((await ws.closed).code).toBe(1000);
+  });
+
   test.each(['socket', 'inject'] as const)('a middleware refuses the upgrade with a normal HTTP response (401 with a body), %s transport', async (transport) => {
     const auth: Middleware = async (request, next) => {
       if (request.headers.get('authorization') !== 'Bearer ok') throw new HTTPUnauthorized({ text: 'who are you?', headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -22,6 +22,17 @@ describe('MessageInbox', () => {
     expect(await box.next('for await')).toEqual({ value: text('c'), done: false });
   });
 
+  test('receive() with a timeout: a message in time is delivered; none rejects WEFT_ERR_WS_TIMEOUT and a later receive() waits again', async () => {
+    const { inbox: box } = inbox();
+    const inTime = box.receive('receive()', 1_000);
+    box.push(text('quick'));
+    expect(await inTime).toEqual(text('quick'));
+    await expect(box.receive('receive()', 10)).rejects.toMatchObject({ code: 'WEFT_ERR_WS_TIMEOUT', message: 'WEFT_ERR_WS_TIMEOUT: receive(): no message within 10 ms' });
+    const again = box.receive('receive()');
+    box.push(text('later'));
+    expect(await again).toEqual(text('later'));
+  });
+
   test('a waiting iterator step gets an iterator result; the close message ends it', async () => {
     const { inbox: box } = inbox();
     const step = box.next('for await');

@@ -79,12 +79,25 @@ export class MessageInbox {
    * The next message; the close message again once the queue is empty after it.
    * `call` names the caller in the `WEFT_ERR_WS_CONCURRENT_RECEIVE` error.
    */
-  receive(call: string): Promise<WebSocketMessage> {
+  receive(call: string, timeout?: number): Promise<WebSocketMessage> {
     const refused = this.#refuse(call);
     if (refused !== null) return Promise.reject(refused);
     const next = this.#shift() ?? this.#closeMessage;
     if (next !== null) return Promise.resolve(next);
-    return new Promise(this.#captureMessage);
+    if (timeout === undefined) return new Promise(this.#captureMessage);
+    return new Promise((resolve, reject) => {
+      const deliver = (message: WebSocketMessage): void => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        if (this.#waitingMessage !== deliver) return;
+        // no reader waits any more: a later receive() may wait again
+        this.#waitingMessage = null;
+        reject(new WeftError('WEFT_ERR_WS_TIMEOUT', `${call}: no message within ${timeout} ms`));
+      }, timeout);
+      this.#waitingMessage = deliver;
+    });
   }
 
   /** `receive()` as an iterator step: the close message ends the loop. */

@@ -30,7 +30,7 @@ function count(name: string, value: number | undefined, fallback: number, positi
 }
 
 /** The longest delay node's timers take (2^31 - 1 ms); a longer one fires after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Validates websocket options and applies the defaults.

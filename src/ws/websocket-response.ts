@@ -16,7 +16,7 @@ import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
 import { upgradeOf } from './upgrade.js';
 import { type WebSocketMessage } from './websocket-message.js';
-import { checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
+import { MAX_TIMER_MS, checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
 
 const IDLE = 0;
 const OPEN = 1;
@@ -196,30 +196,35 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   /**
    * The next message: `text`, `binary`, `error` (then the connection closes) or `close`
    * (repeated on every later call). Only one `receive()` may wait at a time: a second
-   * concurrent one rejects with `WEFT_ERR_WS_CONCURRENT_RECEIVE` (aiohttp's rule).
+   * concurrent one rejects with `WEFT_ERR_WS_CONCURRENT_RECEIVE` (aiohttp's rule). With
+   * `timeout` (ms; aiohttp's `receive(timeout=...)`), rejects with `WEFT_ERR_WS_TIMEOUT`
+   * when no message came in time; the websocket stays open and can be read again.
    */
-  receive(): Promise<WebSocketMessage> {
+  receive(timeout?: number): Promise<WebSocketMessage> {
     if (this.#ws === null) return Promise.reject(notPrepared('receive()'));
-    return this.#inbox.receive('receive()');
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0 && timeout <= MAX_TIMER_MS)) {
+      return Promise.reject(new WeftError('WEFT_ERR_WS_OPTIONS', `receive() timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(timeout)}`));
+    }
+    return this.#inbox.receive('receive()', timeout);
   }
 
   /** The next message, which must be text (aiohttp's `receive_str`); else `WEFT_ERR_WS_MESSAGE_TYPE`. */
-  async receiveStr(): Promise<string> {
-    const message = await this.receive();
+  async receiveStr(timeout?: number): Promise<string> {
+    const message = await this.receive(timeout);
     if (message.type !== 'text') throw wrongType('text', message);
     return message.data;
   }
 
   /** The next message, which must be binary (aiohttp's `receive_bytes`). */
-  async receiveBytes(): Promise<Buffer> {
-    const message = await this.receive();
+  async receiveBytes(timeout?: number): Promise<Buffer> {
+    const message = await this.receive(timeout);
     if (message.type !== 'binary') throw wrongType('binary', message);
     return message.data;
   }
 
   /** The next message, text parsed with `loads` (JSON by default; a parse error is thrown as is). */
-  async receiveJson<T = unknown>(loads: (text: string) => unknown = JSON.parse): Promise<T> {
-    return loads(await this.receiveStr()) as T;
+  async receiveJson<T = unknown>(loads: (text: string) => unknown = JSON.parse, timeout?: number): Promise<T> {
+    return loads(await this.receiveStr(timeout)) as T;
   }
 
   /**
