@@ -140,3 +140,56 @@ describe('templates', () => {
     expect(() => Render('')).toThrow('@Render needs a template name');
   });
 });
+
+describe('template names stay inside the template directories', () => {
+  let base: string;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    base = mkdtempSync(path.join(tmpdir(), 'weft-templates-contained-'));
+    const dir = path.join(base, 'tpl');
+    mkdirSync(path.join(dir, 'partials'), { recursive: true });
+    mkdirSync(path.join(dir, 'sub'));
+    mkdirSync(path.join(base, 'tpl-old')); // a sibling whose name starts with the directory's
+    writeFileSync(path.join(base, 'tpl-old', 'secret.njk'), 'SECRET');
+    writeFileSync(path.join(dir, 'partials', 'nav.njk'), 'nav');
+    writeFileSync(path.join(dir, 'page.njk'), '[{% include "./partials/nav.njk" %}]');
+    writeFileSync(path.join(dir, 'sneaky.njk'), '[{% include "../tpl-old/secret.njk" %}]');
+    writeFileSync(path.join(dir, 'inc-missing.njk'), '[{% include "partials/gone.njk" %}]');
+    const app = createApp({ logger });
+    setupTemplates(app, { directory: dir });
+    app.router.add('GET', '/r/{name:.*}', (request: Request) => render(request, request.params.name));
+    app.router.add('GET', '/odd/{kind}', (request: Request) => render(request, (request.params.kind === 'number' ? 42 : '') as never));
+    client = await new TestClient(app).start();
+  });
+  afterAll(async () => {
+    await client.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('a relative include inside the directory works', async () => {
+    expect((await client.get('/r/page.njk')).text).toBe('[nav]');
+  });
+
+  test.each(['../tpl-old/secret.njk', '..%2ftpl-old%2fsecret.njk', 'sneaky.njk'])('%s is not found, never the sibling directory', async (name) => {
+    const res = await client.get(`/r/${name}`);
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain('SECRET');
+  });
+
+  test('an absolute path to the sibling is not found either', async () => {
+    const res = await client.get(`/r/${encodeURIComponent(path.join(base, 'tpl-old', 'secret.njk'))}`);
+    expect([res.status, res.text.includes('SECRET')]).toEqual([500, false]);
+  });
+
+  test('a directory, an empty or a non-string name is a 500 naming it; a missing include is a render failure', async () => {
+    expect((await client.get('/r/sub')).text).toBe('Template "sub" not found');
+    expect((await client.get('/odd/empty')).text).toBe('Template "" not found');
+    expect((await client.get('/odd/number')).text).toBe('Template 42 not found');
+    expect((await client.get('/r/inc-missing.njk')).text).toBe('Template "inc-missing.njk" failed to render');
+  });
+
+  test('watch without chokidar installed is WEFT_ERR_TEMPLATE at setup, not a plain Error', () => {
+    expect(() => setupTemplates(createApp({ logger }), { directory: base, watch: true })).toThrow(expect.objectContaining({ code: 'WEFT_ERR_TEMPLATE' }));
+  });
+});
