@@ -40,7 +40,17 @@ test('the built sample app serves its notes API, admin sub-app and home page, an
     const invalid = await fetch(`${url}/api/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(invalid.status).toBe(400);
 
-    expect(await (await fetch(`${url}/admin/stats`)).json()).toMatchObject({ notes: 1 });
+    // a multipart form with a title is a note too; a malformed escape under /api/ is JSON too
+    const form = new FormData();
+    form.set('title', 'from a form');
+    const multipart = await fetch(`${url}/api/notes`, { method: 'POST', body: form });
+    expect(multipart.status).toBe(201);
+    expect(await multipart.json()).toMatchObject({ title: 'from a form', author: 'anonymous' });
+    const badEscape = await fetch(`${url}/api/notes/%ZZ`);
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.headers.get('content-type')).toMatch(/^application\/json/);
+
+    expect(await (await fetch(`${url}/admin/stats`)).json()).toMatchObject({ notes: 2 });
   } finally {
     child.kill('SIGTERM');
   }

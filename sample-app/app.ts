@@ -8,7 +8,8 @@ const jsonErrors: Middleware = async (request, next) => {
   try {
     return await next();
   } catch (err) {
-    if (!(err instanceof HttpError) || !request.path.startsWith('/api/')) throw err;
+    // rawPath: `path` decodes, and would throw again for the bad escapes that got us here
+    if (!(err instanceof HttpError) || !request.rawPath.startsWith('/api/')) throw err;
     return json({ error: err.text, status: err.status }, { status: err.status, headers: err.headers });
   }
 };

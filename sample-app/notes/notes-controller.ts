@@ -20,9 +20,11 @@ export class NotesController {
   }
 
   @Post('')
-  create(@Body() body: { title?: unknown; body?: unknown }, @Inject(CurrentUser) author: string) {
-    if (typeof body?.title !== 'string' || body.title === '') throw new HTTPBadRequest({ text: 'a note needs a title' });
-    const note = this.store.add({ title: body.title, body: typeof body.body === 'string' ? body.body : '', author });
+  create(@Body() body: FormData | { title?: unknown; body?: unknown } | undefined, @Inject(CurrentUser) author: string) {
+    // JSON and urlencoded bodies arrive as objects, multipart ones as a FormData
+    const fields: { title?: unknown; body?: unknown } | undefined = body instanceof FormData ? Object.fromEntries(body) : body;
+    if (typeof fields?.title !== 'string' || fields.title === '') throw new HTTPBadRequest({ text: 'a note needs a title' });
+    const note = this.store.add({ title: fields.title, body: typeof fields.body === 'string' ? fields.body : '', author });
     return json(note, { status: 201 });
   }
 
