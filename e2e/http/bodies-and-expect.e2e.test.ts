@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { HTTPForbidden, createApp, createLogger, text, type Request } from 'weft';
@@ -72,6 +73,17 @@ describe('bodies', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     const wrongType = await client.post('/json', { body: '{}', headers: { 'content-type': 'text/csv' } });
     expect(wrongType.status).toBe(415);
+  });
+
+  test('a compressed body read as JSON, text or a form is 415 naming the coding; read() keeps the encoded bytes', async () => {
+    const gzipped = gzipSync(Buffer.from('{"a":1}'));
+    const json = await client.post('/json', { body: gzipped, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect([json.status, json.text]).toEqual([415, 'Unsupported Content-Encoding: gzip (request bodies are not decompressed; read() gives the encoded bytes)']);
+    expect((await client.post('/small', { body: 'abc', headers: { 'content-encoding': 'br' } })).status).toBe(415);
+    const form = await client.post('/form', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' } });
+    expect(form.status).toBe(415);
+    expect((await client.post('/echo', { body: gzipped, headers: { 'content-encoding': 'gzip' } })).json()).toEqual({ length: gzipped.length });
+    expect((await client.post('/json', { body: '{"a":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } })).json()).toEqual({ a: 1 });
   });
 
   test('multipart form data with a file', async () => {

@@ -374,6 +374,7 @@ export class Request {
   }
 
   #decode(buffer: Buffer): string {
+    this.#checkNotEncoded();
     const charset = this.charset?.toLowerCase() ?? 'utf-8';
     const decoder = decoderFor(charset);
     try {
@@ -419,7 +420,20 @@ export class Request {
         text: `Unsupported Media Type: expected application/x-www-form-urlencoded or multipart/form-data, got ${type || 'none'}`,
       });
     }
-    return parseFormData(await this.read(), this.headers.get('content-type')!, options);
+    const body = await this.read();
+    this.#checkNotEncoded();
+    return parseFormData(body, this.headers.get('content-type')!, options);
+  }
+
+  /**
+   * A body with a `Content-Encoding` (gzip, br, ...) cannot be read as text, JSON or a form:
+   * weft does not decompress request bodies, so it answers 415 (RFC 9110 8.4.1) rather than
+   * a misleading 400 about its bytes. `read()` and `stream()` still give the encoded bytes.
+   */
+  #checkNotEncoded(): void {
+    const coding = this.raw.headers['content-encoding'];
+    if (coding === undefined || coding === '' || coding.trim().toLowerCase() === 'identity') return;
+    throw new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${coding} (request bodies are not decompressed; read() gives the encoded bytes)` });
   }
 
   /**
