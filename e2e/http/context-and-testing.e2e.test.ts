@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, type Request } from 'weft';
+import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -115,6 +115,33 @@ describe('supertest', () => {
     await expect(client.close()).rejects.toThrow('shutdown hook failed');
     expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
     expect(events).toEqual(['cleanup']);
+  });
+
+  test.each(['socket', 'inject'] as const)('TestClient keeps the cookies responses set and sends them back (%s transport)', async (transport) => {
+    const app = createApp({ logger });
+    app.router.add('POST', '/login', () => {
+      const response = text('welcome');
+      response.setCookie('sid', 'token-1', { path: '/', httpOnly: true });
+      return response;
+    });
+    app.router.add('POST', '/logout', () => {
+      const response = text('bye');
+      response.deleteCookie('sid', { path: '/' });
+      return response;
+    });
+    app.router.add('GET', '/me', (request: Request) => ({ sid: request.cookies.sid ?? null }));
+    const client = await new TestClient(app, { transport }).start();
+    try {
+      expect((await client.get('/me')).json()).toEqual({ sid: null });
+      await client.post('/login');
+      expect(client.cookies.get('sid')).toBe('token-1');
+      expect((await client.get('/me')).json()).toEqual({ sid: 'token-1' });
+      expect((await client.get('/me', { headers: { Cookie: 'sid=mine' } })).json()).toEqual({ sid: 'mine' });
+      await client.post('/logout');
+      expect((await client.get('/me')).json()).toEqual({ sid: null });
+    } finally {
+      await client.close();
+    }
   });
 
   test("works against the TestClient's server", async () => {

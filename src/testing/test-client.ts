@@ -3,6 +3,7 @@ import { type AddressInfo, type Socket } from 'node:net';
 import { type Application } from '../app/application.js';
 import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
+import { CookieJar } from './cookie-jar.js';
 import { duplexPair } from './duplex-pair.js';
 import { closeWebSockets } from '../ws/open-websockets.js';
 import { connectTestWebSocket, type TestWebSocket, type TestWebSocketOptions } from './test-websocket.js';
@@ -128,6 +129,7 @@ export class TestClient {
   async request(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
     if (!this.#started) throw new Error('call await client.start() before making requests');
     const { headers, payload } = encodeBody(options);
+    this.#addCookies(headers, path);
     const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
     const server = this.server;
     const connection = this.#transport === 'socket' ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port } : { createConnection: this.#inject };
@@ -135,7 +137,10 @@ export class TestClient {
       const req = httpRequest({ ...connection, method, path: target, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks))));
+        res.on('end', () => {
+          this.cookies.store(res.headers['set-cookie'], path);
+          resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+        });
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -156,8 +161,31 @@ export class TestClient {
    */
   ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
     if (!this.#started) return Promise.reject(new Error('call await client.start() before opening websockets'));
+    const headers: Record<string, string> = { ...options.headers };
+    this.#addCookies(headers, path);
+    options = { ...options, headers };
     if (this.#transport === 'inject') return connectTestWebSocket(`ws://localhost${path}`, options, { createConnection: this.#inject });
     return connectTestWebSocket(`ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`, options);
+  }
+
+  /**
+   * The cookies responses set, sent with later requests whose path they match (aiohttp's
+   * test client keeps them too); a request giving its own `Cookie` header sends only that.
+   *
+   * @example
+   * ```ts
+   * await client.post('/login', { json: credentials }); // Set-Cookie: sid=...
+   * expect(client.cookies.get('sid')).toBeDefined();
+   * await client.get('/account');                        // sent with Cookie: sid=...
+   * client.cookies.clear();
+   * ```
+   */
+  readonly cookies = new CookieJar();
+
+  #addCookies(headers: Record<string, string> | Record<string, string | string[]>, path: string): void {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'cookie')) return;
+    const cookie = this.cookies.header(path);
+    if (cookie !== undefined) headers.cookie = cookie;
   }
 
   /** The inject transport's connection: one end of an in-memory pair, the other handed to the server. */
