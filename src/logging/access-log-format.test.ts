@@ -41,6 +41,16 @@ describe('compileAccessLogFormat', () => {
     expect(line).toBe(`10.1.2.3 ${time} "POST /notes/1?draft=yes HTTP/1.1" 201 1234 "https://example.com/" "curl/8.0"`);
   });
 
+  test('what the client sent is escaped as Apache does: no forged quoted field, no second line', () => {
+    const format = compileAccessLogFormat('"%r" "%{User-Agent}i" %{X-Echo}o');
+    const hostile = fakeRequest({ target: '/a"b\\c', headers: { 'User-Agent': 'x" 200 1 "-" "forged\u0085127.0.0.1 [01/Jan/2026] "GET /admin"' } });
+    const line = format(hostile, fakeResponse(200, { 'X-Echo': 'caf\u00e9' }), 1, 0);
+    expect(line).toBe('"GET /a\\"b\\\\c HTTP/1.1" "x\\" 200 1 \\"-\\" \\"forged\\x85127.0.0.1 [01/Jan/2026] \\"GET /admin\\"" caf\\xe9');
+    expect(line.split(/\r\n|[\n\r\u0085\u2028\u2029]/)).toHaveLength(1);
+    // plain values are written as they are
+    expect(compileAccessLogFormat('%r %{User-Agent}i')(request, response, 1, 0)).toBe('POST /notes/1?draft=yes HTTP/1.1 curl/8.0');
+  });
+
   test('every directive, field by field', () => {
     const format = compileAccessLogFormat('%a|%P|%r|%s|%b|%T|%Tf|%D|%{X-Id}i|%{x-served-by}o|%{WEFT_TEST_VAR}e|%%|100%%');
     process.env.WEFT_TEST_VAR = 'on';

@@ -69,11 +69,35 @@ function requestStartTime(timeMs: number): string {
 const PID = `<${process.pid}>`;
 
 /** The one-letter (and `Tf`) directives. */
+/**
+ * What the client sent, made safe for a log line as Apache does (CVE-2003-0020): `"` and `\`
+ * become `\"` and `\\`, control characters and bytes from 0x7f as `\xhh`, so a header cannot
+ * close a quoted field or start a line of its own (U+0085 is a line break to some readers).
+ */
+function escapeLogText(text: string): string {
+  let i = 0;
+  // hot path: most values need nothing
+  while (i < text.length && !needsEscape(text.charCodeAt(i))) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!needsEscape(code)) out += text[i];
+    else if (code === 0x22 || code === 0x5c) out += `\\${text[i]}`;
+    else out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+function needsEscape(code: number): boolean {
+  return code < 0x20 || code >= 0x7f || code === 0x22 || code === 0x5c;
+}
+
 const SIMPLE: Record<string, Field> = {
   a: (request) => request.remote ?? '-',
   t: (_request, _response, timeMs) => requestStartTime(timeMs),
   P: () => PID,
-  r: (request) => `${request.method} ${request.target} HTTP/${request.httpVersion}`,
+  r: (request) => `${request.method} ${escapeLogText(request.target)} HTTP/${request.httpVersion}`,
   s: (_request, response) => String(response.status),
   b: (_request, _response, _timeMs, bytesSent) => String(bytesSent),
   T: (_request, _response, timeMs) => String(Math.round(timeMs / 1000)),
@@ -83,8 +107,8 @@ const SIMPLE: Record<string, Field> = {
 
 /** `%{Name}i`, `%{Name}o`, `%{NAME}e`. */
 const KEYED: Record<string, (key: string) => Field> = {
-  i: (key) => (request) => request.headers.get(key) ?? '-',
-  o: (key) => (_request, response) => response.headers.get(key) ?? '-',
+  i: (key) => (request) => escapeLogText(request.headers.get(key) ?? '-'),
+  o: (key) => (_request, response) => escapeLogText(response.headers.get(key) ?? '-'),
   e: (key) => () => process.env[key] ?? '-',
 };
 
