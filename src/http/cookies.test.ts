@@ -73,6 +73,7 @@ describe('serializeCookie', () => {
     ['a=b', 'v', {}, /invalid cookie name "a=b"/],
     ['', 'v', {}, /invalid cookie name ""/],
     ['n', 'v', { maxAge: Infinity }, /maxAge of cookie n must be a finite number of seconds/],
+    ['n', 'v', { maxAge: 1e300 }, /maxAge of cookie n must be a finite number of seconds up to 9007199254740991/],
     ['n', 'v', { expires: new Date('nope') }, /expires of cookie n must be a valid Date/],
     ['n', 'v', { path: '/a;b' }, /invalid path for cookie n: "\/a;b"/],
     ['n', 'v', { path: '/a\nb' }, /invalid path for cookie n/],

@@ -129,7 +129,10 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   }
   let out = `${name}=${encoded}`;
   if (options.maxAge !== undefined) {
-    if (!Number.isFinite(options.maxAge)) throw invalid(`maxAge of cookie ${name} must be a finite number of seconds`);
+    // past the safe integers a number prints with an exponent (1e+300), which Max-Age may not hold
+    if (!Number.isFinite(options.maxAge) || Math.abs(options.maxAge) > Number.MAX_SAFE_INTEGER) {
+      throw invalid(`maxAge of cookie ${name} must be a finite number of seconds up to ${Number.MAX_SAFE_INTEGER}`);
+    }
     out += `; Max-Age=${Math.floor(options.maxAge)}`;
   }
   if (options.domain !== undefined) {

@@ -202,6 +202,16 @@ describe('Request accessors', () => {
     expect(JSON.parse(bodyOf(response))).toEqual({ host: 'api.test:8443', url: 'http://api.test:8443/a?b=1' });
   });
 
+  it('an absolute-form target must be http or https; the url keeps the connection\'s scheme', async () => {
+    server = await serve((r) => ({ host: r.host, url: r.url.href, secure: r.secure }));
+    for (const target of ['javascript://evil.test/x', 'file:///etc/passwd', 'mailto:a@b.test']) {
+      const response = await rawExchange(server.port, `GET ${target} HTTP/1.1\r\nHost: h.test\r\nConnection: close\r\n\r\n`);
+      expect({ target, status: statusOf(response) }).toEqual({ target, status: 400 });
+    }
+    const https = await rawExchange(server.port, 'GET https://api.test/a?b=1 HTTP/1.1\r\nHost: h.test\r\nConnection: close\r\n\r\n');
+    expect(JSON.parse(bodyOf(https))).toEqual({ host: 'api.test', url: 'http://api.test/a?b=1', secure: false });
+  });
+
   it('falls back to the local address when there is no Host header (HTTP/1.0)', async () => {
     server = await serve((r) => r.host);
     const response = await rawExchange(server.port, 'GET / HTTP/1.0\r\n\r\n');

@@ -83,6 +83,20 @@ function isPlainType(value: string): boolean {
   return value === 'application/json' || value === 'application/x-www-form-urlencoded' || value === 'text/plain';
 }
 
+/** An absolute-form request-target: http or https with an authority, else a 400. */
+function absoluteTarget(target: string): URL {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+    throw new HTTPBadRequest({ text: `Invalid request target: ${target} (an absolute target is http or https with a host)` });
+  }
+  return url;
+}
+
 function decoderFor(charset: string): TextDecoder {
   let decoder = TEXT_DECODERS.get(charset);
   if (decoder === undefined) {
@@ -225,7 +239,10 @@ export class Request {
       // a host given to clone() is checked here
       if (!VALID_HOST.test(host)) throw new HTTPBadRequest({ text: `Invalid Host header: ${host}` });
       try {
-        this.#url = target.startsWith('/') ? new URL(`${this.scheme}://${host}${target}`) : new URL(target === '*' ? `${this.scheme}://${host}` : target);
+        // an absolute-form target gives its authority and path; the scheme is always the
+        // connection's (an https:// target on a plain connection is not secure)
+        const path = target.startsWith('/') ? target : target === '*' ? '' : `${absoluteTarget(target).pathname}${absoluteTarget(target).search}`;
+        this.#url = new URL(`${this.scheme}://${host}${path}`);
       } catch {
         throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
       }
@@ -302,12 +319,7 @@ export class Request {
     const target = this.target;
     if (!target.startsWith('/') && target !== '*') {
       // absolute form: the target's authority, whatever the Host header says (3.2.2)
-      try {
-        const host = new URL(target).host;
-        if (host !== '') return host;
-      } catch {
-        throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
-      }
+      return absoluteTarget(target).host;
     }
     const headers = this.raw.headersDistinct.host;
     if (headers === undefined) {
