@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   WEFT_ERR_INVALID_COOKIE: 'a cookie name, value or attribute is not valid',
   WEFT_ERR_INVALID_STATUS: 'a status code must be an integer from 100 to 999 (and a reason phrase one line)',
   WEFT_ERR_INVALID_BODY: 'a response body cannot be sent as given',
-  WEFT_ERR_CONTENT_LENGTH: "a streamed body does not match the Content-Length it declared: the excess is not sent; a short body closes the connection",
+  WEFT_ERR_CONTENT_LENGTH: 'a streamed body does not match the Content-Length it declared: the excess is not sent; a short body closes the connection',
   // server and running
   WEFT_ERR_RUNNER_STATE: 'the runner cannot do that in its current state: setup() once, then start sites, then cleanup()',
   WEFT_ERR_SITE: 'a site could not start (address in use, bad path, not a socket) or belongs to another runner',

@@ -26,39 +26,41 @@ describe('a response is framed exactly as its headers say', () => {
 
   beforeAll(async () => {
     const app = createApp({ logger });
-    app.router.add('GET', '/too-long', async (request: Request) => {
+    /** A route streaming `send`'s writes under a declared Content-Length. */
+    const declaring = (length: number, send: (response: StreamResponse) => Promise<void>) => async (request: Request) => {
       const response = new StreamResponse();
-      response.contentLength = 2;
+      response.contentLength = length;
       await response.prepare(request);
-      await response.write('ab');
-      // a forged second response must never reach the client
-      await response.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged').catch((err: unknown) => void writeOutcome.push(err));
-      await response.end();
+      await send(response);
       return response;
-    });
-    app.router.add('GET', '/last-too-long', async (request: Request) => {
-      const response = new StreamResponse();
-      response.contentLength = 2;
-      await response.prepare(request);
-      await response.end('abc');
-      return response;
-    });
-    app.router.add('GET', '/too-short', async (request: Request) => {
-      const response = new StreamResponse();
-      response.contentLength = 10;
-      await response.prepare(request);
-      await response.write('abc');
-      await response.end();
-      return response;
-    });
-    app.router.add('GET', '/exact', async (request: Request) => {
-      const response = new StreamResponse();
-      response.contentLength = 5;
-      await response.prepare(request);
-      await response.write('he');
-      await response.end(Buffer.from('llo'));
-      return response;
-    });
+    };
+    app.router.add(
+      'GET',
+      '/too-long',
+      declaring(2, async (response) => {
+        await response.write('ab');
+        // a forged second response must never reach the client
+        await response.write('HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged').catch((err: unknown) => void writeOutcome.push(err));
+        await response.end();
+      }),
+    );
+    app.router.add('GET', '/last-too-long', declaring(2, (response) => response.end('abc')));
+    app.router.add(
+      'GET',
+      '/too-short',
+      declaring(10, async (response) => {
+        await response.write('abc');
+        await response.end();
+      }),
+    );
+    app.router.add(
+      'GET',
+      '/exact',
+      declaring(5, async (response) => {
+        await response.write('he');
+        await response.end(Buffer.from('llo'));
+      }),
+    );
     app.router.add('GET', '/te-and-cl', () => text('hello', { headers: { 'Transfer-Encoding': 'chunked' } }));
     app.router.add('GET', '/stream-te-and-cl', async (request: Request) => {
       const response = new StreamResponse({ headers: { 'Transfer-Encoding': 'chunked', 'Content-Length': '3' } });

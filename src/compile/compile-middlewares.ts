@@ -12,7 +12,8 @@ export function isMiddlewareClass(ref: MiddlewareRef): boolean {
 /**
  * Turns a middleware reference into a function. A `@Middleware()` class is resolved from
  * the container: once per app (lazily, after startup; shared by every route and layer
- * using it) unless it needs the request scope, then per request. A class without `@Middleware()` is an error, not a silent call.
+ * using it) unless it needs the request scope, then per request. A class without
+ * `@Middleware()` is an error, not a silent call.
  */
 export function compileMiddleware(ref: MiddlewareRef, container: Container): Middleware {
   if (typeof ref !== 'function') {

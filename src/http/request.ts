@@ -97,6 +97,10 @@ function absoluteTarget(target: string): URL {
   return url;
 }
 
+function pathAndQuery(url: URL): string {
+  return url.pathname + url.search;
+}
+
 function decoderFor(charset: string): TextDecoder {
   let decoder = TEXT_DECODERS.get(charset);
   if (decoder === undefined) {
@@ -241,8 +245,7 @@ export class Request {
       try {
         // an absolute-form target gives its authority and path; the scheme is always the
         // connection's (an https:// target on a plain connection is not secure)
-        const path = target.startsWith('/') ? target : target === '*' ? '' : `${absoluteTarget(target).pathname}${absoluteTarget(target).search}`;
-        this.#url = new URL(`${this.scheme}://${host}${path}`);
+        this.#url = new URL(`${this.scheme}://${host}${target.startsWith('/') ? target : target === '*' ? '' : pathAndQuery(absoluteTarget(target))}`);
       } catch {
         throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
       }

@@ -30,7 +30,21 @@ function count(name: string, value: number | undefined, fallback: number, positi
 }
 
 /** The longest delay node's timers take (2^31 - 1 ms); a longer one fires after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Checks a delay in ms that a websocket gives to a timer (heartbeat, closeTimeout, a
+ * receive() timeout): non-negative and within node's timer limit.
+ * @throws WeftError `WEFT_ERR_WS_OPTIONS` naming `name`.
+ *
+ * @example
+ * ```ts
+ * checkTimerMs('receive() timeout', 5_000); // 5000
+ * ```
+ */
+export function checkTimerMs(name: string, value: number): number {
+  return count(name, value, 0, false, MAX_TIMER_MS);
+}
 
 /**
  * Validates websocket options and applies the defaults.

@@ -16,7 +16,7 @@ import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
 import { upgradeOf } from './upgrade.js';
 import { type WebSocketMessage } from './websocket-message.js';
-import { MAX_TIMER_MS, checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
+import { checkTimerMs, checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
 
 const IDLE = 0;
 const OPEN = 1;
@@ -202,8 +202,12 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    */
   receive(timeout?: number): Promise<WebSocketMessage> {
     if (this.#ws === null) return Promise.reject(notPrepared('receive()'));
-    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0 && timeout <= MAX_TIMER_MS)) {
-      return Promise.reject(new WeftError('WEFT_ERR_WS_OPTIONS', `receive() timeout must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${String(timeout)}`));
+    if (timeout !== undefined) {
+      try {
+        checkTimerMs('receive() timeout', timeout);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     return this.#inbox.receive('receive()', timeout);
   }
