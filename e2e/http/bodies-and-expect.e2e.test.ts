@@ -1,7 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { HTTPForbidden, createApp, createLogger, text, type Request } from 'weft';
+import { Body, Controller, HTTPForbidden, Post, createApp, createLogger, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -30,10 +30,18 @@ function rawRequest(
   });
 }
 
+@Controller()
+class BoundController {
+  @Post('/bound')
+  bound(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
 describe('bodies', () => {
   let client: TestClient;
   beforeAll(async () => {
-    const app = createApp({ logger });
+    const app = createApp({ logger, controllers: [BoundController] });
     app.router.add('POST', '/echo', async (r: Request) => ({ length: (await r.arrayBuffer()).byteLength }));
     app.router.add('POST', '/json', async (r: Request) => r.json());
     app.router.add('POST', '/small', async (r: Request) => ({ length: (await r.text()).length }), { clientMaxSize: 10 });
@@ -42,6 +50,7 @@ describe('bodies', () => {
       const file = form.get('file') as File;
       return { name: form.get('name'), file: file.name, size: file.size, content: await file.text() };
     });
+    app.router.add('POST', '/form-fields', async (r: Request) => Object.fromEntries((await r.formData()).entries()));
     client = await new TestClient(app).start();
   });
   afterAll(() => client.close());
@@ -75,15 +84,53 @@ describe('bodies', () => {
     expect(wrongType.status).toBe(415);
   });
 
-  test('a compressed body read as JSON, text or a form is 415 naming the coding; read() keeps the encoded bytes', async () => {
-    const gzipped = gzipSync(Buffer.from('{"a":1}'));
-    const json = await client.post('/json', { body: gzipped, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
-    expect([json.status, json.text]).toEqual([415, 'Unsupported Content-Encoding: gzip (request bodies are not decompressed; read() gives the encoded bytes)']);
-    expect((await client.post('/small', { body: 'abc', headers: { 'content-encoding': 'br' } })).status).toBe(415);
-    const form = await client.post('/form', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' } });
-    expect(form.status).toBe(415);
-    expect((await client.post('/echo', { body: gzipped, headers: { 'content-encoding': 'gzip' } })).json()).toEqual({ length: gzipped.length });
+  test('a compressed body is decoded as it is read, for JSON, text, forms, @Body and read() alike', async () => {
+    const json = await client.post('/json', { body: gzipSync('{"a":1}'), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect([json.status, json.json()]).toEqual([200, { a: 1 }]);
+    expect((await client.post('/small', { body: brotliCompressSync('abc'), headers: { 'content-encoding': 'br' } })).json()).toEqual({ length: 3 });
+    const form = await client.post('/form-fields', {
+      body: deflateSync('name=x&y=%C3%A9'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' },
+    });
+    expect(form.json()).toEqual({ name: 'x', y: 'é' });
+    expect((await client.post('/echo', { body: gzipSync(Buffer.alloc(5000)), headers: { 'content-encoding': 'gzip' } })).json()).toEqual({ length: 5000 });
+    const bound = await client.post('/bound', { body: gzipSync('{"name":"ada"}'), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(bound.json()).toEqual({ name: 'ada' });
     expect((await client.post('/json', { body: '{"a":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } })).json()).toEqual({ a: 1 });
+  });
+
+  test('a decompression bomb is 413 at clientMaxSize of decoded bytes; a corrupt body 400; an unknown coding 415', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MiB of zeros in about 64 KiB
+    const res = await client.post('/echo', { body: bomb, headers: { 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(413);
+    expect(res.headers.connection).toBe('close');
+    const corrupt = await client.post('/json', { body: '{"a":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(corrupt.status).toBe(400);
+    expect(corrupt.text).toMatch(/^Request body is not valid gzip \(Content-Encoding\)/);
+    const unknown = await client.post('/json', { body: '{"a":1}', headers: { 'content-type': 'application/json', 'content-encoding': 'compress' } });
+    expect([unknown.status, unknown.text]).toEqual([415, expect.stringMatching(/^Unsupported Content-Encoding: compress \(weft decodes gzip, x-gzip, deflate, br/)]);
+    // the connection that got the 400 and 415 still serves
+    expect((await client.post('/json', { body: '{"b":2}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ b: 2 });
+  });
+
+  test('with autoDecompress off, read() gives the encoded bytes and text, JSON and forms are 415', async () => {
+    const raw = createApp({ logger, autoDecompress: false });
+    raw.router.add('POST', '/echo', async (r: Request) => ({ length: (await r.read()).length }));
+    raw.router.add('POST', '/json', async (r: Request) => r.json());
+    const mounted = createApp();
+    mounted.router.add('POST', '/json', async (r: Request) => r.json());
+    raw.mount('/sub', mounted);
+    const rawClient = await new TestClient(raw, { transport: 'inject' }).start();
+    try {
+      const gzipped = gzipSync(Buffer.from('{"a":1}'));
+      expect((await rawClient.post('/echo', { body: gzipped, headers: { 'content-encoding': 'gzip' } })).json()).toEqual({ length: gzipped.length });
+      const json = await rawClient.post('/json', { body: gzipped, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      expect([json.status, json.text]).toEqual([415, 'Unsupported Content-Encoding: gzip (autoDecompress is off: read() gives the encoded bytes)']);
+      expect((await rawClient.post('/sub/json', { body: gzipped, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } })).status).toBe(415); // inherited
+      expect((await rawClient.post('/json', { body: '{"a":1}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ a: 1 });
+    } finally {
+      await rawClient.close();
+    }
   });
 
   test('multipart form data with a file', async () => {

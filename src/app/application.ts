@@ -28,6 +28,13 @@ export interface AppOptions {
   middlewares?: MiddlewareRef[];
   /** Request body limit in bytes; a larger body is 413 (default 1 MiB, inclusive). */
   clientMaxSize?: number;
+  /**
+   * Decode request bodies sent with a `Content-Encoding` (gzip, deflate, br; zstd on
+   * node ≥ 22.15) while reading them, as aiohttp does (default true). `clientMaxSize` bounds
+   * the decoded bytes too; a coding weft cannot decode is 415, a corrupt body 400. Off:
+   * `read()` and `stream()` give the encoded bytes, and `text()`, `json()`, `formData()` are 415.
+   */
+  autoDecompress?: boolean;
   /** Show error details in 500 responses. Never in production. */
   debug?: boolean;
   /** A name for logs and errors (default `app`). */
@@ -62,6 +69,7 @@ export class Application {
   readonly router: AppRouter;
   readonly middlewares: MiddlewareRef[];
   readonly #clientMaxSize: number | undefined;
+  readonly #autoDecompress: boolean | undefined;
   readonly #debug: boolean | undefined;
   #logger: Logger | undefined;
 
@@ -99,6 +107,7 @@ export class Application {
     this.name = options.name ?? 'app';
     this.middlewares = [...(options.middlewares ?? [])];
     this.#clientMaxSize = options.clientMaxSize;
+    this.#autoDecompress = options.autoDecompress;
     this.#debug = options.debug;
     this.#logger = options.logger;
     if (options.jobs !== undefined) resolveSchedulerOptions(options.jobs); // a bad option fails here, where it was written
@@ -117,6 +126,11 @@ export class Application {
   /** Request body limit in bytes (inclusive); a sub-app without its own uses its parent's (default 1 MiB). */
   get clientMaxSize(): number {
     return this.#clientMaxSize ?? this.#parent?.clientMaxSize ?? 1024 * 1024;
+  }
+
+  /** Whether request bodies are decoded while read; a sub-app without its own setting uses its parent's (default true). */
+  get autoDecompress(): boolean {
+    return this.#autoDecompress ?? this.#parent?.autoDecompress ?? true;
   }
 
   /** Whether 500 responses show error details; a sub-app without its own setting uses its parent's. */

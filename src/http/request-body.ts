@@ -6,9 +6,12 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
-import { HTTPRequestEntityTooLarge } from './http-errors.js';
+import { HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from './http-errors.js';
+import { DECODABLE, contentCodings, decodeBody, isDecodable } from './request-decoding.js';
 
 const EMPTY = Buffer.alloc(0);
+/** No content coding: the bytes are the content. */
+const IDENTITY: readonly string[] = Object.freeze([]);
 
 const UNREAD = 0;
 const READING = 1;
@@ -46,16 +49,22 @@ export class RequestBody {
   #waiter: { resolve: (buffer: Buffer) => void; reject: (err: unknown) => void } | null = null;
   #error: unknown = null;
   #continueSent = false;
+  /** The body's content codings in the order they were applied, once reading began (none: identity). */
+  #codings: readonly string[] = IDENTITY;
 
   /**
    * @param abortReason why the request was aborted, if it was (`request.signal.reason`): a
    * read cut by the server (the shutdown timeout destroys the connection) rejects with that
    * reason rather than "the client closed the connection".
+   * @param decompress whether a body with a `Content-Encoding` (gzip, deflate, br) is
+   * decoded while it is read (the app's `autoDecompress`, on by default); when off, the
+   * encoded bytes are given as they came.
    */
   constructor(
     readonly raw: IncomingMessage,
     readonly res: ServerResponse,
     readonly abortReason: () => unknown = () => undefined,
+    readonly decompress = true,
   ) {}
 
   /** The declared `Content-Length`, or undefined (chunked, or no body). */
@@ -108,8 +117,17 @@ export class RequestBody {
     }
     const refusal = this.#begin(limit, READING);
     if (refusal !== null) return Promise.reject(refusal);
-    this.#pending = this.#collect(limit, undefined);
+    this.#pending = this.#codings.length === 0 ? this.#collect(limit, undefined) : this.#collectDecoded(limit, undefined);
     return this.#pending;
+  }
+
+  /**
+   * Whether the bytes `read()` and `stream()` give are the content itself: the body has no
+   * content coding other than `identity`, or it is decoded while read (`decompress`).
+   */
+  get identity(): boolean {
+    if (this.decompress) return true;
+    return contentCodings(this.raw.headers['content-encoding']).length === 0;
   }
 
   /**
@@ -128,7 +146,7 @@ export class RequestBody {
     if (this.#state !== UNREAD || !this.exists) return this.read(limit).then(then) as Promise<Awaited<R>>;
     const refusal = this.#begin(limit, READING);
     if (refusal !== null) return Promise.reject(refusal);
-    return this.#collect(limit, then);
+    return this.#codings.length === 0 ? this.#collect(limit, then) : this.#collectDecoded(limit, then);
   }
 
   /**
@@ -158,6 +176,15 @@ export class RequestBody {
     if (this.#state === FAILED) throw this.#error;
     const refusal = this.#begin(limit, STREAMED);
     if (refusal !== null) throw refusal;
+    try {
+      yield* this.#codings.length === 0 ? this.#rawChunks(limit) : this.#decodedChunks(limit);
+    } catch (err) {
+      throw this.#failed(err);
+    }
+  }
+
+  /** The bytes from the socket as they arrive; throws 413 at the chunk that crosses `limit`. */
+  async *#rawChunks(limit: number): AsyncGenerator<Buffer, void, undefined> {
     const raw = this.raw;
     let received = 0;
     let done = false;
@@ -174,11 +201,22 @@ export class RequestBody {
         await waitReadable(raw);
       }
       done = true;
-    } catch (err) {
-      throw this.#failed(err);
     } finally {
       // stopped early (break, error, 413): drop the rest, so it never piles up in memory
       if (!done && !raw.destroyed) raw.resume();
+    }
+  }
+
+  /**
+   * The decoded content as it is decoded, no faster than it is consumed; `limit` bounds the
+   * bytes received and the bytes decoded alike (a small compressed body can decode to gigabytes).
+   */
+  async *#decodedChunks(limit: number): AsyncGenerator<Buffer, void, undefined> {
+    let decoded = 0;
+    for await (const chunk of decodeBody(this.#rawChunks(limit), this.#codings)) {
+      decoded += chunk.length;
+      if (decoded > limit) throw this.#tooLarge(limit, decoded);
+      yield chunk;
     }
   }
 
@@ -189,6 +227,15 @@ export class RequestBody {
       return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already consumed from the raw IncomingMessage');
     }
     if (raw.destroyed && !raw.readableEnded) return gone();
+    const coding = raw.headers['content-encoding'];
+    if (coding !== undefined && this.decompress) {
+      const codings = contentCodings(coding);
+      const unknown = codings.find((name) => !isDecodable(name));
+      if (unknown !== undefined) {
+        return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${unknown} (weft decodes ${DECODABLE.join(', ')})` });
+      }
+      this.#codings = codings;
+    }
     const declared = this.declaredLength;
     if (declared !== undefined && declared > limit) {
       // refuse before reading a byte; the unread body means this connection must close
@@ -254,13 +301,7 @@ export class RequestBody {
       const onEnd = (): void => {
         if (settled) return;
         settled = true;
-        const buffer = chunks !== undefined ? Buffer.concat(chunks, received) : (first ?? EMPTY);
-        this.#state = BUFFERED;
-        this.#buffer = buffer;
-        this.#pending = null;
-        const waiter = this.#waiter;
-        this.#waiter = null;
-        waiter?.resolve(buffer);
+        const buffer = this.#buffered(chunks !== undefined ? Buffer.concat(chunks, received) : (first ?? EMPTY));
         if (then === undefined) resolve(buffer);
         else {
           try {
@@ -281,6 +322,35 @@ export class RequestBody {
       raw.on('error', onGone);
       raw.on('close', onGone);
     });
+  }
+
+  /** {@link RequestBody.#collect} for a body with a content coding: collects the decoded chunks. */
+  #collectDecoded<R>(limit: number, then: (buffer: Buffer) => R): Promise<Awaited<R>>;
+  #collectDecoded(limit: number, then: undefined): Promise<Buffer>;
+  async #collectDecoded<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R> | Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of this.#decodedChunks(limit)) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+    } catch (err) {
+      throw this.#failed(err);
+    }
+    const buffer = this.#buffered(Buffer.concat(chunks, size));
+    return then === undefined ? buffer : await then(buffer);
+  }
+
+  /** Records the whole body as read and hands it to a `read()` waiting meanwhile. */
+  #buffered(buffer: Buffer): Buffer {
+    this.#state = BUFFERED;
+    this.#buffer = buffer;
+    this.#pending = null;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.resolve(buffer);
+    return buffer;
   }
 }
 

@@ -441,14 +441,14 @@ export class Request {
   }
 
   /**
-   * A body with a `Content-Encoding` (gzip, br, ...) cannot be read as text, JSON or a form:
-   * weft does not decompress request bodies, so it answers 415 (RFC 9110 8.4.1) rather than
-   * a misleading 400 about its bytes. `read()` and `stream()` still give the encoded bytes.
+   * With the app's `autoDecompress` off, a body with a `Content-Encoding` (gzip, br, ...)
+   * cannot be read as text, JSON or a form: 415 (RFC 9110 8.4.1) rather than a misleading
+   * 400 about its bytes. `read()` and `stream()` give the encoded bytes.
    */
   #checkNotEncoded(): void {
+    if (this.#bodyState().identity) return;
     const coding = this.raw.headers['content-encoding'];
-    if (coding === undefined || coding === '' || coding.trim().toLowerCase() === 'identity') return;
-    throw new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${coding} (request bodies are not decompressed; read() gives the encoded bytes)` });
+    throw new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${coding} (autoDecompress is off: read() gives the encoded bytes)` });
   }
 
   /**
@@ -553,10 +553,15 @@ export class Request {
   }
 
   #bodyState(): RequestBody {
-    return (this.#body ??= new RequestBody(this.raw, this.rawResponse, () => {
-      const signal = this.#shared?.abort?.signal;
-      return signal?.aborted === true ? (signal.reason as unknown) : undefined;
-    }));
+    return (this.#body ??= new RequestBody(
+      this.raw,
+      this.rawResponse,
+      () => {
+        const signal = this.#shared?.abort?.signal;
+        return signal?.aborted === true ? (signal.reason as unknown) : undefined;
+      },
+      this.route?.app.autoDecompress ?? true,
+    ));
   }
 
   #splitTarget(): void {
