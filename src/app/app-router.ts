@@ -3,6 +3,7 @@ import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
 import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
+import { checkRouteOptions } from './check-options.js';
 import { resolveInsideSync } from '../static/safe-path.js';
 import { type StaticRoot } from '../static/static-options.js';
 import { versionHash } from '../static/version-hash.js';
@@ -79,6 +80,7 @@ export class AppRouter {
     this.app.assertNotFrozen(`add route ${method} ${path}`);
     if (typeof handler !== 'function') throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${method} ${path}: the handler must be a function`);
     new PathPattern(path); // validates now, so the error points at this call
+    checkRouteOptions(options, `${method} ${path}`);
     this.routes.push({ method: method.toUpperCase(), path, handler, options });
     if (options.name !== undefined) this.nameRoute(options.name, path);
   }

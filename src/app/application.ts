@@ -9,6 +9,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { resolveSchedulerOptions, type SchedulerOptions } from '../jobs/scheduler-options.js';
 import { type Logger, createLogger } from '../logging/logger.js';
 import { AppRouter } from './app-router.js';
+import { checkAppOptions } from './check-options.js';
 import { type AppRegistrations, type ProviderLike, type ClassRef, type OverrideProvider } from './app-registrations.js';
 import { Signal } from './signal.js';
 import { compileApp, type CompiledApp } from '../compile/compile-app.js';
@@ -103,7 +104,9 @@ export class Application {
   #scheduler: Scheduler | undefined;
   #state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
 
+  /** @throws WeftError `WEFT_ERR_INVALID_OPTION` for an unknown or mistyped option. */
   constructor(options: AppOptions = {}) {
+    checkAppOptions(options);
     this.name = options.name ?? 'app';
     this.middlewares = [...(options.middlewares ?? [])];
     this.#clientMaxSize = options.clientMaxSize;

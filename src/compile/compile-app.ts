@@ -16,6 +16,7 @@ import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
 import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
 import { lifecycleProviderSlots } from '../lifecycle/lifecycle-providers.js';
 import { joinPath, readController, type ControllerDefinition } from './controller-routes.js';
+import { checkRouteOptions } from '../app/check-options.js';
 
 /** Runs the `onResponsePrepare` handlers of an app and its parents, parents first. */
 export type PrepareHook = (request: Request, response: StreamResponse) => Promise<void>;
@@ -86,6 +87,7 @@ export function compileApp(root: Application): CompiledApp {
       for (const { route, params, uses, atomic } of definition.routes) {
         const path = joinPath(definition.prefix, route.path);
         const label = `${definition.controller.name}.${String(route.propertyKey)}`;
+        checkRouteOptions(route.options, label);
         if (route.options.name !== undefined) app.router.nameRoute(route.options.name, path);
         const handler =
           route.websocket === undefined

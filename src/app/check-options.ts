@@ -1,0 +1,80 @@
+/**
+ * Checks of what users pass to `createApp()` and as route options: JavaScript callers, and
+ * options built at run time, get what TypeScript would have told them. A misspelt option
+ * is not ignored, and `clientMaxSize: '10mb'` is not a body limit that never applies.
+ */
+import { type RouteOptions } from '../../decorators/metadata.js';
+import { WeftError } from '../errors.js';
+import type { AppOptions } from './application.js';
+
+const APP_OPTIONS = ['modules', 'controllers', 'providers', 'middlewares', 'clientMaxSize', 'autoDecompress', 'debug', 'name', 'logger', 'container', 'jobs'];
+const ROUTE_OPTIONS = ['name', 'middlewares', 'accept', 'predicates', 'expectHandler', 'clientMaxSize', 'atomic', 'serializer'];
+
+function invalid(message: string): WeftError {
+  return new WeftError('WEFT_ERR_INVALID_OPTION', message);
+}
+
+function checkKnown(options: object, known: readonly string[], where: string): void {
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw invalid(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: ${known.join(', ')})`);
+  }
+}
+
+/** A body limit: a non-negative integer number of bytes, or `Infinity` for none. */
+function checkSize(value: unknown, where: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
+    throw invalid(`${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+}
+
+function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'array' | 'object', name: string, where: string): void {
+  if (value === undefined) return;
+  const ok = type === 'array' ? Array.isArray(value) : type === 'object' ? typeof value === 'object' && value !== null : typeof value === type;
+  if (!ok) throw invalid(`${where}: ${name} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}, got ${value === null ? 'null' : typeof value}`);
+}
+
+/**
+ * Checks `createApp()` options, naming the first invalid one.
+ *
+ * @example
+ * ```ts
+ * checkAppOptions({ clientMaxSize: '10mb' }); // throws WEFT_ERR_INVALID_OPTION
+ * ```
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
+ */
+export function checkAppOptions(options: AppOptions): void {
+  const where = 'createApp()';
+  if (typeof options !== 'object' || options === null) throw invalid(`${where}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  checkKnown(options, APP_OPTIONS, where);
+  for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
+  checkSize(options.clientMaxSize, where);
+  checkType(options.autoDecompress, 'boolean', 'autoDecompress', where);
+  checkType(options.debug, 'boolean', 'debug', where);
+  checkType(options.name, 'string', 'name', where);
+  checkType(options.logger, 'object', 'logger', where);
+}
+
+/**
+ * Checks the options of one route (`router.add`, `@Get` and the other route decorators),
+ * naming the route and the first invalid option.
+ *
+ * @example
+ * ```ts
+ * checkRouteOptions({ clientMaxsize: 10 }, 'POST /upload'); // throws: unknown option "clientMaxsize"
+ * ```
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
+ */
+export function checkRouteOptions(options: RouteOptions, where: string): void {
+  if (typeof options !== 'object' || options === null) throw invalid(`${where}: route options must be an object, got ${options === null ? 'null' : typeof options}`);
+  checkKnown(options, ROUTE_OPTIONS, where);
+  checkType(options.name, 'string', 'name', where);
+  checkType(options.middlewares, 'array', 'middlewares', where);
+  checkType(options.accept, 'array', 'accept', where);
+  checkType(options.predicates, 'array', 'predicates', where);
+  checkType(options.expectHandler, 'function', 'expectHandler', where);
+  checkSize(options.clientMaxSize, where);
+  checkType(options.atomic, 'boolean', 'atomic', where);
+  // serializer: checked where it is compiled (with-serializer.ts)
+}
