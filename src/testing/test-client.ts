@@ -3,6 +3,10 @@ import { type AddressInfo, type Socket } from 'node:net';
 import { type Application } from '../app/application.js';
 import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
+import { AppRunner, type AppRunnerOptions } from '../server/app-runner.js';
+import { TCPSite } from '../server/tcp-site.js';
+import { WeftError } from '../errors.js';
+import { InjectSite } from './inject-site.js';
 import { CookieJar } from './cookie-jar.js';
 import { duplexPair } from './duplex-pair.js';
 import { closeWebSockets } from '../ws/open-websockets.js';
@@ -16,6 +20,14 @@ export interface TestClientOptions {
    * into a server that never listens, with node's real HTTP parsing on both sides.
    */
   transport?: 'socket' | 'inject';
+  /**
+   * Serve through an {@link AppRunner} with these options, as `runApp` does, instead of
+   * `app.callback()`: in-flight tracking, `handlerCancellation` (a client that leaves aborts
+   * `request.signal`), the access log (off unless `accessLog` is given), connection limits,
+   * and a graceful `close()` that lets requests in flight finish within `shutdownTimeout`
+   * (default here 5 s) before it cancels them. Without it, `close()` cuts open connections.
+   */
+  runner?: AppRunnerOptions;
 }
 
 /** A request made by the {@link TestClient}. */
@@ -56,18 +68,30 @@ export interface TestResponse {
  * expect(res.status).toBe(200);
  * expect(res.json()).toEqual({ id: '42' });
  * await client.close();
+ *
+ * // served through an AppRunner, as runApp serves it: disconnects abort request.signal
+ * const served = await new TestClient(app, { runner: { handlerCancellation: true } }).start();
  * ```
  */
 export class TestClient {
   readonly #transport: 'socket' | 'inject';
+  readonly #runnerOptions: AppRunnerOptions | undefined;
+  #runner: AppRunner | undefined;
   #server: Server | undefined;
   #started = false;
 
+  /** @throws WeftError `WEFT_ERR_INVALID_OPTION` for an unknown transport or option. */
   constructor(
     readonly app: Application,
     options: TestClientOptions = {},
   ) {
-    this.#transport = options.transport ?? 'socket';
+    const { transport = 'socket', runner, ...unknown } = options;
+    if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner`);
+    if (transport !== 'socket' && transport !== 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', `transport must be 'socket' or 'inject', got ${String(transport)}`);
+    this.#transport = transport;
+    this.#runnerOptions = runner;
+    // the runner's options are checked now, where they were written
+    if (runner !== undefined) new AppRunner(app, { shutdownTimeout: 5_000, accessLog: null, ...runner });
   }
 
   /** Replaces a provider before `start()` (the app's container is built then). */
@@ -78,6 +102,7 @@ export class TestClient {
 
   /** Starts the app (compile and startup hooks) and, for the socket transport, the server. */
   async start(): Promise<this> {
+    if (this.#runnerOptions !== undefined) return this.#startRunner(this.#runnerOptions);
     await this.app.startup();
     this.#started = true;
     this.#server = createHttpServer(this.app.callback());
@@ -86,6 +111,21 @@ export class TestClient {
         this.#server!.once('error', reject);
         this.#server!.listen(0, '127.0.0.1', () => resolve());
       });
+    }
+    return this;
+  }
+
+  async #startRunner(options: AppRunnerOptions): Promise<this> {
+    const runner = new AppRunner(this.app, { shutdownTimeout: 5_000, accessLog: null, ...options });
+    await runner.setup();
+    this.#runner = runner;
+    this.#started = true;
+    try {
+      const site = await runner.addSite(this.#transport === 'socket' ? new TCPSite(runner, { host: '127.0.0.1', port: 0 }) : new InjectSite(runner));
+      this.#server = site.server as Server;
+    } catch (err) {
+      await this.close().catch(() => {});
+      throw err;
     }
     return this;
   }
@@ -206,6 +246,7 @@ export class TestClient {
    * websockets still open with 1001 (as a runner's graceful shutdown does), then cleanup.
    */
   async close(): Promise<void> {
+    if (this.#runner !== undefined) return this.#closeRunner(this.#runner);
     const server = this.#server;
     this.#server = undefined;
     let stopped = Promise.resolve();
@@ -225,6 +266,19 @@ export class TestClient {
     await stopped;
     await this.app.cleanup().catch((err: unknown) => void errors.push(err));
     if (errors.length > 0) throw errors[0];
+  }
+
+  /** close() of a runner-backed client: the runner's graceful stop, then what is left of the inject connections. */
+  async #closeRunner(runner: AppRunner): Promise<void> {
+    this.#runner = undefined;
+    this.#started = false;
+    try {
+      await runner.cleanup();
+    } finally {
+      this.#server = undefined;
+      for (const connection of this.#injected) connection.destroy();
+      this.#injected.clear();
+    }
   }
 }
 

@@ -1,0 +1,126 @@
+/**
+ * TestClient({ runner }): the app served through an AppRunner, as in production, over
+ * either transport: handlerCancellation, the access log, and a graceful close().
+ */
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebSocketResponse, WeftError, createApp, createLogger, type AccessLogger, type Application, type Request } from 'weft';
+import { TestClient, type TestClientOptions } from 'weft/testing';
+
+const logger = createLogger({ level: 'silent' });
+
+interface Seen {
+  reasons: string[];
+  finished: string[];
+  shutdown: number;
+}
+
+function slowApp(seen: Seen): Application {
+  const app = createApp({ logger });
+  app.router.add('GET', '/slow', async (request: Request) => {
+    try {
+      await sleep(Number(request.query.get('ms') ?? 200), undefined, { signal: request.signal });
+    } catch (err) {
+      const reason: unknown = request.signal.reason;
+      seen.reasons.push(reason instanceof WeftError ? reason.code : String(reason));
+      throw err;
+    }
+    seen.finished.push(request.query.get('tag') ?? '');
+    return 'done';
+  });
+  app.router.add('GET', '/fast', () => 'fast');
+  app.router.add('GET', '/ws', async (request: Request) => {
+    const ws = new WebSocketResponse();
+    await ws.prepare(request);
+    for await (const msg of ws) if (msg.type === 'text') await ws.sendStr(`echo: ${msg.data}`);
+    return ws;
+  });
+  app.onShutdown.push(() => void seen.shutdown++);
+  return app;
+}
+
+const fresh = (): Seen => ({ reasons: [], finished: [], shutdown: 0 });
+
+describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient with a runner, %s transport', (transport) => {
+  test('close() lets a request in flight finish (the runner stops gracefully), then runs shutdown', async () => {
+    const seen = fresh();
+    const client = await new TestClient(slowApp(seen), { transport, runner: {} }).start();
+    expect((await client.get('/fast')).text).toBe('fast');
+    const inFlight = client.get('/slow?tag=a');
+    await sleep(50);
+    await client.close();
+    const res = await inFlight;
+    expect([res.status, res.text]).toEqual([200, 'done']);
+    expect(res.headers.connection).toBe('close'); // the last response on a draining connection
+    expect(seen).toEqual({ reasons: [], finished: ['a'], shutdown: 1 });
+  });
+
+  test('a handler still running at shutdownTimeout is cancelled, and close() ends', async () => {
+    const seen = fresh();
+    const client = await new TestClient(slowApp(seen), { transport, runner: { shutdownTimeout: 100 } }).start();
+    const inFlight = client.get('/slow?ms=60000').catch((err: unknown) => err);
+    await sleep(50);
+    const started = Date.now();
+    await client.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await inFlight;
+    expect(seen.reasons).toEqual(['WEFT_ERR_SHUTDOWN_TIMEOUT']);
+  });
+
+  test('websockets work, and close() closes those still open with 1001', async () => {
+    const client = await new TestClient(slowApp(fresh()), { transport, runner: {} }).start();
+    const ws = await client.ws('/ws');
+    await ws.sendStr('hi');
+    expect(await ws.receive()).toMatchObject({ type: 'text', data: 'echo: hi' });
+    await client.close();
+    expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
+  });
+
+  test('the access log, given, gets a line per request', async () => {
+    const lines: string[] = [];
+    const accessLog: AccessLogger = { log: (request, response) => void lines.push(`${request.method} ${request.path} ${response.status}`) };
+    const client = await new TestClient(slowApp(fresh()), { transport, runner: { accessLog } }).start();
+    try {
+      await client.get('/fast');
+      await client.get('/missing');
+    } finally {
+      await client.close();
+    }
+    expect(lines).toEqual(['GET /fast 200', 'GET /missing 404']);
+  });
+});
+
+test('with handlerCancellation, a client that leaves aborts request.signal; without a runner it does not', async () => {
+  const leave = async (client: TestClient): Promise<void> => {
+    const req = httpRequest(`${client.baseUrl}/slow?ms=1000`);
+    req.on('error', () => {});
+    req.end();
+    await sleep(100);
+    req.destroy();
+    await sleep(100);
+  };
+  const cancelling = fresh();
+  const withRunner = await new TestClient(slowApp(cancelling), { runner: { handlerCancellation: true } }).start();
+  try {
+    await leave(withRunner);
+  } finally {
+    await withRunner.close();
+  }
+  expect(cancelling.reasons).toEqual(['WEFT_ERR_CLIENT_GONE']);
+
+  const plain = fresh();
+  const withoutRunner = await new TestClient(slowApp(plain)).start();
+  try {
+    await leave(withoutRunner);
+  } finally {
+    await withoutRunner.close();
+  }
+  expect(plain.reasons).toEqual([]);
+});
+
+test('bad TestClient and runner options are refused when the client is made', () => {
+  const app = createApp({ logger });
+  expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: unknown TestClient option(s) transprt: use transport, runner');
+  expect(() => new TestClient(app, { transport: 'tcp' } as unknown as TestClientOptions)).toThrow("transport must be 'socket' or 'inject', got tcp");
+  expect(() => new TestClient(app, { runner: { shutdownTimeot: 5 } } as unknown as TestClientOptions)).toThrow(/WEFT_ERR_INVALID_OPTION: unknown option "shutdownTimeot"/);
+});
