@@ -28,6 +28,11 @@ export interface TestClientOptions {
    * (default here 5 s) before it cancels them. Without it, `close()` cuts open connections.
    */
   runner?: AppRunnerOptions;
+  /**
+   * Milliseconds a request may take, to its response's last byte, before it rejects with
+   * `WEFT_ERR_TEST_TIMEOUT` naming it (default: no limit); a request's own `timeout` wins.
+   */
+  timeout?: number;
 }
 
 /** A request made by the {@link TestClient}. */
@@ -41,6 +46,8 @@ export interface TestRequestOptions {
   form?: Record<string, string | string[]>;
   /** Query parameters appended to the path. */
   query?: Record<string, string | number | Array<string | number>>;
+  /** Milliseconds until the request rejects with `WEFT_ERR_TEST_TIMEOUT` (default: the client's `timeout`). */
+  timeout?: number;
 }
 
 /** A response as the {@link TestClient} gives it: fully read. */
@@ -76,6 +83,7 @@ export interface TestResponse {
 export class TestClient {
   readonly #transport: 'socket' | 'inject';
   readonly #runnerOptions: AppRunnerOptions | undefined;
+  readonly #timeout: number | undefined;
   #runner: AppRunner | undefined;
   #server: Server | undefined;
   #started = false;
@@ -85,8 +93,9 @@ export class TestClient {
     readonly app: Application,
     options: TestClientOptions = {},
   ) {
-    const { transport = 'socket', runner, ...unknown } = options;
-    if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner`);
+    const { transport = 'socket', runner, timeout, ...unknown } = options;
+    if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner, timeout`);
+    this.#timeout = checkTimeout(timeout);
     if (transport !== 'socket' && transport !== 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', `transport must be 'socket' or 'inject', got ${String(transport)}`);
     this.#transport = transport;
     this.#runnerOptions = runner;
@@ -173,17 +182,32 @@ export class TestClient {
     const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
     const server = this.server;
     const connection = this.#transport === 'socket' ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port } : { createConnection: this.#inject };
+    const timeout = options.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
     return new Promise<TestResponse>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = <A extends unknown[]>(settle: (...args: A) => void) => (...args: A): void => {
+        clearTimeout(timer);
+        settle(...args);
+      };
       const req = httpRequest({ ...connection, method, path: target, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          this.cookies.store(res.headers['set-cookie'], path);
-          resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
-        });
-        res.on('error', reject);
+        res.on(
+          'end',
+          done(() => {
+            this.cookies.store(res.headers['set-cookie'], path);
+            resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
+          }),
+        );
+        res.on('error', done(reject));
       });
-      req.on('error', reject);
+      req.on('error', done(reject));
+      if (timeout !== undefined) {
+        timer = setTimeout(() => {
+          reject(new WeftError('WEFT_ERR_TEST_TIMEOUT', `${method} ${target}: no complete response within ${timeout} ms`));
+          req.destroy();
+        }, timeout);
+      }
       req.end(payload);
     });
   }
@@ -280,6 +304,15 @@ export class TestClient {
       this.#injected.clear();
     }
   }
+}
+
+/** A request timeout in ms: a positive number, or undefined for none. */
+function checkTimeout(timeout: unknown): number | undefined {
+  if (timeout === undefined) return undefined;
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 2_147_483_647)) {
+    throw new WeftError('WEFT_ERR_INVALID_OPTION', `timeout must be a number of ms from 1 to 2147483647, got ${String(timeout)}`);
+  }
+  return timeout;
 }
 
 function encodeBody(options: TestRequestOptions): { headers: Record<string, string | string[]>; payload: Buffer | undefined } {

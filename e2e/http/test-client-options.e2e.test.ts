@@ -1,6 +1,7 @@
 /**
- * TestClient({ runner }): the app served through an AppRunner, as in production, over
- * either transport: handlerCancellation, the access log, and a graceful close().
+ * TestClient's options: `runner` (the app served through an AppRunner, as in production,
+ * over either transport: handlerCancellation, the access log, a graceful close()) and
+ * `timeout`; bad options refused.
  */
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,9 +119,27 @@ test('with handlerCancellation, a client that leaves aborts request.signal; with
   expect(plain.reasons).toEqual([]);
 });
 
+describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient timeout, %s transport', (transport) => {
+  test('a request past its timeout rejects with WEFT_ERR_TEST_TIMEOUT naming it; a request of its own timeout wins', async () => {
+    const client = await new TestClient(slowApp(fresh()), { transport, timeout: 100 }).start();
+    try {
+      const started = Date.now();
+      await expect(client.get('/slow?ms=5000')).rejects.toThrow('WEFT_ERR_TEST_TIMEOUT: GET /slow?ms=5000: no complete response within 100 ms');
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect((await client.get('/slow?ms=300', { timeout: 2_000 })).text).toBe('done');
+      await expect(client.get('/slow?ms=5000', { timeout: 50 })).rejects.toMatchObject({ code: 'WEFT_ERR_TEST_TIMEOUT' });
+      expect((await client.get('/fast')).text).toBe('fast'); // the client still serves
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 test('bad TestClient and runner options are refused when the client is made', () => {
   const app = createApp({ logger });
-  expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: unknown TestClient option(s) transprt: use transport, runner');
+  expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: unknown TestClient option(s) transprt: use transport, runner, timeout');
+  expect(() => new TestClient(app, { timeout: '1s' } as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: timeout must be a number of ms from 1 to 2147483647, got 1s');
+  expect(() => new TestClient(app, { timeout: 0 })).toThrow(/timeout must be/);
   expect(() => new TestClient(app, { transport: 'tcp' } as unknown as TestClientOptions)).toThrow("transport must be 'socket' or 'inject', got tcp");
   expect(() => new TestClient(app, { runner: { shutdownTimeot: 5 } } as unknown as TestClientOptions)).toThrow(/WEFT_ERR_INVALID_OPTION: unknown option "shutdownTimeot"/);
 });
