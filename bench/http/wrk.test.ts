@@ -228,7 +228,8 @@ test('wrk is installed where CI runs (.ci/run installs it)', () => {
 
   const port = () => (server.address() as AddressInfo).port;
   const loader = () => wrkLoader({ path: wrk!, connections: 4 });
-  const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith('weft-wrk-'));
+  // this process's scripts only: a benchmark running meanwhile has its own
+  const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`weft-wrk-${process.pid}-`));
 
   beforeEach(() => {
     status = 200;

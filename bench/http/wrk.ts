@@ -54,7 +54,8 @@ export function wrkLoader(settings: { path: string; connections: number }): Load
 }
 
 async function runWrk(wrk: string, port: number, scenario: Scenario, seconds: number, connections: number): Promise<LoadResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-wrk-'));
+  // named by pid: a test checking that its scripts are deleted is not misled by another run's
+  const dir = mkdtempSync(join(tmpdir(), `weft-wrk-${process.pid}-`));
   try {
     const script = join(dir, `${scenario.id}.lua`);
     writeFileSync(script, wrkScript(scenario));
