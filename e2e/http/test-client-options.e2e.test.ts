@@ -6,7 +6,8 @@
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketResponse, WeftError, createApp, createLogger, type AccessLogger, type Application, type Request } from 'weft';
-import { TestClient, type TestClientOptions } from 'weft/testing';
+import { TestClient, type TestClientOptions, type TestRequestOptions } from 'weft/testing';
+import { RecordingLogger } from '../server/test-logger.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -16,8 +17,8 @@ interface Seen {
   shutdown: number;
 }
 
-function slowApp(seen: Seen): Application {
-  const app = createApp({ logger });
+function slowApp(seen: Seen, appLogger = logger): Application {
+  const app = createApp({ logger: appLogger });
   app.router.add('GET', '/slow', async (request: Request) => {
     try {
       await sleep(Number(request.query.get('ms') ?? 200), undefined, { signal: request.signal });
@@ -75,6 +76,56 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     expect(await ws.receive()).toMatchObject({ type: 'text', data: 'echo: hi' });
     await client.close();
     expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
+  });
+
+  test('a second close() while the first runs gets the same promise: the request in flight still finishes', async () => {
+    const seen = fresh();
+    const client = await new TestClient(slowApp(seen), { transport, runner: {} }).start();
+    const inFlight = client.get('/slow?tag=b');
+    await sleep(50);
+    const first = client.close();
+    const second = client.close();
+    expect(second).toBe(first);
+    await second;
+    expect(seen.shutdown).toBe(1); // the second did not return before the stop was done
+    expect((await inFlight).status).toBe(200);
+    await client.close(); // afterwards: nothing left to do
+  });
+
+  test.each([true, false])('close() during start() (runner: %s) waits for the start, then stops what it started', async (withRunner) => {
+    const seen = fresh();
+    const app = slowApp(seen);
+    let cleaned = false;
+    app.onStartup.push(() => sleep(100));
+    app.onCleanup.push(() => void (cleaned = true));
+    const client = new TestClient(app, { transport, ...(withRunner ? { runner: {} } : {}) });
+    const starting = client.start();
+    await client.close();
+    await starting;
+    expect([seen.shutdown, cleaned]).toEqual([1, true]);
+    await expect(client.get('/fast')).rejects.toThrow('call await client.start() before making requests');
+  });
+
+  test('the access log gets the bytes sent; it is off for an option given as undefined, on with only a format', async () => {
+    const bytes: number[] = [];
+    const accessLog: AccessLogger = { log: (_request, _response, _time, sent) => void bytes.push(sent) };
+    const counting = await new TestClient(slowApp(fresh()), { transport, runner: { accessLog } }).start();
+    await counting.get('/fast');
+    await counting.close();
+    expect(bytes).toHaveLength(1);
+    expect(bytes[0]).toBeGreaterThan(100); // status line, headers and the body, counted on either transport
+
+    const quiet = new RecordingLogger();
+    const off = await new TestClient(slowApp(fresh(), quiet), { transport, runner: { accessLog: undefined, shutdownTimeout: undefined } }).start();
+    await off.get('/fast');
+    await off.close();
+    expect(quiet.messages('info')).toEqual([]);
+
+    const formatted = new RecordingLogger();
+    const on = await new TestClient(slowApp(fresh(), formatted), { transport, runner: { accessLogFormat: '%r %s' } }).start();
+    await on.get('/fast');
+    await on.close();
+    expect(formatted.messages('info')).toEqual(['GET /fast HTTP/1.1 200']);
   });
 
   test('the access log, given, gets a line per request', async () => {
@@ -135,8 +186,32 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
   });
 });
 
+test('without a runner, close() closes an inject websocket with 1001 too', async () => {
+  const client = await new TestClient(slowApp(fresh()), { transport: 'inject' }).start();
+  const ws = await client.ws('/ws');
+  await client.close();
+  expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
+});
+
+test('a request with an unknown option rejects; baseUrl of the inject transport says why it has none', async () => {
+  const client = await new TestClient(slowApp(fresh()), { transport: 'inject' }).start();
+  try {
+    await expect(client.get('/fast', { tiemout: 10 } as TestRequestOptions)).rejects.toThrow(
+      'WEFT_ERR_INVALID_OPTION: unknown request option(s) tiemout: use headers, json, body, form, query, timeout',
+    );
+    expect(() => client.baseUrl).toThrow('TestClient.baseUrl exists for the socket transport only');
+  } finally {
+    await client.close();
+  }
+});
+
 test('bad TestClient and runner options are refused when the client is made', () => {
   const app = createApp({ logger });
+  for (const runner of [false, true, 0, null, [], 'yes']) {
+    expect(() => new TestClient(app, { runner } as unknown as TestClientOptions)).toThrow(/^WEFT_ERR_INVALID_OPTION: runner must be an object of AppRunner options, got /);
+  }
+  expect(() => new TestClient(app, null as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: TestClient options must be an object, got null');
+  expect(() => new TestClient(app, { runner: { accessLogFormat: '%Q' } })).toThrow(/WEFT_ERR_ACCESS_LOG_FORMAT/);
   expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: unknown TestClient option(s) transprt: use transport, runner, timeout');
   expect(() => new TestClient(app, { timeout: '1s' } as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: timeout must be a number of ms from 1 to 2147483647, got 1s');
   expect(() => new TestClient(app, { timeout: 0 })).toThrow(/timeout must be/);

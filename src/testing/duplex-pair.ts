@@ -9,12 +9,14 @@ import { Duplex } from 'node:stream';
 export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
   const end = (peer: () => Duplex) => {
+    let written = 0;
     const side = new Duplex({
       read() {},
       // Bytes arrive on the next tick, never inside the writer's write() call, as over a
       // socket: a peer that answers synchronously would otherwise re-enter the writer
       // (ws's closing handshake then ran twice and left a 30 s timer behind).
       write(chunk: Buffer, _encoding, callback) {
+        written += chunk.length;
         process.nextTick(deliver, peer(), chunk);
         callback();
       },
@@ -27,6 +29,8 @@ export function duplexPair(): [Duplex, Duplex] {
         callback(err);
       },
     });
+    // bytes written so far, those still buffered included, as a socket counts them (the access log's %b reads it)
+    Object.defineProperty(side, 'bytesWritten', { get: () => written + side.writableLength });
     // what servers and ws call on a net.Socket; nothing to tune in memory
     return Object.assign(side, { setTimeout: returnThis, setNoDelay: returnThis, setKeepAlive: returnThis });
   };

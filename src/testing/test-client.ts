@@ -82,25 +82,31 @@ export interface TestResponse {
  */
 export class TestClient {
   readonly #transport: 'socket' | 'inject';
+  /** The AppRunner options with the client's defaults, or undefined to serve with `app.callback()`. */
   readonly #runnerOptions: AppRunnerOptions | undefined;
   readonly #timeout: number | undefined;
   #runner: AppRunner | undefined;
   #server: Server | undefined;
   #started = false;
+  /** A `start()` in progress: `close()` waits for it. */
+  #starting: Promise<unknown> | undefined;
+  /** A `close()` in progress: a second call gets the same promise. */
+  #closing: Promise<void> | undefined;
 
   /** @throws WeftError `WEFT_ERR_INVALID_OPTION` for an unknown transport or option. */
   constructor(
     readonly app: Application,
     options: TestClientOptions = {},
   ) {
+    if (!isPlainObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `TestClient options must be an object, got ${describe(options)}`);
     const { transport = 'socket', runner, timeout, ...unknown } = options;
     if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner, timeout`);
     this.#timeout = checkTimeout(timeout);
     if (transport !== 'socket' && transport !== 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', `transport must be 'socket' or 'inject', got ${String(transport)}`);
     this.#transport = transport;
-    this.#runnerOptions = runner;
+    this.#runnerOptions = runner === undefined ? undefined : runnerOptions(runner);
     // the runner's options are checked now, where they were written
-    if (runner !== undefined) new AppRunner(app, { shutdownTimeout: 5_000, accessLog: null, ...runner });
+    if (this.#runnerOptions !== undefined) new AppRunner(app, this.#runnerOptions);
   }
 
   /** Replaces a provider before `start()` (the app's container is built then). */
@@ -110,11 +116,24 @@ export class TestClient {
   }
 
   /** Starts the app (compile and startup hooks) and, for the socket transport, the server. */
-  async start(): Promise<this> {
-    if (this.#runnerOptions !== undefined) return this.#startRunner(this.#runnerOptions);
+  start(): Promise<this> {
+    const starting = this.#runnerOptions === undefined ? this.#startPlain() : this.#startRunner(this.#runnerOptions);
+    const settled = starting.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#starting = settled;
+    void settled.then(() => {
+      if (this.#starting === settled) this.#starting = undefined;
+    });
+    return starting;
+  }
+
+  async #startPlain(): Promise<this> {
     await this.app.startup();
     this.#started = true;
     this.#server = createHttpServer(this.app.callback());
+    if (this.#transport === 'inject') this.#server.on('upgrade', (_req, socket: object) => this.#upgraded.add(socket));
     if (this.#transport === 'socket') {
       await new Promise<void>((resolve, reject) => {
         this.#server!.once('error', reject);
@@ -125,7 +144,7 @@ export class TestClient {
   }
 
   async #startRunner(options: AppRunnerOptions): Promise<this> {
-    const runner = new AppRunner(this.app, { shutdownTimeout: 5_000, accessLog: null, ...options });
+    const runner = new AppRunner(this.app, options);
     await runner.setup();
     this.#runner = runner;
     this.#started = true;
@@ -133,7 +152,7 @@ export class TestClient {
       const site = await runner.addSite(this.#transport === 'socket' ? new TCPSite(runner, { host: '127.0.0.1', port: 0 }) : new InjectSite(runner));
       this.#server = site.server as Server;
     } catch (err) {
-      await this.close().catch(() => {});
+      await this.#closeRunner(runner).catch(() => {});
       throw err;
     }
     return this;
@@ -147,6 +166,7 @@ export class TestClient {
 
   /** `http://127.0.0.1:<port>` of the socket transport. */
   get baseUrl(): string {
+    if (this.#transport === 'inject') throw new Error('TestClient.baseUrl exists for the socket transport only: the inject transport has no port');
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -177,6 +197,7 @@ export class TestClient {
   /** Any method; `path` is sent exactly as given (no normalisation), plus `query`. */
   async request(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
     if (!this.#started) throw new Error('call await client.start() before making requests');
+    checkRequestOptions(options);
     const { headers, payload } = encodeBody(options);
     this.#addCookies(headers, path);
     const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
@@ -264,12 +285,29 @@ export class TestClient {
 
   /** The server ends of the inject transport's open connections. */
   readonly #injected = new Set<import('node:stream').Duplex>();
+  /** Those of them a websocket took over. */
+  readonly #upgraded = new WeakSet<object>();
 
   /**
    * Stops the server (open connections are closed), runs the app's shutdown, closes the
    * websockets still open with 1001 (as a runner's graceful shutdown does), then cleanup.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    // a second call while the first runs gets the same promise; after it, a no-op
+    if (this.#closing === undefined) {
+      const closing = this.#close();
+      this.#closing = closing;
+      const forget = (): void => {
+        if (this.#closing === closing) this.#closing = undefined;
+      };
+      closing.then(forget, forget);
+    }
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    // a close() during start() (a test's afterAll after its beforeAll timed out) stops what it started
+    if (this.#starting !== undefined) await this.#starting;
     if (this.#runner !== undefined) return this.#closeRunner(this.#runner);
     const server = this.#server;
     this.#server = undefined;
@@ -278,15 +316,17 @@ export class TestClient {
       stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     }
-    // the inject transport's connections: a request still waiting rejects, as over a socket
-    for (const connection of this.#injected) connection.destroy();
-    this.#injected.clear();
+    // the inject transport's connections: a request still waiting rejects, as over a socket;
+    // websockets stay until they are closed with 1001 below, as upgraded sockets do
+    for (const connection of this.#injected) if (!this.#upgraded.has(connection)) connection.destroy();
     if (!this.#started) return stopped;
     this.#started = false;
     // every step runs even when one fails (as a runner's shutdown): the first error is thrown
     const errors: unknown[] = [];
     await this.app.shutdown().catch((err: unknown) => void errors.push(err));
     await closeWebSockets(this.app).catch((err: unknown) => void errors.push(err));
+    for (const connection of this.#injected) connection.destroy();
+    this.#injected.clear();
     await stopped;
     await this.app.cleanup().catch((err: unknown) => void errors.push(err));
     if (errors.length > 0) throw errors[0];
@@ -304,6 +344,35 @@ export class TestClient {
       this.#injected.clear();
     }
   }
+}
+
+/**
+ * The runner options of a TestClient: the user's, over the client's defaults (shutdownTimeout
+ * 5 s; no access log unless `accessLog` or `accessLogFormat` is given). An option given as
+ * `undefined` leaves the default in place.
+ */
+function runnerOptions(given: unknown): AppRunnerOptions {
+  if (!isPlainObject(given)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `runner must be an object of AppRunner options, got ${describe(given)}`);
+  const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as AppRunnerOptions;
+  const defaults: AppRunnerOptions = { shutdownTimeout: 5_000 };
+  if (options.accessLogFormat === undefined) defaults.accessLog = null;
+  return { ...defaults, ...options };
+}
+
+const REQUEST_OPTIONS = ['headers', 'json', 'body', 'form', 'query', 'timeout'];
+
+function checkRequestOptions(options: unknown): void {
+  if (!isPlainObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${describe(options)}`);
+  const unknown = Object.keys(options).filter((key) => !REQUEST_OPTIONS.includes(key));
+  if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown request option(s) ${unknown.join(', ')}: use ${REQUEST_OPTIONS.join(', ')}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** A request timeout in ms: a positive number, or undefined for none. */
