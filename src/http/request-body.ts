@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
 import { HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from './http-errors.js';
-import { DECODABLE, contentCodings, decodeBody, isDecodable } from './request-decoding.js';
+import { DECODABLE, MAX_CODINGS, contentCodings, decodeBody, isDecodable } from './request-decoding.js';
 
 const EMPTY = Buffer.alloc(0);
 /** No content coding: the bytes are the content. */
@@ -58,13 +58,14 @@ export class RequestBody {
    * reason rather than "the client closed the connection".
    * @param decompress whether a body with a `Content-Encoding` (gzip, deflate, br) is
    * decoded while it is read (the app's `autoDecompress`, on by default); when off, the
-   * encoded bytes are given as they came.
+   * encoded bytes are given as they came. Asked when reading begins, once the route (and
+   * with it the app) is known: a routing predicate may create the body state before.
    */
   constructor(
     readonly raw: IncomingMessage,
     readonly res: ServerResponse,
     readonly abortReason: () => unknown = () => undefined,
-    readonly decompress = true,
+    readonly decompress: () => boolean = () => true,
   ) {}
 
   /** The declared `Content-Length`, or undefined (chunked, or no body). */
@@ -126,7 +127,7 @@ export class RequestBody {
    * content coding other than `identity`, or it is decoded while read (`decompress`).
    */
   get identity(): boolean {
-    if (this.decompress) return true;
+    if (this.decompress()) return true;
     return contentCodings(this.raw.headers['content-encoding']).length === 0;
   }
 
@@ -209,14 +210,16 @@ export class RequestBody {
 
   /**
    * The decoded content as it is decoded, no faster than it is consumed; `limit` bounds the
-   * bytes received and the bytes decoded alike (a small compressed body can decode to gigabytes).
+   * bytes received and every layer's decoded bytes alike (a small compressed body can decode
+   * to gigabytes). A failure closes the connection afterwards: the rest of the body, unread,
+   * is not drained without a limit.
    */
   async *#decodedChunks(limit: number): AsyncGenerator<Buffer, void, undefined> {
-    let decoded = 0;
-    for await (const chunk of decodeBody(this.#rawChunks(limit), this.#codings)) {
-      decoded += chunk.length;
-      if (decoded > limit) throw this.#tooLarge(limit, decoded);
-      yield chunk;
+    try {
+      yield* decodeBody(this.#rawChunks(limit), this.#codings, limit, (size) => this.#tooLarge(limit, size));
+    } catch (err) {
+      this.res.shouldKeepAlive = false;
+      throw err;
     }
   }
 
@@ -228,11 +231,14 @@ export class RequestBody {
     }
     if (raw.destroyed && !raw.readableEnded) return gone();
     const coding = raw.headers['content-encoding'];
-    if (coding !== undefined && this.decompress) {
+    if (coding !== undefined && this.decompress()) {
       const codings = contentCodings(coding);
       const unknown = codings.find((name) => !isDecodable(name));
       if (unknown !== undefined) {
         return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${unknown} (weft decodes ${DECODABLE.join(', ')})` });
+      }
+      if (codings.length > MAX_CODINGS) {
+        return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${codings.length} codings (weft decodes at most ${MAX_CODINGS} in a row)` });
       }
       this.#codings = codings;
     }

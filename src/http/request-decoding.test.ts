@@ -5,13 +5,16 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { WeftError } from '../errors.js';
 import { HTTPBadRequest, HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from './http-errors.js';
 import { RequestBody } from './request-body.js';
-import { contentCodings, decodeBody, isDecodable } from './request-decoding.js';
+import { MAX_CODINGS, contentCodings, decodeBody as decodeWithLimit, isDecodable } from './request-decoding.js';
+
+const decodeBody = (chunks: AsyncIterable<Buffer>, codings: string[], limit = 1 << 30) =>
+  decodeWithLimit(chunks, codings, limit, (size) => new HTTPRequestEntityTooLarge(limit, size));
 
 function fake(headers: Record<string, string>, decompress = true): { raw: PassThrough; res: { shouldKeepAlive: boolean }; body: RequestBody } {
   const raw = new PassThrough();
   Object.assign(raw, { headers, httpVersion: '1.1' });
   const res = { shouldKeepAlive: true, headersSent: false, writableEnded: false, destroyed: false, writeContinue: () => undefined };
-  return { raw, res, body: new RequestBody(raw as unknown as IncomingMessage, res as unknown as ServerResponse, undefined, decompress) };
+  return { raw, res, body: new RequestBody(raw as unknown as IncomingMessage, res as unknown as ServerResponse, undefined, () => decompress) };
 }
 
 /** A fake body whose bytes are `encoded`, sent in pieces of `piece` bytes. */
@@ -88,6 +91,55 @@ describe('decodeBody', () => {
     expect((corrupt as HTTPBadRequest).text).toMatch(/^Request body is not valid gzip \(Content-Encoding\): /);
     const truncated = await drain(decodeBody(chunksOf(gzipSync(TEXT).subarray(0, 30)), ['gzip']));
     expect(truncated).toBeInstanceOf(HTTPBadRequest);
+  });
+
+  it('bounds every layer: a bomb inside a bomb stops at the limit, though the outer content is small', async () => {
+    // the middle layer decodes to 8 MiB of empty gzip members, the last to nothing at all
+    const member = gzipSync(Buffer.alloc(0));
+    const members = Buffer.concat(Array.from({ length: (8 << 20) / member.length }, () => member));
+    const outer = gzipSync(gzipSync(members));
+    let error: unknown;
+    try {
+      for await (const chunk of decodeBody(chunksOf(outer), ['gzip', 'gzip', 'gzip'], 1 << 20)) void chunk;
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(HTTPRequestEntityTooLarge);
+  });
+
+  it('bytes after the end of the compressed data are 400 in every coding', async () => {
+    for (const [coding, encoded] of [
+      ['gzip', gzipSync(TEXT)],
+      ['deflate', deflateSync(TEXT)],
+      ['deflate', deflateRawSync(TEXT)],
+      ['br', brotliCompressSync(TEXT)],
+    ] as const) {
+      for (const tail of ['garbage', '\0\0\0\0']) {
+        let error: unknown;
+        try {
+          for await (const chunk of decodeBody(chunksOf(encoded, Buffer.from(tail)), [coding])) void chunk;
+        } catch (err) {
+          error = err;
+        }
+        expect([coding, tail, error]).toEqual([coding, tail, expect.any(HTTPBadRequest)]);
+      }
+    }
+  });
+
+  it('tells raw deflate from zlib by two bytes, however the body is split', async () => {
+    // raw deflate whose first byte looks like a zlib header's: a non-final stored block of 3
+    // bytes with a padding bit set (0x08), then the rest
+    const raw = Buffer.concat([Buffer.from([0x08, 0x03, 0x00, 0xfc, 0xff]), Buffer.from('{"a'), deflateRawSync('":1}')]);
+    const zlibbed = deflateSync(TEXT);
+    for (const [encoded, content] of [
+      [raw, '{"a":1}'],
+      [zlibbed, TEXT.toString()],
+    ] as const) {
+      const parts: Buffer[] = [];
+      const oneByteFirst = chunksOf(encoded.subarray(0, 1), encoded.subarray(1, 2), encoded.subarray(2));
+      for await (const chunk of decodeBody(oneByteFirst, ['deflate'])) parts.push(chunk);
+      expect(Buffer.concat(parts).toString()).toBe(content);
+    }
   });
 
   it('stops reading its source when its reader stops', async () => {
@@ -176,6 +228,34 @@ describe('RequestBody with a content coding', () => {
     expect(error).toBeInstanceOf(HTTPUnsupportedMediaType);
     expect((error as HTTPUnsupportedMediaType).text).toMatch(/^Unsupported Content-Encoding: compress \(weft decodes gzip, x-gzip, deflate, br/);
     expect(raw.readableLength).toBe(3);
+  });
+
+  it(`more than ${MAX_CODINGS} codings are 415 before a byte is read`, async () => {
+    const { body } = fake({ 'content-length': '3', 'content-encoding': Array(MAX_CODINGS + 1).fill('gzip').join(', ') });
+    const error = await failure(body.read(100));
+    expect(error).toBeInstanceOf(HTTPUnsupportedMediaType);
+    expect((error as HTTPUnsupportedMediaType).text).toBe(`Unsupported Content-Encoding: ${MAX_CODINGS + 1} codings (weft decodes at most ${MAX_CODINGS} in a row)`);
+    const thousands = fake({ 'content-length': '3', 'content-encoding': Array(5000).fill('gzip').join(',') });
+    expect(await failure(thousands.body.read(100))).toBeInstanceOf(HTTPUnsupportedMediaType);
+  });
+
+  it('a body that fails to decode closes the connection afterwards (its rest is not drained without a limit)', async () => {
+    const { res, body } = sent('gzip', Buffer.from('not gzip'));
+    expect(await failure(body.read(1000))).toBeInstanceOf(HTTPBadRequest);
+    expect(res.shouldKeepAlive).toBe(false);
+  });
+
+  it('asks whether to decompress when reading begins, not when the body state was made', async () => {
+    let decompress = true;
+    const raw = new PassThrough();
+    const encoded = gzipSync(TEXT);
+    Object.assign(raw, { headers: { 'content-length': String(encoded.length), 'content-encoding': 'gzip' }, httpVersion: '1.1' });
+    const res = { shouldKeepAlive: true, headersSent: false, writableEnded: false, destroyed: false, writeContinue: () => undefined };
+    const body = new RequestBody(raw as unknown as IncomingMessage, res as unknown as ServerResponse, undefined, () => decompress);
+    expect(body.exists).toBe(true); // a routing predicate asking hasBody, before the route is known
+    decompress = false;
+    raw.end(encoded);
+    expect((await body.read(1 << 20)).equals(encoded)).toBe(true);
   });
 
   it('without decompress, gives the encoded bytes and is not identity', async () => {

@@ -10,6 +10,8 @@ import { HTTPBadRequest } from './http-errors.js';
 
 type DecoderFactory = (head: Buffer) => Transform;
 
+const EMPTY: Buffer = Buffer.alloc(0);
+
 /** zstd decoding arrived in node 22.15 / 23.8; on older nodes a zstd body is 415. */
 const createZstdDecompress = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
 
@@ -52,31 +54,55 @@ export function isDecodable(coding: string): boolean {
 }
 
 /**
+ * The most content codings one body may list: every layer is a decompressor, and a chain of
+ * them multiplies work (curl allows 5; aiohttp decodes one).
+ */
+export const MAX_CODINGS = 3;
+
+/**
  * The content of a body with the given codings (as {@link contentCodings} gives them), from
- * its encoded chunks: each coding is undone in turn, the last applied first. A body that is
- * not valid in its coding (corrupt, truncated) throws HTTPBadRequest; an error of `encoded`
- * itself (the client left, 413) is thrown as it is.
+ * its encoded chunks: each coding is undone in turn, the last applied first. Every layer's
+ * output is bounded by `limit`: past it `tooLarge(size)` is thrown, so a bomb inside a bomb
+ * stops too. A body not valid in its coding (corrupt, truncated, bytes after its end) throws
+ * HTTPBadRequest; an error of `encoded` itself (the client left, 413) is thrown as it is.
  *
  * @example
  * ```ts
- * for await (const chunk of decodeBody(socketChunks, ['gzip'])) handle(chunk);
+ * for await (const chunk of decodeBody(socketChunks, ['gzip'], 1 << 20, (size) => new HTTPRequestEntityTooLarge(1 << 20, size))) handle(chunk);
  * ```
  */
-export function decodeBody(encoded: AsyncIterable<Buffer>, codings: readonly string[]): AsyncGenerator<Buffer, void, undefined> {
+export function decodeBody(
+  encoded: AsyncIterable<Buffer>,
+  codings: readonly string[],
+  limit: number,
+  tooLarge: (size: number) => Error,
+): AsyncGenerator<Buffer, void, undefined> {
   let chunks = encoded as AsyncGenerator<Buffer, void, undefined>;
-  for (let i = codings.length - 1; i >= 0; i--) chunks = undo(chunks, codings[i]!);
+  for (let i = codings.length - 1; i >= 0; i--) chunks = undo(chunks, codings[i]!, limit, tooLarge);
   return chunks;
 }
 
-async function* undo(encoded: AsyncIterable<Buffer>, coding: string): AsyncGenerator<Buffer, void, undefined> {
+async function* undo(encoded: AsyncIterable<Buffer>, coding: string, limit: number, tooLarge: (size: number) => Error): AsyncGenerator<Buffer, void, undefined> {
   const source = encoded[Symbol.asyncIterator]();
-  const head = await source.next();
-  if (head.done === true) return; // no bytes at all: no content
+  // the head decides between zlib and raw deflate: two bytes of it, unless the body is shorter
+  let head: Buffer = EMPTY;
+  let sourceDone = false;
+  while (head.length < 2) {
+    const next = await source.next();
+    if (next.done === true) {
+      sourceDone = true;
+      break;
+    }
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  if (head.length === 0) return; // no bytes at all: no content
   let sourceError: unknown;
+  let fed = 0;
   async function* input(): AsyncGenerator<Buffer, void, undefined> {
     try {
-      yield head.value as Buffer;
-      for (;;) {
+      fed += head.length;
+      yield head;
+      while (!sourceDone) {
         let next: IteratorResult<Buffer, unknown>;
         try {
           next = await source.next();
@@ -85,6 +111,7 @@ async function* undo(encoded: AsyncIterable<Buffer>, coding: string): AsyncGener
           throw err;
         }
         if (next.done === true) return;
+        fed += next.value.length;
         yield next.value;
       }
     } finally {
@@ -92,19 +119,31 @@ async function* undo(encoded: AsyncIterable<Buffer>, coding: string): AsyncGener
       await source.return?.();
     }
   }
-  const decoder = DECODERS.get(coding)!(head.value);
+  const decoder = DECODERS.get(coding)!(head);
   // pipeline: an error on either side destroys the other; it reaches us through the decoder
   pipeline(Readable.from(input(), { objectMode: false }), decoder, () => {});
+  let decoded = 0;
   try {
-    for await (const chunk of decoder) yield chunk as Buffer;
+    for await (const chunk of decoder) {
+      decoded += (chunk as Buffer).length;
+      if (decoded > limit) break;
+      yield chunk as Buffer;
+    }
   } catch (err) {
     if (err === sourceError) throw err;
-    throw new HTTPBadRequest({ text: `Request body is not valid ${coding} (Content-Encoding): ${(err as Error).message}` });
+    throw invalid(coding, (err as Error).message);
   }
+  if (decoded > limit) throw tooLarge(decoded);
+  // zlib and brotli stop at the end of their stream and drop what follows; gzip fails on it
+  // (but for zero padding): bytes after the end are the same error in every coding
+  if (fed > (decoder as Transform & { bytesWritten: number }).bytesWritten) throw invalid(coding, 'bytes after the end of the compressed data');
 }
 
-/** Whether a deflate body starts with a zlib header (RFC 1950: method 8, check bits). */
+function invalid(coding: string, why: string): HTTPBadRequest {
+  return new HTTPBadRequest({ text: `Request body is not valid ${coding} (Content-Encoding): ${why}` });
+}
+
+/** Whether a deflate body starts with a zlib header (RFC 1950: method 8, check bits); a one-byte body cannot. */
 function hasZlibHeader(head: Buffer): boolean {
-  if ((head[0]! & 0x0f) !== 8) return false;
-  return head.length < 2 || ((head[0]! << 8) | head[1]!) % 31 === 0;
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
 }

@@ -560,7 +560,7 @@ export class Request {
         const signal = this.#shared?.abort?.signal;
         return signal?.aborted === true ? (signal.reason as unknown) : undefined;
       },
-      this.route?.app.autoDecompress ?? true,
+      () => this.route?.app.autoDecompress ?? true,
     ));
   }
 
