@@ -5,6 +5,7 @@ import { createApp, type AppOptions } from './application.js';
 import { checkAppOptions, checkRouteOptions } from './check-options.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { createLogger } from '../logging/logger.js';
+import { Container } from '../../container/index.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -15,6 +16,7 @@ describe('checkAppOptions', () => {
       checkAppOptions({ modules: [], controllers: [], providers: [], middlewares: [], clientMaxSize: 0, autoDecompress: false, debug: true, name: 'x', logger, jobs: {} }),
     ).not.toThrow();
     expect(() => checkAppOptions({ clientMaxSize: Infinity })).not.toThrow();
+    expect(() => checkAppOptions({ container: new Container({ name: 'mine' }) })).not.toThrow();
   });
 
   it.each<[unknown, string]>([
@@ -31,7 +33,14 @@ describe('checkAppOptions', () => {
     [{ name: 5 }, 'name must be a string, got number'],
     [{ logger: 'pino' }, 'logger must be an object, got string'],
     [null, 'createApp(): options must be an object, got null'],
-  ])('refuses %j', (options, message) => {
+    [[], 'createApp(): options must be an object, got an array'],
+    [{ logger: {} }, 'createApp(): logger must have error, warn, info and debug methods (missing: error, warn, info, debug)'],
+    [{ logger: { error() {}, warn() {}, info() {} } }, '(missing: debug)'],
+    [{ container: 5 }, 'createApp(): container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got 5'],
+    [{ container: { has: () => false, get: () => undefined } }, 'got an object'],
+    [{ clientMaxSize: BigInt(10) }, 'clientMaxSize must be a non-negative integer number of bytes (or Infinity), got the bigint 10n'],
+    [{ clientMaxSize: Object(5) as number }, 'got an object'],
+  ])('refuses %p', (options, message) => {
     expect(() => checkAppOptions(options as AppOptions)).toThrow(message);
     expect(() => createApp(options as AppOptions)).toThrow(/^WEFT_ERR_INVALID_OPTION: /);
   });
@@ -59,8 +68,8 @@ describe('checkRouteOptions', () => {
     [{ name: 3 }, 'name must be a string, got number'],
     [{ expectHandler: true }, 'expectHandler must be a function, got boolean'],
     [{ atomic: 'yes' }, 'atomic must be a boolean, got string'],
-    ['fast', 'POST /up: route options must be an object, got string'],
-  ])('refuses %j', (options, message) => {
+    ['fast', 'POST /up: route options must be an object, got "fast"'],
+  ])('refuses %p', (options, message) => {
     expect(() => checkRouteOptions(options as RouteOptions, 'POST /up')).toThrow(message);
   });
 

@@ -3,6 +3,7 @@
  * options built at run time, get what TypeScript would have told them. A misspelt option
  * is not ignored, and `clientMaxSize: '10mb'` is not a body limit that never applies.
  */
+import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import type { AppOptions } from './application.js';
@@ -25,8 +26,16 @@ function checkKnown(options: object, known: readonly string[], where: string): v
 function checkSize(value: unknown, where: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
-    throw invalid(`${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    throw invalid(`${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shown(value)}`);
   }
+}
+
+/** A value as an error message shows it: a string quoted, another type named. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `the bigint ${value}n`;
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
 
 function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'array' | 'object', name: string, where: string): void {
@@ -46,7 +55,7 @@ function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'ar
  */
 export function checkAppOptions(options: AppOptions): void {
   const where = 'createApp()';
-  if (typeof options !== 'object' || options === null) throw invalid(`${where}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: options must be an object, got ${shown(options)}`);
   checkKnown(options, APP_OPTIONS, where);
   for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
   checkSize(options.clientMaxSize, where);
@@ -54,6 +63,12 @@ export function checkAppOptions(options: AppOptions): void {
   checkType(options.debug, 'boolean', 'debug', where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.logger, 'object', 'logger', where);
+  const logger = options.logger as unknown as Record<string, unknown> | undefined;
+  const missing = ['error', 'warn', 'info', 'debug'].filter((level) => typeof logger?.[level] !== 'function');
+  if (logger !== undefined && missing.length > 0) throw invalid(`${where}: logger must have error, warn, info and debug methods (missing: ${missing.join(', ')})`);
+  if (options.container !== undefined && !(options.container instanceof Container)) {
+    throw invalid(`${where}: container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got ${shown(options.container)}`);
+  }
 }
 
 /**
@@ -67,7 +82,7 @@ export function checkAppOptions(options: AppOptions): void {
  * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
  */
 export function checkRouteOptions(options: RouteOptions, where: string): void {
-  if (typeof options !== 'object' || options === null) throw invalid(`${where}: route options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: route options must be an object, got ${shown(options)}`);
   checkKnown(options, ROUTE_OPTIONS, where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.middlewares, 'array', 'middlewares', where);
