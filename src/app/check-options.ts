@@ -6,6 +6,7 @@
 import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
+import { checkClientMaxSize, shownValue } from '../http/request.js';
 import type { AppOptions } from './application.js';
 
 const APP_OPTIONS = ['modules', 'controllers', 'providers', 'middlewares', 'clientMaxSize', 'autoDecompress', 'debug', 'name', 'logger', 'container', 'jobs'];
@@ -20,22 +21,6 @@ function checkKnown(options: object, known: readonly string[], where: string): v
   if (unknown.length > 0) {
     throw invalid(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: ${known.join(', ')})`);
   }
-}
-
-/** A body limit: a non-negative integer number of bytes, or `Infinity` for none. */
-function checkSize(value: unknown, where: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
-    throw invalid(`${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shown(value)}`);
-  }
-}
-
-/** A value as an error message shows it: a string quoted, another type named. */
-function shown(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `the bigint ${value}n`;
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
 
 function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'array' | 'object', name: string, where: string): void {
@@ -55,10 +40,10 @@ function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'ar
  */
 export function checkAppOptions(options: AppOptions): void {
   const where = 'createApp()';
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: options must be an object, got ${shown(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
   checkKnown(options, APP_OPTIONS, where);
   for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
-  checkSize(options.clientMaxSize, where);
+  checkClientMaxSize(options.clientMaxSize, where);
   checkType(options.autoDecompress, 'boolean', 'autoDecompress', where);
   checkType(options.debug, 'boolean', 'debug', where);
   checkType(options.name, 'string', 'name', where);
@@ -67,7 +52,7 @@ export function checkAppOptions(options: AppOptions): void {
   const missing = ['error', 'warn', 'info', 'debug'].filter((level) => typeof logger?.[level] !== 'function');
   if (logger !== undefined && missing.length > 0) throw invalid(`${where}: logger must have error, warn, info and debug methods (missing: ${missing.join(', ')})`);
   if (options.container !== undefined && !(options.container instanceof Container)) {
-    throw invalid(`${where}: container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got ${shown(options.container)}`);
+    throw invalid(`${where}: container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got ${shownValue(options.container)}`);
   }
 }
 
@@ -82,14 +67,14 @@ export function checkAppOptions(options: AppOptions): void {
  * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
  */
 export function checkRouteOptions(options: RouteOptions, where: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: route options must be an object, got ${shown(options)}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: route options must be an object, got ${shownValue(options)}`);
   checkKnown(options, ROUTE_OPTIONS, where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.middlewares, 'array', 'middlewares', where);
   checkType(options.accept, 'array', 'accept', where);
   checkType(options.predicates, 'array', 'predicates', where);
   checkType(options.expectHandler, 'function', 'expectHandler', where);
-  checkSize(options.clientMaxSize, where);
+  checkClientMaxSize(options.clientMaxSize, where);
   checkType(options.atomic, 'boolean', 'atomic', where);
   // serializer: checked where it is compiled (with-serializer.ts)
 }

@@ -559,6 +559,19 @@ describe('Request.writeContinue', () => {
 });
 
 describe('Request.clone', () => {
+  it.each<[Record<string, unknown>, string]>([
+    [{ clientMaxSize: '10mb' }, 'request.clone(): clientMaxSize must be a non-negative integer number of bytes (or Infinity), got "10mb"'],
+    [{ clientMaxSize: -1 }, 'got -1'],
+    [{ scheme: 'ftp' }, "request.clone(): scheme must be 'http' or 'https', got \"ftp\""],
+    [{ host: 5 }, 'request.clone(): host must be a non-empty string, got 5'],
+    [{ remote: '' }, 'request.clone(): remote must be a non-empty string, got ""'],
+    [{ hots: 'x' }, 'request.clone(): unknown option(s) hots: use host, scheme, remote, clientMaxSize, headers'],
+  ])('refuses %p', (overrides, message) => {
+    const request = new Request({} as http.IncomingMessage, {} as http.ServerResponse);
+    expect(() => request.clone(overrides)).toThrow(message);
+    expect(() => request.clone(overrides)).toThrow(WeftError);
+  });
+
   it('overrides host, scheme, remote, clientMaxSize and headers, and shares the body', async () => {
     server = await serve(async (r) => {
       r.params = Object.freeze({ id: '7' });

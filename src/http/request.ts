@@ -17,6 +17,7 @@ import { HTTPBadRequest, HTTPUnsupportedMediaType, type HttpError } from './http
 import { parseJsonBody } from './json-body.js';
 import { parseMediaType } from './media-type.js';
 import { RequestBody } from './request-body.js';
+import { WeftError } from '../errors.js';
 import type { StreamResponse } from './stream-response.js';
 
 /**
@@ -28,6 +29,39 @@ import type { StreamResponse } from './stream-response.js';
  * ```
  */
 export const DEFAULT_CLIENT_MAX_SIZE = 1_048_576;
+
+/**
+ * @internal Checks a body limit (`clientMaxSize`): a non-negative integer number of bytes,
+ * or `Infinity` for none. `'10mb'` would never compare greater than a size: no limit at all.
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION` naming `where`.
+ */
+export function checkClientMaxSize(value: unknown, where: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
+    throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shownValue(value)}`);
+  }
+}
+
+/** @internal A value as an error message shows it: a number or a quoted string as is, another type named. */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `the bigint ${value}n`;
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
+}
+
+const CLONE_OPTIONS = ['host', 'scheme', 'remote', 'clientMaxSize', 'headers'];
+
+function checkCloneOptions(overrides: RequestCloneOptions): void {
+  const unknown = Object.keys(overrides).filter((key) => !CLONE_OPTIONS.includes(key));
+  if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request.clone(): unknown option(s) ${unknown.join(', ')}: use ${CLONE_OPTIONS.join(', ')}`);
+  const { host, scheme, remote } = overrides as Record<string, unknown>;
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') throw new WeftError('WEFT_ERR_INVALID_OPTION', `request.clone(): scheme must be 'http' or 'https', got ${shownValue(scheme)}`);
+  for (const [name, value] of [['host', host], ['remote', remote]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request.clone(): ${name} must be a non-empty string, got ${shownValue(value)}`);
+  }
+  checkClientMaxSize(overrides.clientMaxSize, 'request.clone()');
+}
 
 /**
  * Options of `new Request()`.
@@ -536,6 +570,7 @@ export class Request {
    * ```
    */
   clone(overrides: RequestCloneOptions = {}): Request {
+    checkCloneOptions(overrides);
     const copy = new Request(this.raw, this.rawResponse, { clientMaxSize: overrides.clientMaxSize ?? this.clientMaxSize });
     copy.params = this.params;
     copy.prepareHook = this.prepareHook;
