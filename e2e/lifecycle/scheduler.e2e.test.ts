@@ -16,6 +16,10 @@ import {
 } from 'weft';
 import { TestClient } from 'weft/testing';
 
+// at module level, before any app runs in this file, as the docs ask (WEFT_CONTEXTVAR_LATE otherwise)
+const RequestId = new ContextVar<string>('requestId', { default: '-' });
+const Stage = new ContextVar<string>('stage', { default: '-' });
+
 interface Entry {
   level: string;
   obj: Record<string, unknown>;
@@ -180,7 +184,6 @@ describe('Scheduler: background jobs of an application', () => {
   });
 
   test("a sub-app's handlers use the root's scheduler, and a job sees its request's ContextVar", async () => {
-    const RequestId = new ContextVar<string>('requestId', { default: '-' });
     const seen: string[] = [];
 
     @Controller()
@@ -210,7 +213,6 @@ describe('Scheduler: background jobs of an application', () => {
   });
 
   test("a job runs in a copy of its spawner's ContextVars: what it sets is not seen by its request, nor by later ones", async () => {
-    const Stage = new ContextVar<string>('stage', { default: '-' });
     const seen: string[] = [];
     const app = createApp({ logger: createLogger({ level: 'silent' }) });
     app.onStartup.push(() => {
