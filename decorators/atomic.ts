@@ -15,7 +15,7 @@ import { ownMetadata } from './metadata.js';
  * class OrdersController {
  *   constructor(private readonly orders: OrdersRepository) {}
  *
- *   @Post('/')
+ *   @Post('')
  *   @Atomic()
  *   async create(@Body() order: NewOrder) {
  *     // saved even if the client has already left

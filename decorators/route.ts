@@ -37,7 +37,7 @@ const verb =
  * ```
  */
 export const Get = verb('GET');
-/** Routes a POST request to the method. @example `@Post('/') create(@Body() body: NewUser) {}` */
+/** Routes a POST request to the method. @example `@Post('') create(@Body() body: NewUser) {}` (at the controller's prefix itself; `'/'` would add a trailing slash) */
 export const Post = verb('POST');
 /** Routes a PUT request to the method. @example `@Put('/{id}') replace(@Param('id') id: string) {}` */
 export const Put = verb('PUT');

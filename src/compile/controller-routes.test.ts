@@ -52,6 +52,36 @@ describe('readController', () => {
     expect(() => readController(Nope)).toThrow('WEFT_ERR_INVALID_CONTROLLER: Nope is used as a controller but neither it nor a parent class has @Controller()');
   });
 
+  test("a route path without a leading '/' is a coded error, not glued to the prefix", () => {
+    @Controller('/users')
+    class Users {
+      @Get('list')
+      list(): string {
+        return 'all';
+      }
+    }
+    expect(() => readController(Users)).toThrow(
+      `WEFT_ERR_INVALID_PATH: Users.list: the route path "list" must start with '/' (it is appended to the controller prefix "/users"), or be '' for the prefix itself`,
+    );
+    @Controller('/users')
+    class Fine {
+      @Get()
+      all(): string {
+        return 'all';
+      }
+    }
+    expect(readController(Fine).routes.map(({ route }) => route.path)).toEqual(['']);
+  });
+
+  test('a prefix that is not a string (options written first) is a coded error', () => {
+    const optionsFirst = (Controller as unknown as (options: object) => ClassDecorator)({ middlewares: [] });
+    @optionsFirst
+    class Misread {}
+    expect(() => readController(Misread)).toThrow(
+      "WEFT_ERR_INVALID_CONTROLLER: Misread: the @Controller() prefix must be a string, got object (options come second: @Controller('/users', { middlewares }))",
+    );
+  });
+
   test('joinPath', () => {
     expect(joinPath('/users', '/{id}')).toBe('/users/{id}');
     expect(joinPath('/users/', '/{id}')).toBe('/users/{id}');

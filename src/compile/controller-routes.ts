@@ -24,7 +24,7 @@ export interface ControllerRoute {
 export interface ControllerDefinition {
   controller: ClassRef;
   prefix: string;
-  /** Controller-level middlewares: `@Controller({ middlewares })` and `@Use`, base classes first. */
+  /** Controller-level middlewares: `@Controller(prefix, { middlewares })` and `@Use`, base classes first. */
   middlewares: MiddlewareRef[];
   routes: ControllerRoute[];
 }
@@ -54,6 +54,12 @@ export function readController(cls: ClassRef): ControllerDefinition {
   if (controller === undefined) {
     throw new WeftError('WEFT_ERR_INVALID_CONTROLLER', `${cls.name || 'an anonymous class'} is used as a controller but neither it nor a parent class has @Controller()`);
   }
+  if (typeof controller.prefix !== 'string') {
+    throw new WeftError(
+      'WEFT_ERR_INVALID_CONTROLLER',
+      `${cls.name}: the @Controller() prefix must be a string, got ${typeof controller.prefix} (options come second: @Controller('/users', { middlewares }))`,
+    );
+  }
 
   const basesFirst = [...chain].reverse();
   const middlewares: MiddlewareRef[] = [];
@@ -78,8 +84,16 @@ export function readController(cls: ClassRef): ControllerDefinition {
     ownKeys.forEach((key) => claimed.add(key));
   }
   routes.forEach(({ route }) => {
+    const label = `${cls.name}.${String(route.propertyKey)}`;
     if (typeof (cls.prototype as Record<string | symbol, unknown>)[route.propertyKey] !== 'function') {
-      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${cls.name}.${String(route.propertyKey)} is decorated as a route but is not a method`);
+      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} is decorated as a route but is not a method`);
+    }
+    // 'list' under '/users' would be served at '/userslist' (NestJS joins with a slash)
+    if (typeof route.path !== 'string' || (route.path !== '' && !route.path.startsWith('/'))) {
+      throw new WeftError(
+        'WEFT_ERR_INVALID_PATH',
+        `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(controller.prefix)}), or be '' for the prefix itself`,
+      );
     }
   });
   return { controller: cls, prefix: controller.prefix, middlewares, routes };

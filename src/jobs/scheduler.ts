@@ -25,7 +25,7 @@ const MAX_TIMER = 2 ** 31 - 1;
  * class ReportsController {
  *   constructor(private readonly jobs: Scheduler) {}
  *
- *   @Post('/')
+ *   @Post('')
  *   create(@Body() body: ReportRequest) {
  *     const job = this.jobs.spawn((signal) => buildReport(body, signal), { name: 'report' });
  *     return json({ accepted: job.name }, { status: 202 });

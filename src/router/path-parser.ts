@@ -24,6 +24,7 @@ export type PathToken = LiteralToken | ParamToken;
 export const SEGMENT_PARAM_REGEX = '[^{}/]+';
 
 const NAME_CHAR = /[A-Za-z0-9_]/;
+const NAME_START = /[A-Za-z_]/;
 
 /**
  * The coded error for an invalid pattern, naming the pattern and the problem.
@@ -42,7 +43,8 @@ export function invalidPath(pattern: string, problem: string): WeftError {
  * Parses a route pattern in aiohttp's syntax into literal and parameter tokens:
  * `/users/{id}`, `/items/{n:\d+}`, `/files/{tail:.*}`, `/{name}.{ext}`. Literal text is
  * requoted (`/héllo` → `/h%C3%A9llo`). Throws `WEFT_ERR_INVALID_PATH` for a path not
- * starting with `/`, unbalanced braces, an empty or badly named parameter, a duplicate
+ * starting with `/`, a segment starting with `:name` (Express's parameter syntax, almost
+ * surely meant as `{name}`), unbalanced braces, an empty or badly named parameter, a duplicate
  * parameter name, a `?` or `#` (a route has no query or fragment), an invalid regex, and a
  * regex whose backreferences or named groups would break once embedded in the route's
  * regex. Plain capture groups are allowed: the matcher counts and skips them.
@@ -82,6 +84,10 @@ export function parsePath(pattern: string): PathToken[] {
       i = literalStart = end;
     } else if (ch === '}') {
       throw invalidPath(pattern, `'}' at position ${i} has no matching '{'`);
+    } else if (ch === ':' && pattern[i - 1] === '/' && NAME_START.test(pattern[i + 1] ?? '')) {
+      // '/users/:id' would be a literal route that only '/users/:id' itself matches
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(pattern.slice(i + 1))![0];
+      throw invalidPath(pattern, `':${name}' at position ${i} looks like an Express or NestJS parameter: weft writes '{${name}}' (write %3A to match a ':' itself)`);
     } else if (ch === '?' || ch === '#') {
       const escaped = ch === '?' ? '%3F' : '%23';
       throw invalidPath(pattern, `'${ch}' at position ${i}: a route path has no query or fragment (write ${escaped} to match the character itself)`);

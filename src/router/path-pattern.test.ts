@@ -38,6 +38,8 @@ describe('PathPattern', () => {
       ['/a/{id:\\k<n>}', 'named backreference'],
       ['/a?x', "'?' at position 2: a route path has no query or fragment (write %3F"],
       ['/a#x', "'#' at position 2"],
+      ['/users/:id', "':id' at position 7 looks like an Express or NestJS parameter: weft writes '{id}' (write %3A to match a ':' itself)"],
+      ['/:slug/x', "':slug' at position 1"],
       ['/a/\uD800', 'not well-formed unicode'],
     ])('rejects %j: %s', (path, problem) => {
       const error = errorOf(() => new PathPattern(path));
@@ -102,6 +104,12 @@ describe('PathPattern', () => {
 
     it('does not match when a regex cuts an escape in two', () => {
       expect(new PathPattern('/{a:.}{b:.*}').match('/%41')).toBeNull();
+    });
+
+    it("keeps ':' where it cannot be a parameter: inside a segment, before a digit, escaped", () => {
+      expect(new PathPattern('/v1/things:batchGet').match('/v1/things:batchGet')).toEqual({});
+      expect(new PathPattern('/time/:00').match('/time/:00')).toEqual({});
+      expect(new PathPattern('/users/%3Aid').match('/users/%3Aid')).toEqual({});
     });
 
     it('matches static patterns exactly', () => {
