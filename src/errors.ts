@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   WEFT_ERR_WS_CLOSED: 'the websocket is closing or closed: nothing more can be sent',
   WEFT_ERR_WS_OPTIONS: 'a websocket option is not valid',
   WEFT_ERR_WS_TIMEOUT: 'receive() got no message within its timeout (the websocket stays open)',
+  WEFT_ERR_WS_HANDSHAKE: 'the TestClient could not complete a websocket handshake the server answered with 101',
   WEFT_ERR_TEST_TIMEOUT: 'a TestClient request got no complete response within its timeout',
   WEFT_ERR_WS_HEARTBEAT: 'the websocket peer did not answer a heartbeat ping in time',
   WEFT_ERR_WS_MESSAGE_TYPE: 'receiveStr/receiveBytes/receiveJson got a message of another type',

@@ -5,7 +5,18 @@
  */
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WebSocketResponse, WeftError, createApp, createLogger, type AccessLogger, type Application, type Request } from 'weft';
+import {
+  Controller,
+  Injectable,
+  WebSocket,
+  WebSocketResponse,
+  WeftError,
+  createApp,
+  createLogger,
+  type AccessLogger,
+  type Application,
+  type Request,
+} from 'weft';
 import { TestClient, type TestClientOptions, type TestRequestOptions } from 'weft/testing';
 import { RecordingLogger } from '../server/test-logger.js';
 
@@ -183,6 +194,37 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     } finally {
       await client.close();
     }
+  });
+});
+
+describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient websocket request scopes, %s transport', (transport) => {
+  test.each([false, true])('are disposed before the app cleanup runs (runner: %s), an async app middleware in between', async (withRunner) => {
+    const events: string[] = [];
+    @Injectable({ scope: 'request' })
+    class Session {
+      dispose(): void {
+        events.push('session disposed');
+      }
+    }
+    @Controller('/chat')
+    class Chat {
+      constructor(readonly session: Session) {}
+
+      @WebSocket('/ws')
+      async chat(ws: WebSocketResponse): Promise<void> {
+        for await (const message of ws) if (message.type === 'text') await ws.sendStr(message.data);
+        events.push('handler returned');
+      }
+    }
+    const app = createApp({ logger, controllers: [Chat], providers: [Session], middlewares: [async (_request, next) => next()] });
+    app.onCleanup.push(() => void events.push('app cleanup'));
+    const client = await new TestClient(app, { transport, ...(withRunner ? { runner: {} } : {}) }).start();
+    const ws = await client.ws('/chat/ws');
+    await ws.sendStr('x');
+    await ws.receiveStr();
+    await ws.close();
+    await client.close();
+    expect(events).toEqual(['handler returned', 'session disposed', 'app cleanup']);
   });
 });
 

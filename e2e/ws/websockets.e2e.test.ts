@@ -525,7 +525,9 @@ describe('websockets', () => {
     const none = await client.ws('/proto');
     expect(none.protocol).toBeNull();
     expect(await none.receiveStr()).toBe('null');
-    await expect(client.ws('/proto', { protocols: ['other'] })).rejects.toThrow(/Server sent no subprotocol/);
+    await expect(client.ws('/proto', { protocols: ['other'] })).rejects.toThrow(
+      /^WEFT_ERR_WS_HANDSHAKE: the websocket handshake with ws:\/\/127\.0\.0\.1:\d+\/proto failed: the server chose none of \["other"\] and the ws client refuses that/,
+    );
   });
 
   test('@WebSocket controller routes get one request scope per connection, disposed when the handler returns', async () => {
@@ -675,7 +677,7 @@ describe('websockets', () => {
     expect(await alice.receiveStr()).toBe('bob left');
     await carol.sendStr('other room');
     expect(await carol.receiveStr()).toBe('other room');
-    await expect(alice.receive(100)).rejects.toThrow(/no websocket message within 100 ms/);
+    await expect(alice.receive(100)).rejects.toThrow('WEFT_ERR_WS_TIMEOUT: no websocket message within 100 ms');
   });
 
   test("TestClient.close() closes open websockets with 1001 after the app's onShutdown", async () => {

@@ -3,6 +3,8 @@ import { type AddressInfo, type Socket } from 'node:net';
 import { type Application } from '../app/application.js';
 import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
+import { createRequestListener } from '../pipeline/handle-request.js';
+import type { Request } from '../http/request.js';
 import { AppRunner, type AppRunnerOptions } from '../server/app-runner.js';
 import { TCPSite } from '../server/tcp-site.js';
 import { WeftError } from '../errors.js';
@@ -132,7 +134,18 @@ export class TestClient {
   async #startPlain(): Promise<this> {
     await this.app.startup();
     this.#started = true;
-    this.#server = createHttpServer(this.app.callback());
+    // the app's listener with a count of its websocket requests, so close() can let their
+    // handlers finish (and their request scopes be disposed) before the app's cleanup
+    this.#server = createHttpServer(
+      createRequestListener(this.app.compiled!, {
+        onRequest: (request) => {
+          if ((request.raw as { upgrade?: boolean }).upgrade === true) this.#websocketRequests.add(request);
+        },
+        onHandled: (request) => {
+          if (this.#websocketRequests.delete(request) && this.#websocketRequests.size === 0) this.#websocketsDone?.();
+        },
+      }),
+    );
     if (this.#transport === 'inject') this.#server.on('upgrade', (_req, socket: object) => this.#upgraded.add(socket));
     if (this.#transport === 'socket') {
       await new Promise<void>((resolve, reject) => {
@@ -285,6 +298,9 @@ export class TestClient {
 
   /** The server ends of the inject transport's open connections. */
   readonly #injected = new Set<import('node:stream').Duplex>();
+  /** Websocket requests whose handler has not finished (without a runner; a runner tracks its own). */
+  readonly #websocketRequests = new Set<Request>();
+  #websocketsDone: (() => void) | undefined;
   /** Those of them a websocket took over. */
   readonly #upgraded = new WeakSet<object>();
 
@@ -325,11 +341,25 @@ export class TestClient {
     const errors: unknown[] = [];
     await this.app.shutdown().catch((err: unknown) => void errors.push(err));
     await closeWebSockets(this.app).catch((err: unknown) => void errors.push(err));
+    await this.#websocketHandlersDone(WEBSOCKET_HANDLERS_WAIT_MS);
     for (const connection of this.#injected) connection.destroy();
     this.#injected.clear();
     await stopped;
     await this.app.cleanup().catch((err: unknown) => void errors.push(err));
     if (errors.length > 0) throw errors[0];
+  }
+
+  /** Resolves once every websocket request was handled (its handler returned, its scope disposed), or after `ms`. */
+  #websocketHandlersDone(ms: number): Promise<void> {
+    if (this.#websocketRequests.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#websocketsDone = done;
+    }).finally(() => (this.#websocketsDone = undefined));
   }
 
   /** close() of a runner-backed client: the runner's graceful stop, then what is left of the inject connections. */
@@ -374,6 +404,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
+
+/** How long close() waits for websocket handlers to return once their websockets were closed. */
+const WEBSOCKET_HANDLERS_WAIT_MS = 5_000;
 
 /** A request timeout in ms: a positive number, or undefined for none. */
 function checkTimeout(timeout: unknown): number | undefined {

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { WebSocket as WsClient, type ClientOptions, type RawData } from 'ws';
 import type { WebSocketMessage } from '../ws/websocket-message.js';
+import { WeftError } from '../errors.js';
 
 /** Options of `TestClient.ws()`. */
 export interface TestWebSocketOptions {
@@ -91,7 +92,10 @@ export class TestWebSocket {
     else this.#queue.push(message);
   }
 
-  /** The next message (a `close` message once closed, repeatedly); rejects after `timeout` ms (default 5 000). */
+  /**
+   * The next message (a `close` message once closed, repeatedly); rejects with
+   * `WEFT_ERR_WS_TIMEOUT` after `timeout` ms (default 5 000), as the server side's does.
+   */
   receive(timeout = 5_000): Promise<WebSocketMessage> {
     const next = this.#queue.shift();
     if (next !== undefined) return Promise.resolve(next);
@@ -99,7 +103,7 @@ export class TestWebSocket {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.splice(this.#waiters.indexOf(deliver), 1);
-        reject(new Error(`no websocket message within ${timeout} ms`));
+        reject(new WeftError('WEFT_ERR_WS_TIMEOUT', `no websocket message within ${timeout} ms`));
       }, timeout);
       const deliver = (message: WebSocketMessage): void => {
         clearTimeout(timer);
@@ -112,14 +116,14 @@ export class TestWebSocket {
   /** The next message, which must be text. */
   async receiveStr(timeout?: number): Promise<string> {
     const message = await this.receive(timeout);
-    if (message.type !== 'text') throw new Error(`expected a text message, got ${describe(message)}`);
+    if (message.type !== 'text') throw new WeftError('WEFT_ERR_WS_MESSAGE_TYPE', `expected a text message, got ${describe(message)}`);
     return message.data;
   }
 
   /** The next message, which must be binary. */
   async receiveBytes(timeout?: number): Promise<Buffer> {
     const message = await this.receive(timeout);
-    if (message.type !== 'binary') throw new Error(`expected a binary message, got ${describe(message)}`);
+    if (message.type !== 'binary') throw new WeftError('WEFT_ERR_WS_MESSAGE_TYPE', `expected a binary message, got ${describe(message)}`);
     return message.data;
   }
 
@@ -191,6 +195,19 @@ export function connectTestWebSocket(url: string, options: TestWebSocketOptions 
         raw.terminate();
       });
     });
-    raw.once('error', reject);
+    raw.once('error', (err: Error) => reject(handshakeFailed(url, options, err)));
   });
+}
+
+/**
+ * A failed handshake as a coded error. The `ws` client refuses a 101 that picks none of the
+ * subprotocols it asked for (RFC 6455 allows either; browsers and aiohttp's client connect
+ * with no protocol): say so, since the server's handler already runs.
+ */
+function handshakeFailed(url: string, options: TestWebSocketOptions, err: Error): WeftError {
+  const hint =
+    err.message === 'Server sent no subprotocol'
+      ? `: the server chose none of ${JSON.stringify(options.protocols)} and the ws client refuses that (ask for none, or offer them in the server's WebSocketResponse({ protocols }))`
+      : `: ${err.message}`;
+  return new WeftError('WEFT_ERR_WS_HANDSHAKE', `the websocket handshake with ${url} failed${hint}`, { cause: err });
 }
