@@ -208,6 +208,13 @@ test('a body read cut short by a client leaving is logged at info level, not as 
 });
 
 describe('with handlerCancellation: request.signal aborts when the client leaves', () => {
+  test("a handler ended by its signal's AbortError is logged at info level, not as an unhandled server error (aiohttp's CancelledError)", async () => {
+    const port = await start({ handlerCancellation: true });
+    await sendAndLeave(port, requestText('POST', '/orders/plain', {}, 'order-9'), 'plain');
+    await until(() => logger.records.some((r) => r.level === 'info' && r.msg === 'the handler was cancelled (request.signal aborted) and ended'));
+    expect(logger.messages('error')).toEqual([]);
+  });
+
   test('a handler passing its signal on is cancelled, with WEFT_ERR_CLIENT_GONE as the reason', async () => {
     const port = await start({ handlerCancellation: true });
     await sendAndLeave(port, requestText('POST', '/orders/plain', {}, 'order-1'), 'plain');

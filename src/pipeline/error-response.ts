@@ -6,8 +6,8 @@ import { type StreamResponse } from '../http/stream-response.js';
 /**
  * The response for an error that escaped the chain. An HttpError is its own response.
  * Anything else is a 500 that leaks nothing (the stack only in debug mode), logged once
- * with the request id (at error level; at info level when the client left, which is no
- * server error), and the connection is closed, as aiohttp does.
+ * with the request id (at error level; at info level when the client left or the handler
+ * was cancelled, which are no server errors), and the connection is closed, as aiohttp does.
  */
 export function errorResponse(err: unknown, request: Request): StreamResponse {
   if (err instanceof HttpError) return err.toResponse();
@@ -16,6 +16,7 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
   // a client leaving mid-request (a body read cut short) is routine on any public server,
   // not a server error: an error-level line for each would bury the real ones
   if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') request.log.info(fields, 'the client closed the connection before the response was sent');
+  else if (cancelled(err, request)) request.log.info(fields, 'the handler was cancelled (request.signal aborted) and ended');
   else request.log.error(fields, 'unhandled error in request handler');
   const error = new HTTPInternalServerError(
     debug ? { text: `500: Internal Server Error\n\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}` } : {},
@@ -23,4 +24,19 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
   const response = error.toResponse();
   response.headers.set('connection', 'close');
   return response;
+}
+
+/**
+ * Whether `err` is the handler ending because its `request.signal` aborted (the client left
+ * with `handlerCancellation`, or the shutdown timeout): the reason itself, or an AbortError
+ * caused by it, as node's timers, events and streams throw. aiohttp's CancelledError is no
+ * server error either.
+ */
+function cancelled(err: unknown, request: Request): boolean {
+  const signal = request.signal;
+  if (!signal.aborted) return false;
+  if (err === signal.reason) return true;
+  // not `instanceof Error`: node's own AbortError may come from another realm (a vm context, jest)
+  const error = err as { name?: unknown; cause?: unknown } | null;
+  return typeof error === 'object' && error !== null && error.name === 'AbortError' && error.cause === signal.reason;
 }
