@@ -1,8 +1,11 @@
 import request from 'supertest';
-import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, text, type Request } from 'weft';
+import { type AddressInfo } from 'node:net';
+import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, runApp, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
+/** The seed's VAR, at module level as the docs ask. */
+const SEED_VAR = new ContextVar<string>('VAR', { default: 'default' });
 
 describe('ContextVar', () => {
   test("the seed's semantics: startup and cleanup share a context, each request gets a copy", async () => {
@@ -30,6 +33,54 @@ describe('ContextVar', () => {
     await client.close();
     expect(log).toEqual(['on_startup default', 'on_cleanup on_startup']);
     expect(VAR.get()).toBe('default');
+  });
+
+  test("the seed's whole example through runApp(factory): the factory's value reaches startup, not the caller", async () => {
+    const log: string[] = [];
+    const init = async () => {
+      log.push(`init ${SEED_VAR.get()}`);
+      SEED_VAR.set('init');
+      const app = createApp({ logger });
+      app.router.add('GET', '/', async () => {
+        const before = SEED_VAR.get();
+        SEED_VAR.set('handler');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return [before, SEED_VAR.get()].join('\n');
+      });
+      app.onStartup.push(() => {
+        log.push(`on_startup ${SEED_VAR.get()}`);
+        SEED_VAR.set('on_startup');
+      });
+      app.onCleanup.push(() => {
+        log.push(`on_cleanup ${SEED_VAR.get()}`);
+        SEED_VAR.set('on_cleanup');
+      });
+      return app;
+    };
+    const stop = new AbortController();
+    let port = 0;
+    const running = runApp(init, {
+      host: '127.0.0.1',
+      port: 0,
+      printUrl: false,
+      handleSignals: false,
+      signal: stop.signal,
+      logger,
+      accessLog: null,
+      onStarted: (runner) => (port = (runner.addresses[0] as AddressInfo).port),
+    });
+    let seen: string[];
+    try {
+      while (port === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // the factory ran, and the caller's context is untouched
+      seen = [SEED_VAR.get(), await (await fetch(`http://127.0.0.1:${port}/`)).text()];
+    } finally {
+      stop.abort();
+      await running;
+    }
+    expect(seen).toEqual(['default', 'on_startup\nhandler']);
+    log.push(`done ${SEED_VAR.get()}`);
+    expect(log).toEqual(['init default', 'on_startup init', 'on_cleanup on_startup', 'done default']);
   });
 });
 

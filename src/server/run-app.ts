@@ -6,6 +6,7 @@ import type { TlsOptions } from 'node:tls';
 import { Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { inCopyOfContext } from '../context/context-var.js';
 import { AppRunner, type AppRunnerOptions } from './app-runner.js';
 import { messageOf } from './error-message.js';
 import type { BaseSite } from './base-site.js';
@@ -89,7 +90,14 @@ export type AppOrFactory = Application | Promise<Application> | (() => Applicati
  * });
  * ```
  */
-export async function runApp(appOrFactory: AppOrFactory, options: RunAppOptions = {}): Promise<void> {
+export function runApp(appOrFactory: AppOrFactory, options: RunAppOptions = {}): Promise<void> {
+  // in a copy of the caller's ContextVars, as aiohttp runs the factory and the app in run_app's
+  // own task: what the factory and the lifecycle set stays theirs (startup still sees the
+  // factory's values), and the caller's context is left as it was
+  return inCopyOfContext(serve)(appOrFactory, options);
+}
+
+async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promise<void> {
   const { host, port, path, sock, tls, backlog, reusePort, mode, unixSite, printUrl = console.log, onStarted, signal, handleSignals = true, logger: earlyLogger, ...runnerOptions } = options;
   let logger: Logger = earlyLogger ?? fallbackLogger();
   let stopRequested: (reason: string) => void = () => {};
