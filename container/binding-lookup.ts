@@ -1,6 +1,7 @@
 import type { Binding } from './binding.js';
 import { externalBinding } from './binding.js';
 import type { ExternalContainer } from './external-container.js';
+import { readInjectable } from './injection-metadata.js';
 import { Key } from './key.js';
 import type { Token } from './token.js';
 
@@ -44,7 +45,7 @@ export class BindingLookup {
       const binding = lookup.bindings?.get(token);
       if (binding !== undefined) return binding;
     }
-    return token instanceof Key ? undefined : this.#fromFallback(token);
+    return token instanceof Key || perRequestClass(token) ? undefined : this.#fromFallback(token);
   }
 
   /** A token from this container's fallbacks (the binding cached here), else its parent's. */
@@ -57,4 +58,16 @@ export class BindingLookup {
     this.#external.set(token, binding);
     return binding;
   }
+}
+
+/**
+ * A class weft's `@Injectable` makes request-scoped or transient is never taken from a
+ * fallback: a fallback's instance is cached as one singleton, which would silently widen
+ * its scope (an inversify container with `autobind` answers `isBound` for every class).
+ * Unregistered in weft, it is `WEFT_DI_MISSING`.
+ */
+function perRequestClass(token: Token): boolean {
+  if (typeof token !== 'function') return false;
+  const scope = readInjectable(token as new (...args: never[]) => unknown)?.scope;
+  return scope === 'request' || scope === 'transient';
 }

@@ -70,6 +70,30 @@ describe('fromInversify (inversify 8)', () => {
     const container = new Container({ fallback: fromInversify(new InversifyContainer()) }).register(Signup);
     expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Transport, needed by parameter #1 of Signup');
   });
+
+  test("with autobind, every class counts as bound; a weft request-scoped or transient class is still never taken from it (its scope would widen to inversify's singleton)", () => {
+    class Audit {}
+    recordInjectable(Audit, { scope: 'request' });
+    class Stamp {}
+    recordInjectable(Stamp, { scope: 'transient' });
+    class Reports {
+      constructor(
+        readonly transport: Transport,
+        readonly audit: Audit,
+      ) {}
+    }
+    recordInjectable(Reports);
+    Reflect.defineMetadata('design:paramtypes', [Transport, Audit], Reports);
+    const autobound = new InversifyContainer({ autobind: true });
+    expect(fromInversify(autobound).has(Audit)).toBe(true); // inversify's answer
+    const container = new Container({ fallback: fromInversify(autobound) }).register(Reports);
+    expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Audit, needed by parameter #2 of Reports');
+    const stamping = new Container({ fallback: fromInversify(autobound) });
+    stamping.register({ provide: new Key<Stamp>('stamped'), useFactory: (stamp: Stamp) => stamp, deps: [Stamp] });
+    expect(() => stamping.freeze()).toThrow(/WEFT_DI_MISSING: no provider for Stamp/);
+    // a plain class (no weft scope) is inversify's to build
+    expect(new Container({ fallback: fromInversify(autobound) }).freeze().get(Transport)).toBeInstanceOf(Transport);
+  });
 });
 
 describe('fromTsyringe (tsyringe 4)', () => {

@@ -63,8 +63,9 @@ export interface TsyringeContainerLike {
 
 /**
  * Backs a weft container with an inversify 8 container: services bound there inject into
- * weft providers and controllers. Only bound identifiers count (`isBound`), so an inversify
- * container with `autobind` still needs its classes bound to be seen.
+ * weft providers and controllers. Bound identifiers count (`isBound`); with `autobind`,
+ * inversify says every class is bound, so weft takes any class it has no provider for from
+ * it (except weft request-scoped and transient classes, never taken from a fallback).
  *
  * @example
  * ```ts

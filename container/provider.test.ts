@@ -7,6 +7,7 @@ import {
   isValueProvider,
   optional,
   type Provider,
+  type ProviderDefinition,
 } from './provider.js';
 
 class Clock {}
@@ -36,5 +37,19 @@ describe('optional dependencies', () => {
     expect(isOptionalDependency(Db)).toBe(false);
     expect(isOptionalDependency({ token: Db })).toBe(false);
     expect(isOptionalDependency(null)).toBe(false);
+  });
+});
+
+describe('factory provider typing', () => {
+  test('a factory with typed parameters fits a provider list, where deps are not inferred (createApp, @Module)', () => {
+    class Config {
+      readonly url = 'postgres://db';
+    }
+    class Pool {
+      constructor(readonly url: string) {}
+    }
+    // this is a type test as much as a runtime one: `npm run typecheck` refused it before
+    const providers: ProviderDefinition<unknown>[] = [{ provide: Pool, useFactory: (config: Config) => new Pool(config.url), deps: [Config] }];
+    expect(isFactoryProvider(providers[0])).toBe(true);
   });
 });

@@ -94,7 +94,10 @@ export interface ValueProvider<T> {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see the comment above
 export interface FactoryProvider<T, D extends readonly Dependency[] = any> {
-  readonly useFactory: (...args: ResolvedDependencies<D>) => T | Promise<T>;
+  // a method signature: its parameters are compared both ways, so a factory with typed
+  // parameters fits a provider list (`createApp({ providers })`, `@Module`) where `D` is
+  // not inferred; `register()` infers `D` and still refuses parameters `deps` cannot give
+  useFactory(...args: ResolvedDependencies<D>): T | Promise<T>;
   readonly deps?: D;
   readonly scope?: Scope;
 }
