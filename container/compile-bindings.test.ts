@@ -204,6 +204,17 @@ describe('compileBindings', () => {
     );
   });
 
+  test('a request or transient factory returning a promise is WEFT_DI_INVALID_PROVIDER when resolved, not injected as the service', () => {
+    const Row = new Key('row');
+    const { bindings } = compile([providerRegistration(Row, { useFactory: () => Promise.resolve(1), scope: 'transient' })]);
+    expect(() => bindings.get(Row)!.resolve()).toThrow(
+      'WEFT_DI_INVALID_PROVIDER: invalid provider for Key(row): its factory returned a promise, which a transient provider cannot wait for (request-time resolution is synchronous); make it a singleton, resolved by container.init()',
+    );
+    const Plain = new Key('plain');
+    const plain = compile([providerRegistration(Plain, { useFactory: () => ({ then: 1 }), scope: 'transient' })]);
+    expect(plain.bindings.get(Plain)!.resolve()).toEqual({ then: 1 }); // not a thenable
+  });
+
   test('request-scoped providers and declared tokens get slots; singletons do not', () => {
     const User = new Key('user');
     class PerRequest {}

@@ -183,8 +183,9 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     const isFactory = recipe.kind === 'factory';
     // singletons (values, fallback instances too) never change once made: pass them as values
     const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton');
-    const make = isFactory ? factoryMaker(recipe.factory, resolvers, stable) : classMaker(recipe.useClass, resolvers, stable);
     const isAsync = isFactory && isAsyncFunction(recipe.factory);
+    let make = isFactory ? factoryMaker(recipe.factory, resolvers, stable) : classMaker(recipe.useClass, resolvers, stable);
+    if (isFactory && recipe.scope !== 'singleton') make = settledOnly(make, name, recipe.scope);
     if (isAsync && recipe.scope !== 'singleton') {
       throw new DiError(
         'WEFT_DI_INVALID_PROVIDER',
@@ -311,4 +312,23 @@ function fromDeps(deps: readonly Dependency[], position: (index: number) => stri
 /** `async function` / `async () =>`: known to return a promise without being called. */
 function isAsyncFunction(fn: unknown): boolean {
   return typeof fn === 'function' && (fn as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'AsyncFunction';
+}
+
+/**
+ * A request or transient factory's product, which must not be a promise: resolution at
+ * request time is synchronous, so a promise would be injected as the service itself (an
+ * `async` factory is refused at compile; one returning a promise is caught here).
+ */
+function settledOnly(make: Resolver<unknown>, name: string, scope: Scope): Resolver<unknown> {
+  return (s) => {
+    const value = make(s);
+    if (typeof (value as { then?: unknown } | null)?.then === 'function') {
+      throw new DiError(
+        'WEFT_DI_INVALID_PROVIDER',
+        `invalid provider for ${name}: its factory returned a promise, which a ${scope} provider cannot wait for (request-time resolution is synchronous); make it a singleton, resolved by container.init()`,
+        [name],
+      );
+    }
+    return value;
+  };
 }

@@ -573,6 +573,25 @@ describe('async singletons and init()', () => {
     await container.init();
     expect(made).toEqual(['factory']);
   });
+
+  test('dispose() while init() waits for a factory: the product is disposed when it arrives, and init() says so', async () => {
+    const events: string[] = [];
+    let finish!: () => void;
+    const Pool = new Key<{ dispose(): void }>('pool');
+    const container = new Container({ name: 'root' })
+      .register(Pool, {
+        useFactory: async () => {
+          await new Promise<void>((resolve) => (finish = resolve));
+          return { dispose: () => void events.push('pool disposed') };
+        },
+      })
+      .freeze();
+    const initialising = container.init();
+    await container.dispose();
+    finish();
+    await expect(initialising).rejects.toThrow('WEFT_DI_DISPOSED: Key(pool) was made after container "root" was disposed: it was disposed at once');
+    expect(events).toEqual(['pool disposed']);
+  });
 });
 
 describe('dispose', () => {

@@ -33,6 +33,13 @@ describe('classRegistration', () => {
   });
 });
 
+class TwoParams {
+  constructor(
+    readonly a: unknown,
+    readonly b: unknown,
+  ) {}
+}
+
 describe('providerRegistration', () => {
   test('each kind becomes its recipe', () => {
     const factory = (db: string) => db;
@@ -66,6 +73,13 @@ describe('providerRegistration', () => {
     [{ useFactory: () => 1, deps: Db }, 'deps must be an array of tokens'],
     [{ useFactory: () => 1, scope: 'app' }, `scope "app" is not one of 'singleton', 'request', 'transient'`],
     [null, 'a provider needs exactly one of useClass, useValue, useFactory, useExisting (found none)'],
+    [
+      { useValue: 'a', scope: 'request' },
+      'a useValue provider takes useValue; "scope" would be ignored (a value is one instance: give useFactory a scope for one per request)',
+    ],
+    [{ useExisting: Service, deps: [] }, 'a useExisting provider takes useExisting; "deps" would be ignored'],
+    [{ useFactory: () => 1, scoped: 'request' }, 'a useFactory provider takes useFactory, scope, deps; "scoped" would be ignored'],
+    [{ useClass: TwoParams, deps: [Service] }, 'deps lists 1 of the 2 constructor parameters of TwoParams: the rest would be undefined'],
   ])('%j is WEFT_DI_INVALID_PROVIDER', (provider, detail) => {
     const error = errorOf(() => providerRegistration(Db, provider));
     expect(error.code).toBe('WEFT_DI_INVALID_PROVIDER');

@@ -103,6 +103,23 @@ export function classRegistration(cls: Class<unknown>, scope: unknown): Registra
   return { token: cls, name, recipe: { kind: 'class', useClass: cls, scope: checkScope(scope, name) ?? defaultScope(cls) } };
 }
 
+/** What each kind of provider takes besides `provide`. */
+const MEMBERS_OF: Record<(typeof PROVIDER_MEMBERS)[number], readonly string[]> = {
+  useValue: ['useValue'],
+  useExisting: ['useExisting'],
+  useClass: ['useClass', 'scope', 'deps'],
+  useFactory: ['useFactory', 'scope', 'deps'],
+};
+
+/** A member a provider's kind does not take is a mistake (`{ useValue, scope: 'request' }` would stay one value). */
+function checkMembers(provider: object, kind: (typeof PROVIDER_MEMBERS)[number], name: string): void {
+  const allowed = MEMBERS_OF[kind];
+  const extra = Object.keys(provider).filter((key) => !allowed.includes(key));
+  if (extra.length === 0) return;
+  const hint = kind === 'useValue' && extra.includes('scope') ? ' (a value is one instance: give useFactory a scope for one per request)' : '';
+  throw invalid(name, `a ${kind} provider takes ${allowed.join(', ')}; ${extra.map((key) => JSON.stringify(key)).join(', ')} would be ignored${hint}`);
+}
+
 /**
  * Validates a provider object and turns it into a registration.
  *
@@ -119,6 +136,7 @@ export function providerRegistration(token: ProviderToken<unknown>, provider: un
     const found = members.length === 0 ? 'none' : members.join(' and ');
     throw invalid(name, `a provider needs exactly one of useClass, useValue, useFactory, useExisting (found ${found})`);
   }
+  checkMembers(provider as object, members[0]!, name);
   if (isValueProvider(provider)) return { token, name, recipe: { kind: 'value', value: provider.useValue } };
   if (isExistingProvider(provider)) {
     if (!isToken(provider.useExisting)) throw invalid(name, `useExisting must be a token, got ${tokenName(provider.useExisting)}`);
@@ -129,6 +147,9 @@ export function providerRegistration(token: ProviderToken<unknown>, provider: un
     if (typeof provider.useClass !== 'function') throw invalid(name, `useClass must be a class, got ${tokenName(provider.useClass)}`);
     const scope = checkScope(provider.scope, name) ?? defaultScope(provider.useClass);
     const deps = provider.deps === undefined ? undefined : checkDeps(provider.deps, name);
+    if (deps !== undefined && deps.length < provider.useClass.length) {
+      throw invalid(name, `deps lists ${deps.length} of the ${provider.useClass.length} constructor parameters of ${tokenName(provider.useClass)}: the rest would be undefined`);
+    }
     return { token, name, recipe: { kind: 'class', useClass: provider.useClass, scope, deps } };
   }
   if (isFactoryProvider(provider)) {

@@ -5,7 +5,7 @@
  * per-request resolvers are in `request-resolvers.ts`.
  */
 import type { Resolver } from './binding.js';
-import { isDisposable } from './disposal.js';
+import { disposeInReverse, isDisposable } from './disposal.js';
 import { DiError } from './errors.js';
 import type { InstanceOwner } from './instance-owner.js';
 import { disposedScope } from './request-resolvers.js';
@@ -83,6 +83,15 @@ export function asyncSingletonResolver(
     pending = undefined;
     if (isDisposable(value)) owner.track(value);
   };
+  // the container was disposed while the factory ran (a stop during startup): nobody will
+  // dispose the product later, so it is disposed now and init() learns why
+  const settleUnlessDisposed = async (value: unknown): Promise<void> => {
+    if (!owner.disposed) return settle(value);
+    state = 'idle';
+    pending = undefined;
+    if (isDisposable(value)) await disposeInReverse([value], owner.where);
+    throw new DiError('WEFT_DI_DISPOSED', `${name} was made after ${owner.where} was disposed: it was disposed at once`, [name]);
+  };
   const start = (): Promise<void> | undefined => {
     owner.assertCanCreate(name);
     const value = make(undefined);
@@ -91,7 +100,7 @@ export function asyncSingletonResolver(
       return undefined;
     }
     state = 'pending';
-    pending = Promise.resolve(value).then(settle, (error: unknown) => {
+    pending = Promise.resolve(value).then(settleUnlessDisposed, (error: unknown) => {
       state = 'idle';
       pending = undefined;
       throw error;
