@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { Body, Controller, HTTPForbidden, Post, createApp, createLogger, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
@@ -188,6 +188,20 @@ describe('Expect', () => {
     const res = await rawRequest(client, { method: 'POST', path: '/upload', headers: { expect: 'something-else', 'content-length': '0' } });
     expect(res.status).toBe(417);
     expect(prepared).toEqual([417]);
+  });
+
+  test('an HTTP/1.0 request is served as if it had no Expect (aiohttp reads it from 1.1 requests only)', async () => {
+    const { port } = client.server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise((resolve) => socket.on('close', resolve));
+    socket.end('POST /guarded HTTP/1.0\r\nExpect: something-else\r\nContent-Length: 3\r\n\r\nabc');
+    await ended;
+    const answer = Buffer.concat(chunks).toString();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer.endsWith('{"got":3}')).toBe(true);
+    expect(prepared).toEqual([200]);
   });
 
   test("a route's expectHandler may reject, answer, or let the request continue", async () => {
