@@ -240,6 +240,7 @@ describe('app.static', () => {
   test('a directory is 403 without showIndex', async () => {
     expect((await client.get('/static/sub')).status).toBe(403);
     expect((await client.get('/static/')).status).toBe(403);
+    expect((await client.get('/static')).status).toBe(403); // the bare prefix is the directory, as in aiohttp
   });
 
   test('showIndex lists a directory with names escaped and links encoded', async () => {
@@ -253,6 +254,7 @@ describe('app.static', () => {
     const linked = await client.get('/listed/sub/%3Cb%3E%26%22x.txt');
     expect(linked.text).toBe('tricky');
     expect((await client.get('/listed/')).text).toContain('href="/listed/hello.txt"');
+    expect((await client.get('/listed')).text).toContain('href="/listed/hello.txt"');
     const mounted = await client.get('/sub/files/sub/');
     expect(mounted.text).toContain('href="/sub/files/sub/a.txt"');
     expect((await client.get('/sub/files/sub/a.txt')).text).toBe('A');

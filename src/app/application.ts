@@ -187,7 +187,7 @@ export class Application {
    * Serves the files of `directory` under `prefix` (aiohttp's `web.static`): a GET/HEAD
    * route `prefix/{filename:.*}` that goes through the app's middlewares. Paths outside
    * the directory, missing files and (without `followSymlinks`) symlinks leading out all
-   * answer 404; a directory 403 unless `showIndex`. Throws `WEFT_ERR_STATIC` for a bad
+   * answer 404; a directory (the bare prefix too) 403 unless `showIndex`. Throws `WEFT_ERR_STATIC` for a bad
    * prefix, a missing directory or a bad option.
    *
    * @example
@@ -200,7 +200,10 @@ export class Application {
     this.assertNotFrozen(`add static route ${prefix}`);
     const settings = checkStaticOptions(prefix, directory, options);
     const path = `${settings.prefix}/{filename:.*}`;
-    this.router.add('GET', path, staticHandler(settings));
+    const handler = staticHandler(settings);
+    this.router.add('GET', path, handler);
+    // the bare prefix is the directory too (403, or the listing with showIndex), as aiohttp's static resource matches it
+    this.router.add('GET', settings.prefix, handler);
     if (options.name !== undefined) this.router.nameStatic(options.name, path, settings);
   }
 
