@@ -134,7 +134,7 @@ describe('compileBindings', () => {
     expect(error.path).toEqual(['Signup']);
     expect(error.message).toBe(
       'WEFT_DI_UNRESOLVABLE_PARAM: cannot inject parameter #1 of Signup: its type is the built-in String, which weft cannot build. ' +
-        'Add @Inject(token) to that parameter, or give deps in a class provider: Signup',
+        'Add @Inject(token) to that parameter, or give deps in a class provider (at Signup)',
     );
     const Name = new Key<string>('name');
     @injectable()
@@ -155,7 +155,7 @@ describe('compileBindings', () => {
     }
     expect(errorOf(() => compile([cls(Plain)])).message).toBe(
       'WEFT_DI_UNRESOLVABLE_PARAM: cannot inject parameter #1 of Plain: Plain has no DI metadata: decorate it with @Injectable() (with emitDecoratorMetadata on), ' +
-        'use @Inject() on its parameters, or give deps in a class provider. Add @Inject(token) to that parameter, or give deps in a class provider: Plain',
+        'use @Inject() on its parameters, or give deps in a class provider (at Plain)',
     );
     class NoArgs {}
     expect(compile([cls(NoArgs)]).bindings.get(NoArgs)!.resolve()).toBeInstanceOf(NoArgs);

@@ -100,7 +100,9 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     if (parameter.token === undefined) {
       throw new DiError(
         'WEFT_DI_UNRESOLVABLE_PARAM',
-        `cannot inject ${parameter.position}: ${parameter.unresolvable}. Add @Inject(token) to that parameter, or give deps in a class provider: ${stack.join(' -> ')}`,
+        `cannot inject ${parameter.position}: ${parameter.unresolvable}` +
+          // the reasons about missing metadata carry their own advice
+          `${parameter.unresolvable?.includes('give ') === true ? '' : '. Add @Inject(token) to that parameter, or give deps in a class provider'} (at ${stack.join(' -> ')})`,
         [...stack],
       );
     }

@@ -56,7 +56,7 @@ describe('@Injectable', () => {
     }
     const container = new Container().register(Db).register(Signup);
     expect(() => container.freeze()).toThrow(
-      'WEFT_DI_UNRESOLVABLE_PARAM: cannot inject parameter #2 of Signup: its type is Object: an interface, union or any leaves no runtime token. Add @Inject(token) to that parameter, or give deps in a class provider: Signup',
+      'WEFT_DI_UNRESOLVABLE_PARAM: cannot inject parameter #2 of Signup: its type is Object: an interface, union or any leaves no runtime token. Add @Inject(token) to that parameter, or give deps in a class provider (at Signup)',
     );
   });
 });
