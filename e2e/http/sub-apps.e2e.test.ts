@@ -88,6 +88,33 @@ describe('sub-applications', () => {
   });
 });
 
+describe('onResponsePrepare and the default headers', () => {
+  test('a handler sees Content-Length and a default Content-Type, as aiohttp computes them first; what it changes is sent', async () => {
+    const app = createApp({ logger });
+    const seenHeaders: Array<[string | undefined, string | undefined]> = [];
+    app.onResponsePrepare.push((_request, response) => {
+      seenHeaders.push([response.headers.get('content-length'), response.headers.get('content-type')]);
+      response.headers.set('x-length-seen', response.headers.get('content-length') ?? 'none');
+    });
+    app.router.add('GET', '/text', () => 'hello');
+    app.router.add('GET', '/none', () => undefined);
+    const client = await new TestClient(app, { transport: 'inject' }).start();
+    try {
+      const text = await client.get('/text');
+      expect([text.text, text.headers['content-length'], text.headers['x-length-seen']]).toEqual(['hello', '5', '5']);
+      const none = await client.get('/none');
+      expect(none.status).toBe(204);
+      expect(none.headers['content-length']).toBeUndefined();
+      expect(seenHeaders).toEqual([
+        ['5', 'text/plain; charset=utf-8'],
+        [undefined, undefined],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('sub-application settings', () => {
   test('a sub-app without its own clientMaxSize and debug uses its parent’s; its own wins', async () => {
     const app = createApp({ clientMaxSize: 10, debug: true, logger });

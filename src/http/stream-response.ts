@@ -267,6 +267,11 @@ export class StreamResponse {
 
   async #prepareWithHook(request: Request, hook: NonNullable<Request['prepareHook']>): Promise<void> {
     try {
+      // the hook sees the default headers (Content-Length of a Response, a default
+      // Content-Type), as aiohttp computes them before on_response_prepare; #start computes
+      // them again from what the hook left
+      const status = this.#status;
+      this.finalizeHeaders(status < 200 || status === 204 || status === 304);
       await hook(request, this);
       this.#start(request);
     } catch (err) {
