@@ -244,7 +244,34 @@ describe('providers in modules', () => {
     await expect(createApp({ modules: [BillingModule, ReportsModule], logger }).startup()).resolves.toBeUndefined();
     @Module({ providers: [{ provide: Clock, useValue: new Clock() }] })
     class OtherModule {}
-    await expect(createApp({ modules: [BillingModule, OtherModule], logger }).startup()).rejects.toMatchObject({ code: 'WEFT_DI_DUPLICATE' });
+    await expect(createApp({ modules: [BillingModule, OtherModule], logger }).startup()).rejects.toThrow(
+      'WEFT_DI_DUPLICATE: Clock is provided twice in app: by @Module BillingModule and by @Module OtherModule. List it once (a module both need can import it), or override it in tests with app.override()',
+    );
+    await expect(createApp({ modules: [BillingModule], providers: [{ provide: Clock, useValue: new Clock() }], logger }).startup()).rejects.toThrow(
+      'by @Module BillingModule and by createApp({ providers }) of app',
+    );
+  });
+
+  test('the same per-request declaration written in two modules is one declaration', async () => {
+    const CurrentUser = new Key<string>('currentUser');
+    @Module({ providers: [{ provide: CurrentUser, scope: 'request' }] })
+    class AuthModule {}
+    @Module({ providers: [{ provide: CurrentUser, scope: 'request' }] })
+    class ProfileModule {}
+    @Controller('/me')
+    class Me {
+      @Get('')
+      show(@Inject(CurrentUser) user: string) {
+        return { user };
+      }
+    }
+    const app = createApp({ modules: [AuthModule, ProfileModule], controllers: [Me], middlewares: [(request, next) => (request.scope.provide(CurrentUser, 'ada'), next())], logger });
+    const client = await new TestClient(app, { transport: 'inject' }).start();
+    try {
+      expect((await client.get('/me')).json()).toEqual({ user: 'ada' });
+    } finally {
+      await client.close();
+    }
   });
 });
 

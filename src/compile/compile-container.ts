@@ -1,4 +1,4 @@
-import { type Class, Container, type Provider, type ProviderDefinition, type ProviderToken } from '../../container/index.js';
+import { type Class, Container, DiError, type Provider, type ProviderDefinition, type ProviderToken } from '../../container/index.js';
 import { readMetadata } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Application } from '../app/application.js';
@@ -16,11 +16,13 @@ export interface ModuleContents {
    * app's other routes, nor for misses): what NestJS users expect of module middleware.
    */
   controllerMiddlewares: Map<ClassRef, import('../../decorators/metadata.js').MiddlewareRef[]>;
+  /** The module that listed each provider (the first, for one listed twice), for error messages. */
+  providerModules: Map<ProviderLike, string>;
 }
 
 /** Flattens modules depth first: a module's imports come before its own contents. */
 export function flattenModules(modules: ClassRef[]): ModuleContents {
-  const contents: ModuleContents = { controllers: [], providers: [], middlewares: [], controllerMiddlewares: new Map() };
+  const contents: ModuleContents = { controllers: [], providers: [], middlewares: [], controllerMiddlewares: new Map(), providerModules: new Map() };
   const seen = new Set<ClassRef>();
   const visit = (module: ClassRef, path: string[]) => {
     if (seen.has(module)) return;
@@ -31,7 +33,10 @@ export function flattenModules(modules: ClassRef[]): ModuleContents {
     }
     for (const imported of meta.imports ?? []) visit(imported, [...path, module.name]);
     contents.controllers.push(...(meta.controllers ?? []));
-    contents.providers.push(...((meta.providers ?? []) as ProviderLike[]));
+    for (const provider of (meta.providers ?? []) as ProviderLike[]) {
+      contents.providers.push(provider);
+      if (!contents.providerModules.has(provider)) contents.providerModules.set(provider, `@Module ${module.name}`);
+    }
     contents.middlewares.push(...(meta.middlewares ?? []));
     for (const controller of meta.controllers ?? []) {
       contents.controllerMiddlewares.set(controller, [...(contents.controllerMiddlewares.get(controller) ?? []), ...(meta.middlewares ?? [])]);
@@ -51,9 +56,24 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
   const { registrations } = app;
   const container =
     app.parent === undefined ? (registrations.container ?? new Container({ name: app.name })) : app.parent.container.createChild(app.name);
-  // a provider listed by two modules (the same class or object) is one provider; two
-  // different definitions of one token still conflict (WEFT_DI_DUPLICATE)
-  for (const provider of new Set([...contents.providers, ...registrations.providers])) registerProvider(container, provider);
+  // a provider listed by two modules (the same class or object, or the same per-request
+  // declaration written twice) is one provider; two different definitions of one token
+  // still conflict (WEFT_DI_DUPLICATE, naming where each came from)
+  const registered = new Map<unknown, string>();
+  const declared = new Set<unknown>();
+  for (const provider of new Set([...contents.providers, ...registrations.providers])) {
+    const token = tokenOf(provider);
+    const source = contents.providerModules.get(provider) ?? `createApp({ providers }) of ${app.name}`;
+    if (isDeclaration(provider) && registered.has(token) && declared.has(token)) continue;
+    try {
+      registerProvider(container, provider);
+    } catch (err) {
+      if (!(err instanceof DiError && err.code === 'WEFT_DI_DUPLICATE' && registered.has(token))) throw err;
+      throw new DiError('WEFT_DI_DUPLICATE', `${err.path[0] ?? String(token)} is provided twice in ${app.name}: by ${registered.get(token)} and by ${source}. List it once (a module both need can import it), or override it in tests with app.override()`, err.path, { cause: err });
+    }
+    registered.set(token, source);
+    if (isDeclaration(provider)) declared.add(token);
+  }
   if (app.parent === undefined && !container.hasOwn(Scheduler)) {
     // Every root app has a scheduler for background jobs (a factory, so it exists after init()).
     const options = { ...app.jobOptions, logger: app.logger };
@@ -75,6 +95,18 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
  * per-request value (`{ provide: CurrentUser, scope: 'request' }`, filled by middlewares
  * with `request.scope.provide`).
  */
+/** The token a provider registers: the class itself, or its `provide`. */
+function tokenOf(provider: ProviderLike): unknown {
+  return typeof provider === 'function' ? provider : (provider as { provide?: unknown }).provide;
+}
+
+/** `{ provide: token, scope: 'request' }`: a per-request declaration, the same wherever it is written. */
+function isDeclaration(provider: ProviderLike): boolean {
+  if (typeof provider !== 'object' || provider === null) return false;
+  const keys = Object.keys(provider);
+  return keys.length === 2 && keys.includes('provide') && (provider as { scope?: unknown }).scope === 'request';
+}
+
 function registerProvider(container: Container, provider: ProviderLike): void {
   // the container checks every shape, declarations included: a misspelt `value:` or a
   // missing `use…` is WEFT_DI_INVALID_PROVIDER at startup, not a value no request has
