@@ -1,31 +1,37 @@
 import request from 'supertest';
 import { type AddressInfo } from 'node:net';
-import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, runApp, text, type Request } from 'weft';
+import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, runApp, text, type Application, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
 /** The seed's VAR, at module level as the docs ask. */
 const SEED_VAR = new ContextVar<string>('VAR', { default: 'default' });
 
+/** The app of the seed's ContextVar example: its handler, on_startup and on_cleanup, logging what each sees. */
+function seedApp(VAR: ContextVar<string>, log: string[]): Application {
+  const app = createApp({ logger });
+  app.router.add('GET', '/', async () => {
+    const before = VAR.get();
+    VAR.set('handler');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return [before, VAR.get()].join('\n');
+  });
+  app.onStartup.push(() => {
+    log.push(`on_startup ${VAR.get()}`);
+    VAR.set('on_startup');
+  });
+  app.onCleanup.push(() => {
+    log.push(`on_cleanup ${VAR.get()}`);
+    VAR.set('on_cleanup');
+  });
+  return app;
+}
+
 describe('ContextVar', () => {
   test("the seed's semantics: startup and cleanup share a context, each request gets a copy", async () => {
     const VAR = new ContextVar<string>('VAR', { default: 'default' });
     const log: string[] = [];
-    const app = createApp({ logger });
-    app.router.add('GET', '/', async () => {
-      const before = VAR.get();
-      VAR.set('handler');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return [before, VAR.get()].join('\n');
-    });
-    app.onStartup.push(() => {
-      log.push(`on_startup ${VAR.get()}`);
-      VAR.set('on_startup');
-    });
-    app.onCleanup.push(() => {
-      log.push(`on_cleanup ${VAR.get()}`);
-      VAR.set('on_cleanup');
-    });
+    const app = seedApp(VAR, log);
     const client = await new TestClient(app).start();
     const [a, b] = await Promise.all([client.get('/'), client.get('/')]);
     expect(a.text).toBe('on_startup\nhandler');
@@ -40,22 +46,7 @@ describe('ContextVar', () => {
     const init = async () => {
       log.push(`init ${SEED_VAR.get()}`);
       SEED_VAR.set('init');
-      const app = createApp({ logger });
-      app.router.add('GET', '/', async () => {
-        const before = SEED_VAR.get();
-        SEED_VAR.set('handler');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return [before, SEED_VAR.get()].join('\n');
-      });
-      app.onStartup.push(() => {
-        log.push(`on_startup ${SEED_VAR.get()}`);
-        SEED_VAR.set('on_startup');
-      });
-      app.onCleanup.push(() => {
-        log.push(`on_cleanup ${SEED_VAR.get()}`);
-        SEED_VAR.set('on_cleanup');
-      });
-      return app;
+      return seedApp(SEED_VAR, log);
     };
     const stop = new AbortController();
     let port = 0;

@@ -6,7 +6,7 @@
 import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
-import { checkClientMaxSize, shownValue } from '../http/request.js';
+import { checkClientMaxSize, isOptionsObject, shownValue } from '../option-checks.js';
 import type { AppOptions } from './application.js';
 
 const APP_OPTIONS = ['modules', 'controllers', 'providers', 'middlewares', 'clientMaxSize', 'autoDecompress', 'debug', 'name', 'logger', 'container', 'jobs'];
@@ -40,7 +40,7 @@ function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'ar
  */
 export function checkAppOptions(options: AppOptions): void {
   const where = 'createApp()';
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
+  if (!isOptionsObject(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
   checkKnown(options, APP_OPTIONS, where);
   for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
   checkClientMaxSize(options.clientMaxSize, where);
@@ -67,7 +67,7 @@ export function checkAppOptions(options: AppOptions): void {
  * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
  */
 export function checkRouteOptions(options: RouteOptions, where: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`${where}: route options must be an object, got ${shownValue(options)}`);
+  if (!isOptionsObject(options)) throw invalid(`${where}: route options must be an object, got ${shownValue(options)}`);
   checkKnown(options, ROUTE_OPTIONS, where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.middlewares, 'array', 'middlewares', where);

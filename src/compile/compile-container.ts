@@ -64,7 +64,7 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
   for (const provider of new Set([...contents.providers, ...registrations.providers])) {
     const token = tokenOf(provider);
     const source = contents.providerModules.get(provider) ?? `createApp({ providers }) of ${app.name}`;
-    if (isDeclaration(provider) && registered.has(token) && declared.has(token)) continue;
+    if (isDeclaration(provider) && declared.has(token)) continue;
     try {
       registerProvider(container, provider);
     } catch (err) {

@@ -6,8 +6,8 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
-import { HTTPRequestEntityTooLarge, HTTPUnsupportedMediaType } from './http-errors.js';
-import { DECODABLE, MAX_CODINGS, contentCodings, decodeBody, isDecodable } from './request-decoding.js';
+import { HTTPRequestEntityTooLarge } from './http-errors.js';
+import { contentCodings, decodeBody, refuseCodings } from './request-decoding.js';
 
 const EMPTY = Buffer.alloc(0);
 /** No content coding: the bytes are the content. */
@@ -233,13 +233,8 @@ export class RequestBody {
     const coding = raw.headers['content-encoding'];
     if (coding !== undefined && this.decompress()) {
       const codings = contentCodings(coding);
-      const unknown = codings.find((name) => !isDecodable(name));
-      if (unknown !== undefined) {
-        return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${unknown} (weft decodes ${DECODABLE.join(', ')})` });
-      }
-      if (codings.length > MAX_CODINGS) {
-        return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${codings.length} codings (weft decodes at most ${MAX_CODINGS} in a row)` });
-      }
+      const refusal = refuseCodings(codings);
+      if (refusal !== null) return refusal;
       this.#codings = codings;
     }
     const declared = this.declaredLength;

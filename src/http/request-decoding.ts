@@ -6,14 +6,16 @@
 import { Buffer } from 'node:buffer';
 import { Readable, type Transform, pipeline } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { HTTPBadRequest } from './http-errors.js';
+import { HTTPBadRequest, HTTPUnsupportedMediaType } from './http-errors.js';
 
-type DecoderFactory = (head: Buffer) => Transform;
+/** A decompressor: a Transform that counts the input it consumed (`bytesWritten`). */
+type Decoder = Transform & zlib.Zlib;
+type DecoderFactory = (head: Buffer) => Decoder;
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
 /** zstd decoding arrived in node 22.15 / 23.8; on older nodes a zstd body is 415. */
-const createZstdDecompress = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+const createZstdDecompress = (zlib as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
 
 const DECODERS = new Map<string, DecoderFactory>([
   ['gzip', () => zlib.createGunzip()],
@@ -58,6 +60,27 @@ export function isDecodable(coding: string): boolean {
  * them multiplies work (curl allows 5; aiohttp decodes one).
  */
 export const MAX_CODINGS = 3;
+
+/**
+ * The 415 for codings weft will not decode (one it does not know, or more than
+ * {@link MAX_CODINGS}), or null when it decodes them all.
+ *
+ * @example
+ * ```ts
+ * refuseCodings(['gzip']);     // null
+ * refuseCodings(['compress']); // HTTPUnsupportedMediaType naming compress
+ * ```
+ */
+export function refuseCodings(codings: readonly string[]): HTTPUnsupportedMediaType | null {
+  const unknown = codings.find((name) => !isDecodable(name));
+  if (unknown !== undefined) {
+    return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${unknown} (weft decodes ${DECODABLE.join(', ')})` });
+  }
+  if (codings.length > MAX_CODINGS) {
+    return new HTTPUnsupportedMediaType({ text: `Unsupported Content-Encoding: ${codings.length} codings (weft decodes at most ${MAX_CODINGS} in a row)` });
+  }
+  return null;
+}
 
 /**
  * The content of a body with the given codings (as {@link contentCodings} gives them), from
@@ -136,7 +159,7 @@ async function* undo(encoded: AsyncIterable<Buffer>, coding: string, limit: numb
   if (decoded > limit) throw tooLarge(decoded);
   // zlib and brotli stop at the end of their stream and drop what follows; gzip fails on it
   // (but for zero padding): bytes after the end are the same error in every coding
-  if (fed > (decoder as Transform & { bytesWritten: number }).bytesWritten) throw invalid(coding, 'bytes after the end of the compressed data');
+  if (fed > decoder.bytesWritten) throw invalid(coding, 'bytes after the end of the compressed data');
 }
 
 function invalid(coding: string, why: string): HTTPBadRequest {

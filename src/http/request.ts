@@ -18,6 +18,7 @@ import { parseJsonBody } from './json-body.js';
 import { parseMediaType } from './media-type.js';
 import { RequestBody } from './request-body.js';
 import { WeftError } from '../errors.js';
+import { checkClientMaxSize, shownValue } from '../option-checks.js';
 import type { StreamResponse } from './stream-response.js';
 
 /**
@@ -29,26 +30,6 @@ import type { StreamResponse } from './stream-response.js';
  * ```
  */
 export const DEFAULT_CLIENT_MAX_SIZE = 1_048_576;
-
-/**
- * @internal Checks a body limit (`clientMaxSize`): a non-negative integer number of bytes,
- * or `Infinity` for none. `'10mb'` would never compare greater than a size: no limit at all.
- * @throws WeftError `WEFT_ERR_INVALID_OPTION` naming `where`.
- */
-export function checkClientMaxSize(value: unknown, where: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
-    throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shownValue(value)}`);
-  }
-}
-
-/** @internal A value as an error message shows it: a number or a quoted string as is, another type named. */
-export function shownValue(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `the bigint ${value}n`;
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
-}
 
 const CLONE_OPTIONS = ['host', 'scheme', 'remote', 'clientMaxSize', 'headers'];
 

@@ -270,8 +270,7 @@ export class StreamResponse {
       // the hook sees the default headers (Content-Length of a Response, a default
       // Content-Type), as aiohttp computes them before on_response_prepare; #start computes
       // them again from what the hook left
-      const status = this.#status;
-      this.finalizeHeaders(status < 200 || status === 204 || status === 304);
+      this.finalizeHeaders(isEmptyStatus(this.#status));
       await hook(request, this);
       this.#start(request);
     } catch (err) {
@@ -287,8 +286,9 @@ export class StreamResponse {
       throw new WeftError('WEFT_ERR_RESPONSE_STATE', 'a response was already sent for this request');
     }
     const status = this.#status;
-    this.#bodyless = request.method === 'HEAD' || status < 200 || status === 204 || status === 304;
-    this.finalizeHeaders(status < 200 || status === 204 || status === 304);
+    const empty = isEmptyStatus(status);
+    this.#bodyless = request.method === 'HEAD' || empty;
+    this.finalizeHeaders(empty);
     if (status < 200 || status === 204) {
       this.headers.delete('content-length');
       this.headers.delete('transfer-encoding');
@@ -404,4 +404,9 @@ export class StreamResponse {
     const why = this.#state === ENDED ? 'after end()' : 'before prepare(request) has finished';
     return new WeftError('WEFT_ERR_RESPONSE_STATE', `cannot call ${call} ${why}`);
   }
+}
+
+/** A status whose response has no content (RFC 9110 6.4.1): 1xx, 204, 304. */
+function isEmptyStatus(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
 }

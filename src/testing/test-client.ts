@@ -9,6 +9,7 @@ import { AppRunner, type AppRunnerOptions } from '../server/app-runner.js';
 import { TCPSite } from '../server/tcp-site.js';
 import { WeftError } from '../errors.js';
 import { InjectSite } from './inject-site.js';
+import { isOptionsObject, shownValue } from '../option-checks.js';
 import { CookieJar } from './cookie-jar.js';
 import { duplexPair } from './duplex-pair.js';
 import { closeWebSockets } from '../ws/open-websockets.js';
@@ -90,8 +91,8 @@ export class TestClient {
   #runner: AppRunner | undefined;
   #server: Server | undefined;
   #started = false;
-  /** A `start()` in progress: `close()` waits for it. */
-  #starting: Promise<unknown> | undefined;
+  /** The last `start()`, settled either way: `close()` waits for it. */
+  #starting: Promise<undefined> | undefined;
   /** A `close()` in progress: a second call gets the same promise. */
   #closing: Promise<void> | undefined;
 
@@ -100,7 +101,7 @@ export class TestClient {
     readonly app: Application,
     options: TestClientOptions = {},
   ) {
-    if (!isPlainObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `TestClient options must be an object, got ${describe(options)}`);
+    if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `TestClient options must be an object, got ${shownValue(options)}`);
     const { transport = 'socket', runner, timeout, ...unknown } = options;
     if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner, timeout`);
     this.#timeout = checkTimeout(timeout);
@@ -120,14 +121,10 @@ export class TestClient {
   /** Starts the app (compile and startup hooks) and, for the socket transport, the server. */
   start(): Promise<this> {
     const starting = this.#runnerOptions === undefined ? this.#startPlain() : this.#startRunner(this.#runnerOptions);
-    const settled = starting.then(
+    this.#starting = starting.then(
       () => undefined,
       () => undefined,
     );
-    this.#starting = settled;
-    void settled.then(() => {
-      if (this.#starting === settled) this.#starting = undefined;
-    });
     return starting;
   }
 
@@ -146,7 +143,6 @@ export class TestClient {
         },
       }),
     );
-    if (this.#transport === 'inject') this.#server.on('upgrade', (_req, socket: object) => this.#upgraded.add(socket));
     if (this.#transport === 'socket') {
       await new Promise<void>((resolve, reject) => {
         this.#server!.once('error', reject);
@@ -301,8 +297,6 @@ export class TestClient {
   /** Websocket requests whose handler has not finished (without a runner; a runner tracks its own). */
   readonly #websocketRequests = new Set<Request>();
   #websocketsDone: (() => void) | undefined;
-  /** Those of them a websocket took over. */
-  readonly #upgraded = new WeakSet<object>();
 
   /**
    * Stops the server (open connections are closed), runs the app's shutdown, closes the
@@ -334,7 +328,8 @@ export class TestClient {
     }
     // the inject transport's connections: a request still waiting rejects, as over a socket;
     // websockets stay until they are closed with 1001 below, as upgraded sockets do
-    for (const connection of this.#injected) if (!this.#upgraded.has(connection)) connection.destroy();
+    const websockets = new Set([...this.#websocketRequests].map((request) => request.raw.socket as unknown));
+    for (const connection of this.#injected) if (!websockets.has(connection)) connection.destroy();
     if (!this.#started) return stopped;
     this.#started = false;
     // every step runs even when one fails (as a runner's shutdown): the first error is thrown
@@ -382,7 +377,7 @@ export class TestClient {
  * `undefined` leaves the default in place.
  */
 function runnerOptions(given: unknown): AppRunnerOptions {
-  if (!isPlainObject(given)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `runner must be an object of AppRunner options, got ${describe(given)}`);
+  if (!isOptionsObject(given)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `runner must be an object of AppRunner options, got ${shownValue(given)}`);
   const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as AppRunnerOptions;
   const defaults: AppRunnerOptions = { shutdownTimeout: 5_000 };
   if (options.accessLogFormat === undefined) defaults.accessLog = null;
@@ -392,17 +387,9 @@ function runnerOptions(given: unknown): AppRunnerOptions {
 const REQUEST_OPTIONS = ['headers', 'json', 'body', 'form', 'query', 'timeout'];
 
 function checkRequestOptions(options: unknown): void {
-  if (!isPlainObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${describe(options)}`);
+  if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${shownValue(options)}`);
   const unknown = Object.keys(options).filter((key) => !REQUEST_OPTIONS.includes(key));
   if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown request option(s) ${unknown.join(', ')}: use ${REQUEST_OPTIONS.join(', ')}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** How long close() waits for websocket handlers to return once their websockets were closed. */
