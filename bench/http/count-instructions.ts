@@ -16,11 +16,12 @@
  * `valgrind` on the PATH). Prints a Markdown table and writes the counts as JSON to
  * `.bench-results/http-instructions-<timestamp>.json`. Exits 1 on a failure, 2 on a bad option.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { startUnderCallgrind } from '../callgrind.js';
 import { type Framework } from './bench-options.js';
+import { startHarness } from '../flags.js';
 import { INSTRUCTION_CONNECTIONS, INSTRUCTION_USAGE, type InstructionOptions, parseInstructionOptions } from './instruction-options.js';
 import { INSTRUCTION_NOTE, type InstructionCount, formatInstructionTable, summariseInstructions } from './instruction-report.js';
 import { TARGETS } from './report.js';
@@ -33,22 +34,8 @@ const SERVERS_DIR = join(__dirname, 'servers');
 const REQUEST_TIMEOUT_MS = 30_000;
 
 async function main(argv: string[]): Promise<number> {
-  let options: InstructionOptions;
-  try {
-    options = parseInstructionOptions(argv);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${INSTRUCTION_USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(INSTRUCTION_USAGE);
-    return 0;
-  }
-  const missing = options.frameworks.map((framework) => join(SERVERS_DIR, `${framework}.js`)).filter((script) => !existsSync(script));
-  if (missing.length > 0) {
-    process.stderr.write(`missing compiled servers: ${missing.join(', ')}\nrun \`npm run build\` first\n`);
-    return 2;
-  }
+  const options = startHarness(argv, parseInstructionOptions, INSTRUCTION_USAGE, (options) => options.frameworks.map((framework) => join(SERVERS_DIR, `${framework}.js`)));
+  if (typeof options === 'number') return options;
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   console.log(`# weft HTTP instruction counts, ${new Date().toISOString()}`);

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BenchOptions, USAGE, parseBenchOptions } from './bench-options.js';
+import { startHarness } from '../flags.js';
 import { LOADER_CPU, SERVER_CPU, canPin, pinSelf } from './cpu-pinning.js';
 import { type Loader, autocannonLoader } from './load.js';
 import { type ScenarioRun, type SliceResult, measureScenario } from './measure-scenario.js';
@@ -33,22 +34,8 @@ const SERVER_OVERHEAD_S = 1;
 const SLICE_OVERHEAD_S = 0.1;
 
 async function main(argv: string[]): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseBenchOptions(argv);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const missing = options.frameworks.map((framework) => join(SERVERS_DIR, `${framework}.js`)).filter((script) => !existsSync(script));
-  if (missing.length > 0) {
-    process.stderr.write(`missing compiled servers: ${missing.join(', ')}\nrun \`npm run build\` first\n`);
-    return 2;
-  }
+  const options = startHarness(argv, parseBenchOptions, USAGE, (options) => options.frameworks.map((framework) => join(SERVERS_DIR, `${framework}.js`)));
+  if (typeof options === 'number') return options;
 
   // Read before pinning: afterwards this process sees one CPU.
   const machine = machineFacts();

@@ -10,7 +10,7 @@
  * (0.9). Exits 1 if a server failed (or, with `--check`, if the target was missed), 2 on
  * a bad option.
  */
-import { existsSync } from 'node:fs';
+import { startHarness } from '../flags.js';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { LOADER_CPU, SERVER_CPU, canPin, pinSelf } from '../http/cpu-pinning.js';
@@ -24,22 +24,8 @@ const SERVERS_DIR = join(__dirname, 'servers');
 const RUN_OVERHEAD_S = 1;
 
 async function main(argv: string[]): Promise<number> {
-  let options: WsBenchOptions;
-  try {
-    options = parseWsBenchOptions(argv);
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${WS_USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(WS_USAGE);
-    return 0;
-  }
-  const missing = WS_SERVERS.map((server) => join(SERVERS_DIR, `${server}.js`)).filter((script) => !existsSync(script));
-  if (missing.length > 0) {
-    process.stderr.write(`missing compiled servers: ${missing.join(', ')}\nrun \`npm run build\` first\n`);
-    return 2;
-  }
+  const options = startHarness(argv, parseWsBenchOptions, WS_USAGE, () => WS_SERVERS.map((server) => join(SERVERS_DIR, `${server}.js`)));
+  if (typeof options === 'number') return options;
 
   // Read before pinning: afterwards this process sees one CPU.
   const cpuCount = availableParallelism();
