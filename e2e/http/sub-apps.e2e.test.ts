@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Key, createApp, createLogger, type Middleware, type Request } from 'weft';
+import { Controller, Get, HTTPNotFound, Inject, Key, createApp, createLogger, json, text, type Middleware, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -140,5 +140,119 @@ describe('sub-application settings', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('a sub-app owns every path under its prefix', () => {
+  const jsonNotFound: Middleware = async (request, next) => {
+    try {
+      return await next();
+    } catch (err) {
+      if (err instanceof HTTPNotFound) return json({ error: 'not found', path: request.path }, { status: 404 });
+      throw err;
+    }
+  };
+
+  test("a parent's catch-all answers outside the prefix only: under it, and at the bare prefix, the sub-app's middlewares see its own 404", async () => {
+    const app = createApp({ name: 'main', logger });
+    const api = createApp({ name: 'api', middlewares: [jsonNotFound] });
+    api.router.add('GET', '/items', () => ['a']);
+    api.router.add('POST', '/orders', () => ({ ok: true }));
+    app.mount('/api/', api);
+    app.router.add('GET', '/{path:.*}', () => text('<html>spa</html>')); // after the mount, so registration order cannot decide
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/api/items')).json()).toEqual(['a']);
+      for (const path of ['/api/nope', '/api/a/b', '/api/', '/api']) {
+        const response = await client.get(path);
+        expect([path, response.status, response.json()]).toEqual([path, 404, { error: 'not found', path }]);
+      }
+      // no 405 from the catch-all's GET under the prefix either
+      expect((await client.request('PUT', '/api/items')).status).toBe(405);
+      expect((await client.request('PUT', '/api/items')).headers.allow).toBe('GET,HEAD');
+      expect((await client.request('PUT', '/api/zzz')).status).toBe(404);
+      expect((await client.get('/apiary')).text).toBe('<html>spa</html>');
+      expect((await client.get('/about/team')).text).toBe('<html>spa</html>');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('nested: a sub-app’s catch-all does not answer under its own sub-app’s prefix', async () => {
+    const app = createApp({ name: 'main', logger });
+    const admin = createApp({ name: 'admin' });
+    const reports = createApp({ name: 'reports', middlewares: [jsonNotFound] });
+    admin.router.add('GET', '/{rest:.*}', (request) => `admin ${request.params.rest}`);
+    reports.router.add('GET', '/daily', () => 'daily');
+    admin.mount('/reports/', reports);
+    app.mount('/admin/', admin);
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/admin/users')).text).toBe('admin users');
+      expect((await client.get('/admin/reports/daily')).text).toBe('daily');
+      expect((await client.get('/admin/reports/weekly')).json()).toEqual({ error: 'not found', path: '/admin/reports/weekly' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a custom resource of the parent does not answer under a sub-app’s prefix', async () => {
+    const app = createApp({ name: 'main', logger });
+    const api = createApp({ name: 'api', middlewares: [jsonNotFound] });
+    app.mount('/api/', api);
+    app.router.addResource({ resolve: (_method, rawPath) => ({ handler: () => `resource ${rawPath}` }) });
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/elsewhere')).text).toBe('resource /elsewhere');
+      expect((await client.get('/api/x')).json()).toEqual({ error: 'not found', path: '/api/x' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  test.each([
+    ['a static route under the prefix', '/api/health'],
+    ['the bare prefix', '/api'],
+    ['a dynamic route whose literal start is under the prefix', '/api/{name}'],
+  ])("a parent's route that could only answer under a sub-app's prefix is a startup error: %s", async (_case, path) => {
+    const app = createApp({ name: 'main', logger });
+    app.router.add('GET', path, () => 'parent');
+    app.mount('/api/', createApp({ name: 'api' }));
+    await expect(app.startup()).rejects.toThrow(
+      `WEFT_ERR_MOUNT: GET ${path} (router.add): ${path} lies under /api/, the prefix of a mounted application, which owns every path there; add the route to that application`,
+    );
+  });
+});
+
+describe('mounting: cycles and started apps', () => {
+  test('mounting an app into its own descendant is WEFT_ERR_MOUNT and changes nothing', async () => {
+    const a = createApp({ name: 'a', logger });
+    const b = createApp({ name: 'b' });
+    const c = createApp({ name: 'c' });
+    a.mount('/b/', b);
+    b.mount('/c/', c);
+    expect(() => b.mount('/a/', a)).toThrow('WEFT_ERR_MOUNT: a cannot be mounted in b: b is mounted in it');
+    expect(() => c.mount('/a/', a)).toThrow('WEFT_ERR_MOUNT: a cannot be mounted in c: c is mounted in it');
+    expect(b.subApps).toEqual([c]);
+    expect(c.subApps).toEqual([]);
+    c.router.add('GET', '/x', () => 'x');
+    const client = await new TestClient(a).start();
+    try {
+      expect((await client.get('/b/c/x')).text).toBe('x');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a started app cannot be mounted: its startup would run twice', async () => {
+    let startups = 0;
+    const started = createApp({ name: 'started', logger });
+    started.onStartup.push(() => void startups++);
+    await started.startup();
+    const outer = createApp({ name: 'outer', logger });
+    expect(() => outer.mount('/s/', started)).toThrow('WEFT_ERR_MOUNT: started was started: mount an application before its startup, and start the root only');
+    expect(outer.subApps).toEqual([]);
+    await started.cleanup();
+    expect(startups).toBe(1);
   });
 });

@@ -174,6 +174,11 @@ export class Application {
   mount(prefix: string, app: Application): void {
     this.assertNotFrozen('mount a sub-application');
     if (app === this || app.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} is already mounted or is the app itself`);
+    for (let ancestor = this.#parent; ancestor !== undefined; ancestor = ancestor.#parent) {
+      if (ancestor === app) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} cannot be mounted in ${this.name}: ${this.name} is mounted in it`);
+    }
+    // a started app ran its startup already; as a sub-app it would run it again (aiohttp: "Cannot add frozen application")
+    if (app.frozen) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} was started: mount an application before its startup, and start the root only`);
     if (!prefix.startsWith('/') || prefix === '/' || /[{}]/.test(prefix)) {
       throw new WeftError('WEFT_ERR_MOUNT', `prefix ${JSON.stringify(prefix)} must start with '/', not be '/', and hold no parameters`);
     }

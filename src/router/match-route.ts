@@ -65,6 +65,8 @@ export function matchRoute<V, O>(index: RouteIndex<V, O>, method: string, rawPat
     for (let i = 0; i < groups.length; i++) {
       const group = groups[i];
       if (!group.pattern.matcher.matchRest(path, group.scratch)) continue; // the tree matched its prefix
+      // a catch-all of a parent app does not answer under a sub-app's prefix: the sub-app owns it
+      if (group.guarded && index.prefixes.lookup(path).owner !== group.routes[0].owner) continue;
       const candidates = group.candidatesFor(method);
       if (candidates === null) {
         misses = (misses ?? new Misses()).methodNotAllowed(group.allow, true);
@@ -89,7 +91,9 @@ export function matchRoute<V, O>(index: RouteIndex<V, O>, method: string, rawPat
 
   for (let i = 0; i < index.resources.length; i++) {
     const { resource, prefix } = index.resources[i];
-    if (prefix !== null && !isUnder(path, prefix)) continue;
+    // a resource answers only where its app owns the path: under its prefix, not under a deeper mount
+    const owning = index.prefixes.lookup(path);
+    if (prefix === null ? owning !== index.prefixes.root : !isUnder(path, prefix) || owning.prefix.length > prefix.length) continue;
     const resolved = resource.resolve(method, prefix === null ? path : path.slice(prefix.length), request);
     if (resolved === null || resolved === undefined) continue;
     if (resolved.kind === 'found') return resolved;

@@ -47,6 +47,23 @@ export class MountedPrefixes<O> {
     this.#mounted = [...this.#mounted, record(raw, owner)].sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
+  /**
+   * The deepest prefix every path starting with these literal segments (raw) and going on
+   * is under, or the root: where a dynamic route's paths belong.
+   */
+  lookupSegments(segments: readonly string[]): MountedPrefix<O> {
+    return segments.length === 0 ? this.root : this.lookup(`/${segments.join('/')}/`);
+  }
+
+  /**
+   * Whether some prefix not owned by `owner` lies strictly below these literal segments: a
+   * dynamic route starting with them (`/{path:.*}` under `/admin/`) may match paths there.
+   */
+  hasForeignBelow(segments: readonly string[], owner: O): boolean {
+    const start = segments.length === 0 ? '/' : `/${segments.join('/')}/`;
+    return this.#mounted.some((mounted) => mounted.owner !== owner && mounted.prefix.startsWith(start));
+  }
+
   /** The deepest prefix `path` is under (the bare prefix counts), or the root. */
   lookup(path: string): MountedPrefix<O> {
     const mounted = this.#mounted;

@@ -26,6 +26,11 @@ export class RouteGroup<V, O> {
   readonly routes: TableRoute<V, O>[] = [];
   /** Where the matcher writes raw values; read right after matching, before any user code. */
   readonly scratch: string[];
+  /**
+   * Set by the table: the group's pattern may match paths under the prefix of a mounted
+   * app other than its routes' owner (a parent's `/{path:.*}`), where it must not answer.
+   */
+  guarded = false;
   /** The methods allowed on this path, sorted, HEAD included with GET (for a 405). */
   allow: readonly string[] = [];
   /**

@@ -163,9 +163,34 @@ export class RouteTable<V, O> implements Router<V, O> {
   }
 
   #build(): void {
-    for (const group of this.#groups.values()) group.build();
+    for (const group of this.#groups.values()) {
+      group.build();
+      this.#checkOwner(group);
+    }
     for (const node of this.#tree.nodes()) node.groups.sort(byOrder);
     this.#dirty = false;
+  }
+
+  /**
+   * A mounted app owns every path under its prefix, the bare prefix too: its middlewares
+   * run for all of them (DESIGN.md), as aiohttp hands the whole prefix to the sub-app. A
+   * route lying wholly under another app's prefix could never answer: `WEFT_ERR_MOUNT`.
+   * A dynamic route that may also match paths under one (a parent's `/{path:.*}` catch-all
+   * over `/api/`) is guarded: matching skips it there.
+   */
+  #checkOwner(group: RouteGroup<V, O>): void {
+    const { pattern } = group;
+    const owner = group.routes[0].owner;
+    const under = pattern.isStatic ? this.#prefixes.lookup(pattern.canonical) : this.#prefixes.lookupSegments(pattern.literalSegments);
+    const stray = group.routes.find((route) => route.owner !== under.owner);
+    if (stray !== undefined) {
+      const where = under === this.#prefixes.root ? 'outside its application’s prefix, in the root application' : `under ${under.prefix}/, the prefix of a mounted application`;
+      throw new WeftError(
+        'WEFT_ERR_MOUNT',
+        `${stray.label}: ${pattern.pattern} lies ${where}, which owns every path there; add the route to that application`,
+      );
+    }
+    group.guarded = !pattern.isStatic && this.#prefixes.hasForeignBelow(pattern.literalSegments, owner);
   }
 
   #assertOpen(action: string): void {
