@@ -40,6 +40,27 @@ export function isForeignThenable(result: unknown): result is PromiseLike<unknow
   return typeof (result as { then?: unknown }).then === 'function';
 }
 
+function isPlainData(result: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(result);
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}
+
+/**
+ * Throws for an instance JSON would silently turn into something else: a returned Error is
+ * the handler's failure (as Fastify treats it), not `{}` with a 200; a fetch `Response`
+ * would lose its status, headers and body; a Map or Set would be `{}`.
+ */
+function refuseInstance(result: object): void {
+  if (result instanceof Error) throw result;
+  const WebResponse = (globalThis as { Response?: abstract new (...args: never[]) => object }).Response;
+  if (WebResponse !== undefined && result instanceof WebResponse) {
+    throw new WeftError('WEFT_ERR_INVALID_BODY', "a handler returned a fetch (WHATWG) Response, which would be sent as {}; return weft's Response (import { Response } from 'weft') with its status, headers and body");
+  }
+  if (result instanceof Map || result instanceof Set) {
+    throw new WeftError('WEFT_ERR_INVALID_BODY', `a handler returned a ${result instanceof Map ? 'Map' : 'Set'}, which JSON sends as {}; return ${result instanceof Map ? 'Object.fromEntries(map)' : '[...set]'}`);
+  }
+}
+
 /**
  * Turns a handler's result into a response:
  * - a `StreamResponse` (or `Response`) as is; an `HttpError` as its response;
@@ -50,7 +71,9 @@ export function isForeignThenable(result: unknown): result is PromiseLike<unknow
  *   made by `serialize` when the route has a `serializer`, else by `JSON.stringify`.
  *
  * @throws WeftError `WEFT_ERR_INVALID_BODY` for what cannot be sent: functions, symbols,
- * BigInts, cyclic objects, streams and other async iterables (return a `StreamResponse`).
+ * BigInts, cyclic objects, streams and other async iterables (return a `StreamResponse`),
+ * a fetch (WHATWG) `Response`, a `Map` or a `Set`. A returned `Error` is thrown: the
+ * handler failed.
  * @example
  * ```ts
  * toResponse({ ok: true });  // 200, application/json, '{"ok":true}'
@@ -77,6 +100,8 @@ export function toResponse(result: unknown, serialize?: (data: never) => string)
       if (Symbol.asyncIterator in result) {
         throw new WeftError('WEFT_ERR_INVALID_BODY', 'a handler returned a stream or async iterable; write it to a StreamResponse');
       }
+      // plain objects and arrays go straight to JSON; instances of classes are looked at first
+      if (!isPlainData(result)) refuseInstance(result);
       return serialize === undefined ? json(result) : serializedJson(result, serialize);
     default:
       return serialize === undefined ? json(result) : serializedJson(result, serialize);

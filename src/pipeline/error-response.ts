@@ -1,7 +1,24 @@
+import { inspect } from 'node:util';
 import { WeftError } from '../errors.js';
 import { HttpError, HTTPInternalServerError } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { type StreamResponse } from '../http/stream-response.js';
+
+/** The 500s made for errors {@link errorResponse} already logged. */
+const loggedErrors = new WeakSet<StreamResponse>();
+
+/**
+ * Whether `response` is the 500 of an error that was already logged: when it cannot be sent
+ * (the handler's stream went out first), nothing more is to be said about it.
+ *
+ * @example
+ * ```ts
+ * if (!isLoggedError(response)) request.log.error({ status: response.status }, 'the response could not be sent');
+ * ```
+ */
+export function isLoggedError(response: StreamResponse): boolean {
+  return loggedErrors.has(response);
+}
 
 /**
  * The response for an error that escaped the chain. An HttpError is its own response.
@@ -19,11 +36,25 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
   else if (cancelled(err, request)) request.log.info(fields, 'the handler was cancelled (request.signal aborted) and ended');
   else request.log.error(fields, 'unhandled error in request handler');
   const error = new HTTPInternalServerError(
-    debug ? { text: `500: Internal Server Error\n\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}` } : {},
+    debug ? { text: `500: Internal Server Error\n\n${shownError(err)}` } : {},
   );
   const response = error.toResponse();
   response.headers.set('connection', 'close');
+  loggedErrors.add(response);
   return response;
+}
+
+/**
+ * What debug mode shows of a thrown value: an Error's stack, a string as is, anything else
+ * inspected. Never throws: `String()` of a null-prototype object would, and so may a stack getter.
+ */
+function shownError(err: unknown): string {
+  try {
+    if (err instanceof Error) return err.stack ?? err.message;
+    return typeof err === 'string' ? err : inspect(err);
+  } catch {
+    return '(the thrown value cannot be shown)';
+  }
 }
 
 /**

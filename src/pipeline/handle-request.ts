@@ -7,7 +7,7 @@ import { RESOLVED, type StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
 import { WeftError } from '../errors.js';
 import { WebSocketResponse } from '../ws/websocket-response.js';
-import { errorResponse } from './error-response.js';
+import { errorResponse, isLoggedError } from './error-response.js';
 import { matchError } from './match-error.js';
 import { handleExpect } from './expect.js';
 
@@ -57,6 +57,8 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
       request.prepareHook = route.prepareHook;
       result = request.expect === undefined ? route.pipeline(request) : handleExpect(request, route);
     } catch (err) {
+      // a predicate or a custom resource threw while routing: the root app's logger and debug setting apply
+      request.route ??= misses.get(root);
       result = failed(request, err);
     }
     if (result instanceof Promise) return settle(request, result, hooks);
@@ -149,6 +151,16 @@ async function afterSend(
     if (!request.rawResponse.headersSent) {
       sent = errorResponse(err, request);
       await sendResponse(request, sent).catch(() => request.rawResponse.destroy());
+    } else if (!response.prepared) {
+      // the handler's own stream went out first (it threw, or returned something else, after
+      // prepare()): this response can only close the connection; an error already logged is not logged again
+      if (!isLoggedError(response)) {
+        request.log.error(
+          { requestId: request.id, status: response.status },
+          `a ${response.status} response came after the handler's StreamResponse was prepared; the connection is closed (return the StreamResponse you prepared)`,
+        );
+      }
+      request.rawResponse.destroy();
     } else {
       request.log.error({ err, requestId: request.id }, 'sending the response failed');
       request.rawResponse.destroy();

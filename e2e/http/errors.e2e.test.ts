@@ -1,0 +1,207 @@
+import { HTTPNotFound, StreamResponse, createApp, type Logger, type Request } from 'weft';
+import { TestClient } from 'weft/testing';
+
+interface Line {
+  level: string;
+  msg: string;
+  err?: unknown;
+}
+
+function recordingLogger(): Logger & { lines: Line[] } {
+  const lines: Line[] = [];
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void =>
+      void lines.push({ level, msg: msg ?? '', err: (obj as { err?: unknown }).err });
+  return { lines, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+/** The lines logged once the response is in and the handler's request has settled. */
+async function settled(logger: { lines: Line[] }, count: number): Promise<Line[]> {
+  const deadline = Date.now() + 5000;
+  while (logger.lines.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 50)); // a second line would come now
+  return logger.lines;
+}
+
+describe('errors: logged once, never a crash', () => {
+  test('debug mode shows a thrown value String() cannot convert (a null-prototype object) instead of crashing', async () => {
+    const logger = recordingLogger();
+    const app = createApp({ debug: true, logger });
+    app.router.add('GET', '/x', () => {
+      throw Object.assign(Object.create(null) as object, { code: 'E_PAYLOAD' });
+    });
+    app.router.add('GET', '/s', () => {
+      throw 'a thrown string';
+    });
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      const res = await client.get('/x');
+      expect([res.status, res.text]).toEqual([500, "500: Internal Server Error\n\n[Object: null prototype] { code: 'E_PAYLOAD' }"]);
+      expect((await client.get('/s')).text).toBe('500: Internal Server Error\n\na thrown string');
+      expect(logger.lines.map((line) => line.msg)).toEqual(['unhandled error in request handler', 'unhandled error in request handler']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a returned Error is the handler failing (500, logged once), not 200 {}; a fetch Response, a Map or a Set is WEFT_ERR_INVALID_BODY', async () => {
+    const logger = recordingLogger();
+    const app = createApp({ logger });
+    const failure = new Error('returned, not thrown');
+    app.router.add('GET', '/error', () => failure);
+    app.router.add('GET', '/async-error', async () => failure);
+    app.router.add('GET', '/fetch', () => new globalThis.Response('made', { status: 201 }));
+    app.router.add('GET', '/map', () => new Map([['a', 1]]));
+    app.router.add('GET', '/set', () => new Set([1]));
+    class Dto {
+      constructor(readonly id: number) {}
+    }
+    app.router.add('GET', '/instance', () => new Dto(7));
+    app.router.add('GET', '/http-error', () => new HTTPNotFound({ text: 'returned 404' }));
+    const client = await new TestClient(app).start();
+    try {
+      for (const path of ['/error', '/async-error', '/fetch', '/map', '/set']) {
+        const res = await client.get(path);
+        expect([path, res.status, res.text]).toEqual([path, 500, '500: Internal Server Error']);
+      }
+      expect((await client.get('/instance')).json()).toEqual({ id: 7 });
+      expect((await client.get('/http-error')).text).toBe('returned 404');
+      const errors = logger.lines.filter((line) => line.level === 'error');
+      expect(errors.map((line) => (line.err as Error).message)).toEqual([
+        'returned, not thrown',
+        'returned, not thrown',
+        expect.stringContaining("WEFT_ERR_INVALID_BODY: a handler returned a fetch (WHATWG) Response, which would be sent as {}; return weft's Response"),
+        'WEFT_ERR_INVALID_BODY: a handler returned a Map, which JSON sends as {}; return Object.fromEntries(map)',
+        'WEFT_ERR_INVALID_BODY: a handler returned a Set, which JSON sends as {}; return [...set]',
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("an error thrown while routing (a predicate, a custom resource) goes to the app's logger, with debug's stack", async () => {
+    const logger = recordingLogger();
+    const app = createApp({ debug: true, logger });
+    app.router.add('GET', '/pred', () => 'a', {
+      predicates: [
+        () => {
+          throw new Error('predicate boom');
+        },
+      ],
+    });
+    app.router.addResource({
+      resolve() {
+        throw new Error('resource boom');
+      },
+    });
+    const client = await new TestClient(app).start();
+    try {
+      for (const [path, message] of [
+        ['/pred', 'predicate boom'],
+        ['/other', 'resource boom'],
+      ]) {
+        const res = await client.get(path);
+        expect(res.status).toBe(500);
+        expect(res.text).toContain(`Error: ${message}`);
+      }
+      expect(logger.lines.map((line) => [line.level, line.msg, (line.err as Error).message])).toEqual([
+        ['error', 'unhandled error in request handler', 'predicate boom'],
+        ['error', 'unhandled error in request handler', 'resource boom'],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('errors after a StreamResponse was prepared: one line each, the connection closed', () => {
+  let client: TestClient;
+  const logger = recordingLogger();
+  const prepared = async (request: Request): Promise<StreamResponse> => {
+    const stream = new StreamResponse({ headers: { 'content-type': 'text/plain' } });
+    await stream.prepare(request);
+    await stream.write('partial\n');
+    return stream;
+  };
+
+  beforeAll(async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/throws', async (request) => {
+      await prepared(request);
+      throw new Error('after prepare');
+    });
+    app.router.add('GET', '/http-error', async (request) => {
+      await prepared(request);
+      throw new HTTPNotFound();
+    });
+    app.router.add('GET', '/returns-nothing', async (request) => {
+      await prepared(request);
+    });
+    app.router.add('GET', '/ok', async (request) => {
+      const stream = await prepared(request);
+      await stream.end();
+      return stream;
+    });
+    client = await new TestClient(app).start();
+  });
+  afterAll(() => client.close());
+  beforeEach(() => (logger.lines.length = 0));
+
+  test('a thrown error is logged once (no second "sending the response failed" line)', async () => {
+    await expect(client.get('/throws')).rejects.toThrow();
+    expect((await settled(logger, 1)).map((line) => [line.level, line.msg, (line.err as Error).message])).toEqual([
+      ['error', 'unhandled error in request handler', 'after prepare'],
+    ]);
+  });
+
+  test('a thrown HttpError, or returning something else than the stream, is one line that says what happened', async () => {
+    for (const [path, status] of [
+      ['/http-error', 404],
+      ['/returns-nothing', 204],
+    ] as const) {
+      logger.lines.length = 0;
+      await expect(client.get(path)).rejects.toThrow();
+      expect((await settled(logger, 1)).map((line) => [line.level, line.msg])).toEqual([
+        ['error', `a ${status} response came after the handler's StreamResponse was prepared; the connection is closed (return the StreamResponse you prepared)`],
+      ]);
+    }
+  });
+
+  test('a stream returned and ended logs nothing', async () => {
+    expect((await client.get('/ok')).text).toBe('partial\n');
+    expect(await settled(logger, 0)).toEqual([]);
+  });
+});
+
+test('a client leaving an event stream is one info line', async () => {
+  const logger = recordingLogger();
+  const app = createApp({ logger });
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
+  app.router.add('GET', '/events', async (request) => {
+    const stream = new StreamResponse({ headers: { 'content-type': 'text/event-stream' } });
+    await stream.prepare(request);
+    try {
+      for (;;) {
+        await stream.write('data: tick\n\n');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      stopped();
+    }
+  });
+  const client = await new TestClient(app).start();
+  try {
+    const url = new URL('/events', client.baseUrl);
+    const controller = new AbortController();
+    const res = await fetch(url, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await done;
+    expect((await settled(logger, 1)).map((line) => [line.level, line.msg])).toEqual([['info', 'the client closed the connection before the response was sent']]);
+  } finally {
+    await client.close();
+  }
+});
