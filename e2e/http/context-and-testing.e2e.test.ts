@@ -192,3 +192,42 @@ describe('supertest', () => {
     await client.close();
   });
 });
+
+describe('TestClient.override', () => {
+  class NotesStore {
+    list(): string[] {
+      return ['real'];
+    }
+  }
+  @Controller('/notes')
+  class Notes {
+    constructor(private readonly store: NotesStore) {}
+
+    @Get('')
+    list() {
+      return this.store.list();
+    }
+  }
+
+  test.each([
+    ['a provider definition', { useValue: { list: () => ['fake'] } }],
+    ['a provider written as in a providers list, with provide (as testing.md shows)', { provide: NotesStore, useValue: { list: () => ['fake'] } }],
+  ])('replaces a provider before start(): %s', async (_case, provider) => {
+    const client = new TestClient(createApp({ controllers: [Notes], providers: [NotesStore], logger }));
+    client.override(NotesStore, provider);
+    await client.start();
+    try {
+      expect((await client.get('/notes')).json()).toEqual(['fake']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a provider that provides another token is WEFT_ERR_INVALID_OPTION', () => {
+    const client = new TestClient(createApp({ controllers: [Notes], providers: [NotesStore], logger }));
+    class OtherStore {}
+    expect(() => client.override(NotesStore, { provide: OtherStore, useValue: {} })).toThrow(
+      'WEFT_ERR_INVALID_OPTION: override(NotesStore): the provider provides OtherStore, another token; leave out provide',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { type Container } from '../../container/index.js';
+import { type Container, type Token, tokenName } from '../../container/index.js';
 import { type MiddlewareRef } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
@@ -223,9 +223,19 @@ export class Application {
     this.registrations.values.push({ token, value });
   }
 
-  /** Replaces a provider before startup, for tests. */
+  /**
+   * Replaces a provider before startup, for tests. A provider written with `provide` (as in
+   * a providers list) must name the same token; the `provide` is then dropped.
+   */
   override(token: unknown, provider: OverrideProvider): void {
     this.assertNotFrozen('override a provider');
+    if (typeof provider === 'object' && provider !== null && 'provide' in provider) {
+      const { provide, ...definition } = provider;
+      if (provide !== token) {
+        throw new WeftError('WEFT_ERR_INVALID_OPTION', `override(${tokenName(token as Token)}): the provider provides ${tokenName(provide as Token)}, another token; leave out provide`);
+      }
+      provider = definition as OverrideProvider;
+    }
     this.registrations.overrides.push({ token, provider });
   }
 
