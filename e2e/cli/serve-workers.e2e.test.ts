@@ -192,6 +192,37 @@ test('SIGTTIN adds a worker, SIGTTOU removes one', async () => {
   expect(await weft.exited(30_000)).toBe(0);
 });
 
+test('SIGTTIN or SIGTTOU during a crashed worker\'s restart delay still leaves the target number of workers', async () => {
+  const weft = serve();
+  await weft.url();
+  await weft.waitFor(/is ready/, WORKERS, 30_000);
+  const pidOf = (n: number): number => Number([...weft.stdout().matchAll(new RegExp(`worker ${n} \\(pid (\\d+)\\) is ready`, 'g'))].at(-1)![1]);
+  const alive = async (): Promise<number> => (await startupPids()).filter(isAlive).length;
+  const settle = async (count: number): Promise<void> => {
+    const deadline = Date.now() + 20_000;
+    while ((await alive()) !== count && Date.now() < deadline) await sleep(100);
+    await sleep(500); // nothing more comes
+  };
+
+  // SIGTTIN takes the dead worker's slot (the lowest free): the replacement must take another
+  process.kill(pidOf(1), 'SIGKILL');
+  await weft.waitFor(/worker 1 \(pid \d+\) died \(signal SIGKILL\): replacing it in 100 ms/);
+  weft.child.kill('SIGTTIN');
+  await weft.waitFor(/is ready/, WORKERS + 2, 30_000);
+  await settle(WORKERS + 1);
+  expect(await alive()).toBe(WORKERS + 1);
+
+  // SIGTTOU lowers the target below the dead worker's number: the pool still refills to it
+  process.kill(pidOf(WORKERS + 1), 'SIGKILL');
+  await weft.waitFor(new RegExp(`worker ${WORKERS + 1} \\(pid \\d+\\) died \\(signal SIGKILL\\)`));
+  weft.child.kill('SIGTTOU');
+  await weft.waitFor(/is ready/, WORKERS + 3, 30_000);
+  await settle(WORKERS);
+  expect(await alive()).toBe(WORKERS);
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited(30_000)).toBe(0);
+});
+
 test('--max-requests recycles a worker: a replacement starts, the old one drains and cleans up', async () => {
   const weft = serve(['--max-requests', '5', '--max-requests-jitter', '0']);
   const url = await weft.url();

@@ -226,11 +226,20 @@ export class Supervisor {
       this.#failures.set(n, failures + 1);
       const delay = Math.min(100 * 2 ** failures, MAX_BACKOFF);
       this.#options.logger.warn({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) died (${how}): replacing it in ${delay} ms`);
-      setTimeout(() => {
-        if (!this.#stopping && n <= this.#wanted && !this.workerNumbers.includes(n)) this.#spawn(n, true);
-      }, delay);
+      setTimeout(() => this.#refill(n), delay);
     }
     if (this.#handles.size === 0 && this.#stopping) this.#finished();
+  }
+
+  /**
+   * After a crashed worker's restart delay: the pool is brought back to its target. Its
+   * own slot if that is still free and wanted, else the lowest free one: a SIGTTIN during
+   * the delay may have taken slot `n`, a SIGTTOU lowered the target below it.
+   */
+  #refill(n: number): void {
+    const live = new Set(this.workerNumbers); // a slot being replaced counts once
+    if (this.#stopping || live.size >= this.#wanted) return;
+    this.#spawn(n <= this.#wanted && !live.has(n) ? n : this.#freeNumber(), true);
   }
 
   async #restartAll(): Promise<void> {
