@@ -4,6 +4,7 @@
  * process on TCP, on a unix socket and on an inherited descriptor.
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -147,13 +148,15 @@ test.each([['1'], ['2']])('a cleanup that throws makes the stop unclean: exit co
   if (workers !== '1') expect(cli.stdout()).toMatch(/did not stop cleanly \(exit code 1\)/);
 });
 
-test('weft serve --path with {n} listens on a unix socket per worker', async () => {
-  cli = startCli(['serve', target('createClusterApp'), '--workers', '2', '--path', path.join(dir, 'weft_{n}.sock'), '--no-access-log']);
+test('weft serve --path with {n} listens on a unix socket per worker, with the permissions of --mode', async () => {
+  cli = startCli(['serve', target('createClusterApp'), '--workers', '2', '--path', path.join(dir, 'weft_{n}.sock'), '--mode', '660', '--no-access-log']);
   await cli.waitFor(/is ready/, 2);
   for (const n of [1, 2]) {
     const response = await get({ socketPath: path.join(dir, `weft_${n}.sock`) });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ worker: String(n) });
+    // group write: a proxy in the socket's group may connect (the umask alone leaves 755)
+    expect((statSync(path.join(dir, `weft_${n}.sock`)).mode & 0o777).toString(8)).toBe('660');
   }
   expect(cli.stdout()).toContain(`Running on http://unix:${path.join(dir, 'weft_1.sock')}:`);
   cli.child.kill('SIGTERM');

@@ -6,13 +6,13 @@ const usageError = (argv: string[]): string => usageErrorOf(parseCommandLine, ar
 test('serve: defaults, and every option', () => {
   expect(parseCommandLine(['serve', 'app.js:create'])).toEqual({
     name: 'serve',
-    options: { target: 'app.js:create', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false },
+    options: { target: 'app.js:create', host: [], port: undefined, path: [], mode: undefined, sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false },
   });
-  const argv = ['serve', 'app.js:create', '--host', '127.0.0.1', '--host', '::1', '--port', '8081', '--path', '/run/w{n}.sock', '--sock', '3', '--shutdown-timeout', '2.5'];
+  const argv = ['serve', 'app.js:create', '--host', '127.0.0.1', '--host', '::1', '--port', '8081', '--path', '/run/w{n}.sock', '--mode', '660', '--sock', '3', '--shutdown-timeout', '2.5'];
   argv.push('--no-access-log', '--access-log-format', '%a %s', '--workers', '4', '--max-requests', '1000', '--max-requests-jitter', '50', '--preload');
   expect(parseCommandLine(argv)).toEqual({
     name: 'serve',
-    options: { target: 'app.js:create', host: ['127.0.0.1', '::1'], port: 8081, path: ['/run/w{n}.sock'], sock: [3], shutdownTimeout: 2500, accessLog: false, accessLogFormat: '%a %s', workers: 4, maxRequests: 1000, maxRequestsJitter: 50, preload: true, reload: false },
+    options: { target: 'app.js:create', host: ['127.0.0.1', '::1'], port: 8081, path: ['/run/w{n}.sock'], mode: 0o660, sock: [3], shutdownTimeout: 2500, accessLog: false, accessLogFormat: '%a %s', workers: 4, maxRequests: 1000, maxRequestsJitter: 50, preload: true, reload: false },
   });
 });
 
@@ -47,6 +47,10 @@ test('usage errors name the problem', () => {
   expect(usageError(['serve', 'a:b', '--workers', '2', '--path', '/a.sock'])).toMatch(/every --path needs \{n\}.*got \/a\.sock/);
   expect(usageError(['serve', 'a:b', '--access-log', '--no-access-log'])).toMatch(/contradict/);
   expect(usageError(['serve', 'a:b', '--bogus'])).toMatch(/Unknown option '--bogus'/);
+  expect(usageError(['serve', 'a:b', '--path', '/a.sock', '--mode', '0999'])).toBe(
+    'WEFT_ERR_CLI_USAGE: --mode must be octal permissions from 000 to 777 (660: owner and group read and write), got "0999"',
+  );
+  expect(usageError(['serve', 'a:b', '--mode', '660'])).toBe('WEFT_ERR_CLI_USAGE: --mode sets the permissions of unix sockets: give --path too');
   // a bad access log format is a usage error (exit 2), found before the app is loaded
   expect(usageError(['serve', 'a:b', '--access-log-format', '%Q'])).toMatch(/^WEFT_ERR_CLI_USAGE: --access-log-format: .*%Q/);
   expect(usageError(['serve', 'a:b', '--port'])).toMatch(/--port/);

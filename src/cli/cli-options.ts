@@ -21,6 +21,8 @@ export interface ServeOptions {
   readonly port: number | undefined;
   /** Unix socket paths; `{n}` becomes the worker number (1, 2, ...). */
   readonly path: string[];
+  /** Permissions of the unix sockets (`--mode 660`: the owner's group may connect, as nginx must); the umask's otherwise. */
+  readonly mode: number | undefined;
   /** Inherited listening descriptors (systemd socket activation: 3). */
   readonly sock: number[];
   /** ms (given in seconds on the command line, as aiohttp's `shutdown_timeout`). */
@@ -68,6 +70,7 @@ weft serve options:
   --host <host>               listen on this host (repeatable; default 0.0.0.0)
   --port <port>               TCP port (default 8080)
   --path <path>               unix socket (repeatable); {n} becomes the worker number
+  --mode <octal>              permissions of the --path sockets, e.g. 660 (connecting needs write)
   --sock <fd>                 serve on an inherited listening descriptor (systemd: 3)
   --shutdown-timeout <s>      graceful shutdown wait, in seconds (default 60)
   --access-log, --no-access-log
@@ -133,6 +136,7 @@ function parseServe(argv: readonly string[]): ServeOptions {
     port: { type: 'string' },
     path: { type: 'string', multiple: true },
     sock: { type: 'string', multiple: true },
+    mode: { type: 'string' },
     'shutdown-timeout': { type: 'string' },
     'access-log': { type: 'boolean' },
     'no-access-log': { type: 'boolean' },
@@ -160,11 +164,14 @@ function parseServe(argv: readonly string[]): ServeOptions {
   if (workers > 1 && path.some((p) => !p.includes('{n}')) && path.length > 0) {
     throw usage(`with --workers ${workers}, every --path needs {n} (each worker listens on its own socket), got ${path.filter((p) => !p.includes('{n}')).join(', ')}`);
   }
+  const mode = socketMode(values.mode as string | undefined);
+  if (mode !== undefined && path.length === 0) throw usage('--mode sets the permissions of unix sockets: give --path too');
   return {
     target: oneTarget('serve', positionals),
     host: (values.host as string[] | undefined) ?? [],
     port: values.port === undefined ? undefined : integer(values.port, '--port', 0, 0, 65535),
     path,
+    mode,
     sock,
     shutdownTimeout: seconds(values['shutdown-timeout'], '--shutdown-timeout'),
     accessLog: values['no-access-log'] !== true,
@@ -175,4 +182,12 @@ function parseServe(argv: readonly string[]): ServeOptions {
     preload: values.preload === true,
     reload: values.reload === true,
   };
+}
+
+/** `--mode`: octal permissions (`660`, `0660` or `0o660`) from 000 to 777. */
+function socketMode(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const digits = /^(?:0o?)?([0-7]{1,3})$/.exec(text);
+  if (digits === null) throw usage(`--mode must be octal permissions from 000 to 777 (660: owner and group read and write), got ${JSON.stringify(text)}`);
+  return parseInt(digits[1], 8);
 }

@@ -68,6 +68,7 @@ test.each([
   [['supervisord', 'a:b', '--port', 'http'], /--port \(for process 1\) must be an integer/],
   [['supervisord', 'a:b', '--path', '/a{n}', '--host', '::1'], /either --path \(unix sockets\) or --host\/--port/],
   [['supervisord', 'a:b', '--workers', '2'], /Unknown option '--workers'/],
+  [['systemd', 'a:b', '--directory', '/srv/a\nExecStartPre=/bin/sh'], /--directory cannot contain a line break/],
   [['apache'], /weft deploy supports nginx, systemd and supervisord, got "apache"/],
 ])('weft deploy %j is refused: %p', (argv, message) => {
   expect(usageError(argv)).toMatch(message);

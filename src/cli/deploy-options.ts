@@ -255,13 +255,19 @@ function processOptions(kind: string, { values, positionals }: ParsedArgv, defau
     name,
     user,
     group,
-    directory: path.resolve((values.directory as string | undefined) ?? process.cwd()),
+    directory: configLine(path.resolve((values.directory as string | undefined) ?? process.cwd()), '--directory'),
     node: path.resolve((values.node as string | undefined) ?? process.execPath),
     // this file is dist/src/cli/deploy-options.js, beside main.js
     weftBin: path.resolve((values['weft-bin'] as string | undefined) ?? path.join(__dirname, 'main.js')),
     env,
     shutdownTimeout: seconds(values['shutdown-timeout'], '--shutdown-timeout') ?? 60_000,
   };
+}
+
+/** A value written on one line of a config file: a line break would end the setting. */
+function configLine(text: string, name: string): string {
+  if (/[\n\r]/.test(text)) throw usage(`${name} cannot contain a line break, got ${JSON.stringify(text)}`);
+  return text;
 }
 
 function absolutePath(value: unknown, name: string): string | undefined {

@@ -38,6 +38,12 @@ test('an upstream over the worker sockets, proxy and websocket headers, body siz
   expect(config.split('{').length).toBe(config.split('}').length);
 });
 
+test('--ssl with another --listen port redirects to that port', () => {
+  const config = nginxConfig(options(['--ssl', '--ssl-certificate', '/c.pem', '--ssl-certificate-key', '/k.pem', '--listen', '8443']));
+  expect(config).toContain('    return 301 https://$host:8443$request_uri;\n');
+  expect(config).toContain('listen 8443 ssl http2;');
+});
+
 test('a TCP upstream by default, no static location without --static-root', () => {
   const config = nginxConfig(options([]));
   expect(config).toContain('    server 127.0.0.1:8080 fail_timeout=0;\n');

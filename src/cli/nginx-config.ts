@@ -42,7 +42,8 @@ export function nginxConfig(options: NginxOptions): string {
       '    listen 80;',
       '    listen [::]:80;',
       `    server_name ${options.serverName};`,
-      '    return 301 https://$host$request_uri;',
+      // the port, unless it is HTTPS's own: a client sent to 443 would find nothing there
+      `    return 301 https://$host${options.listen === 443 ? '' : `:${options.listen}`}$request_uri;`,
       '}',
       '',
     );

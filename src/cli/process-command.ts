@@ -37,6 +37,20 @@ export function configWord(word: string): string {
 }
 
 /**
+ * A path as the value of a systemd or supervisord path setting (`WorkingDirectory=`,
+ * `directory =`): `%` doubled, never quoted, since neither unquotes those settings and a
+ * quoted path is no longer absolute; blanks inside it are kept as they are.
+ *
+ * @example
+ * ```ts
+ * configPath('/srv/my app'); // '/srv/my app'
+ * ```
+ */
+export function configPath(path: string): string {
+  return path.replaceAll('%', '%%');
+}
+
+/**
  * Seconds a process manager waits for a graceful stop before it kills: above the
  * supervisor's own limit for a stopping worker (twice the shutdown timeout plus 10 s), so
  * weft, not the process manager, decides when to give up.

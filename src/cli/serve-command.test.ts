@@ -2,14 +2,15 @@ import { createApp } from '../app/application.js';
 import type { ServeOptions } from './cli-options.js';
 import { countResponses, expandWorkerNumber, requestLimit, runAppOptions } from './serve-command.js';
 
-const base: ServeOptions = { target: 'a:b', host: [], port: undefined, path: [], sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false };
+const base: ServeOptions = { target: 'a:b', host: [], port: undefined, path: [], mode: undefined, sock: [], shutdownTimeout: undefined, accessLog: true, accessLogFormat: undefined, workers: 1, maxRequests: 0, maxRequestsJitter: 0, preload: false, reload: false };
 
 test('runAppOptions passes only what was given, {n} expanded per worker', () => {
   expect(runAppOptions(base, 1)).toEqual({});
-  expect(runAppOptions({ ...base, host: ['::1'], port: 0, path: ['/run/w{n}.sock', '/x'], sock: [3], shutdownTimeout: 1500, accessLog: false, accessLogFormat: '%s' }, 3)).toEqual({
+  expect(runAppOptions({ ...base, host: ['::1'], port: 0, path: ['/run/w{n}.sock', '/x'], mode: 0o660, sock: [3], shutdownTimeout: 1500, accessLog: false, accessLogFormat: '%s' }, 3)).toEqual({
     host: ['::1'],
     port: 0,
     path: ['/run/w3.sock', '/x'],
+    mode: 0o660,
     sock: [3],
     shutdownTimeout: 1500,
     accessLog: null,

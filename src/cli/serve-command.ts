@@ -19,6 +19,7 @@ export function runAppOptions(options: ServeOptions, n: number): RunAppOptions {
   if (options.host.length > 0) result.host = options.host;
   if (options.port !== undefined) result.port = options.port;
   if (options.path.length > 0) result.path = options.path.map((p) => expandWorkerNumber(p, n));
+  if (options.mode !== undefined) result.mode = options.mode;
   if (options.sock.length > 0) result.sock = options.sock;
   if (options.shutdownTimeout !== undefined) result.shutdownTimeout = options.shutdownTimeout;
   if (!options.accessLog) result.accessLog = null;

@@ -18,7 +18,7 @@ test("aiohttp's guide: numprocs processes, each on its own unix socket, as nobod
       'numprocs = 4',
       'numprocs_start = 1',
       'process_name = weft_%(process_num)s',
-      'command = /usr/bin/node /srv/app/node_modules/weft/dist/src/cli/main.js serve app.js:create --shutdown-timeout 60 --path /tmp/example_%(process_num)s.sock',
+      'command = /usr/bin/node /srv/app/node_modules/weft/dist/src/cli/main.js serve app.js:create --shutdown-timeout 60 --path /tmp/example_%(process_num)s.sock --mode 660',
       'directory = /srv/app',
       'user = nobody',
       'environment = NODE_ENV="production"',
@@ -38,6 +38,8 @@ test('a port per process, environment, group, and % written as %%', () => {
   expect(text).toContain('--shutdown-timeout 5 --host 127.0.0.1 --port 808%(process_num)s\n');
   expect(text).toContain('environment = NODE_ENV="production",A="1",B="two words"\n');
   expect(text).toContain('directory = /srv/100%%\n');
+  // never quoted: supervisord takes the value as it is
+  expect(supervisordConfig(options(['--port', '8080', '--directory', '/srv/my shop']))).toContain('directory = /srv/my shop\n');
   expect(text).toContain('group = web\n');
   expect(text).toContain('stopwaitsecs = 25\n');
 });

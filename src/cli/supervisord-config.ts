@@ -4,7 +4,7 @@
  * for nginx's upstream to balance (`weft deploy nginx --workers N --path ...`).
  */
 import type { SupervisordOptions } from './deploy-options.js';
-import { configWord, serveCommand, stopWaitSeconds } from './process-command.js';
+import { configPath, configWord, serveCommand, stopWaitSeconds } from './process-command.js';
 
 /** supervisord's expansion of the process number, for `{n}`. */
 const PROCESS_NUM = '%(process_num)s';
@@ -23,7 +23,7 @@ export function supervisordConfig(options: SupervisordOptions): string {
   const perProcess = (template: string): string => configWord(template).replaceAll('{n}', PROCESS_NUM);
   const listen =
     options.path !== undefined
-      ? ['--path', perProcess(options.path)]
+      ? ['--path', perProcess(options.path), '--mode', '660'] // nginx, in the socket owner's group, may connect
       : [...(options.host !== undefined ? ['--host', configWord(options.host)] : []), '--port', perProcess(options.port!)];
   const environment = options.env.map(([key, value]) => `${key}="${value}"`).join(',');
   const lines = [
@@ -36,7 +36,7 @@ export function supervisordConfig(options: SupervisordOptions): string {
     `process_name = ${name}_${PROCESS_NUM}`,
     '; each process listens on its own socket or port: nginx balances over them',
     `command = ${serveCommand(options, listen)}`,
-    `directory = ${configWord(options.directory)}`,
+    `directory = ${configPath(options.directory)}`,
     `user = ${options.user}`,
     ...(options.group !== undefined ? [`group = ${options.group}`] : []),
     `environment = ${environment}`,

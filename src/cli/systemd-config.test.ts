@@ -51,14 +51,15 @@ test('without socket activation the service binds the address itself; one socket
   expect(tcp).not.toContain('Requires=');
   expect(tcp).toContain('--shutdown-timeout 60 --host 0.0.0.0 --port 80\n');
   const unix = systemdConfig(options(['--no-socket-activation', '--workers', '2', '--path', '/run/weft/w{n}.sock']));
-  expect(unix).toContain('--path /run/weft/w{n}.sock --workers 2\n');
+  expect(unix).toContain('--path /run/weft/w{n}.sock --mode 660 --workers 2\n');
   expect(unix).toContain('RuntimeDirectory=weft\n');
 });
 
 test('a name, environment values with blanks, paths with % and spaces are written as systemd reads them', () => {
   const text = systemdConfig(options(['--name', 'shop', '--directory', '/srv/my shop', '--env', 'GREETING=hello world', '--weft-bin', '/srv/50%/main.js']));
   expect(Object.keys(units(text))).toEqual(['/etc/systemd/system/shop.socket', '/etc/systemd/system/shop.service']);
-  expect(text).toContain('WorkingDirectory="/srv/my shop"\n');
+  // a path setting is never quoted: systemd does not unquote it, and "/srv/my shop" is not absolute
+  expect(text).toContain('WorkingDirectory=/srv/my shop\n');
   expect(text).toContain('Environment=NODE_ENV=production\nEnvironment="GREETING=hello world"\n');
   expect(text).toContain('ExecStart=/usr/bin/node /srv/50%%/main.js serve');
   expect(text).toContain('systemctl daemon-reload && systemctl enable --now shop.socket shop.service');

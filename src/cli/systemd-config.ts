@@ -4,7 +4,7 @@
  * while weft restarts, the kernel queues new connections instead of refusing them).
  */
 import type { SystemdOptions } from './deploy-options.js';
-import { configWord, serveCommand, stopWaitSeconds } from './process-command.js';
+import { configPath, configWord, serveCommand, stopWaitSeconds } from './process-command.js';
 
 /**
  * The unit files, one after the other, each under a `# ---- <path> ----` line naming where
@@ -22,7 +22,7 @@ export function systemdConfig(options: SystemdOptions): string {
   const listen = options.socketActivation
     ? ['--sock', '3']
     : options.path !== undefined
-      ? ['--path', configWord(options.path)]
+      ? ['--path', configWord(options.path), '--mode', '660'] // as the socket unit's SocketMode
       : ['--host', configWord(options.host), '--port', String(options.port)];
   if (options.workers > 1) listen.push('--workers', String(options.workers));
   const group = options.group ?? options.user;
@@ -62,7 +62,7 @@ export function systemdConfig(options: SystemdOptions): string {
     'Type=exec',
     `User=${options.user}`,
     `Group=${group}`,
-    `WorkingDirectory=${configWord(options.directory)}`,
+    `WorkingDirectory=${configPath(options.directory)}`,
     ...options.env.map(([key, value]) => `Environment=${configWord(`${key}=${value}`)}`),
     `ExecStart=${serveCommand(options, listen)}`,
     // a rolling restart needs workers to roll: one process has no reload

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isIgnored, ReloadWatcher, reloadOnChange } from './reload-watcher.js';
+import { isCode, isIgnored, ReloadWatcher, reloadOnChange } from './reload-watcher.js';
 
 let dir: string;
 let watcher: ReloadWatcher | undefined;
@@ -86,15 +86,28 @@ test('changes in node_modules, .git and dotfiles are ignored', async () => {
   expect(calls).toEqual([]);
 });
 
-test('a directory created later is watched too', async () => {
+test('a directory created later is watched too (creating it is no change: no code came)', async () => {
   start();
   mkdirSync(path.join(dir, 'services'));
-  await settle(1);
-  expect(calls).toEqual([['services']]);
+  const deadline = Date.now() + 5000;
+  while (!watcher!.watched.includes(path.join(dir, 'services')) && Date.now() < deadline) await sleep(20);
   expect(watcher!.watched).toContain(path.join(dir, 'services'));
   writeFileSync(path.join(dir, 'services', 'mail.js'), 'x');
-  await settle(2);
-  expect(calls[1]).toEqual([path.join('services', 'mail.js')]);
+  await settle(1);
+  expect(calls).toEqual([[path.join('services', 'mail.js')]]);
+});
+
+test('only files node loads reload: a log, a database or an upload the app writes beside its code do not', async () => {
+  expect(['app.js', 'esm.mjs', 'cjs.cjs', 'config.json', 'addon.node'].every(isCode)).toBe(true);
+  expect(['app-events.log', 'data.sqlite', 'uploads/a.png', 'app.js.map', 'app.ts'].some(isCode)).toBe(false);
+  start();
+  writeFileSync(path.join(dir, 'app-events.log'), 'started\n');
+  writeFileSync(path.join(dir, 'routes', 'data.sqlite'), 'x');
+  await sleep(500);
+  expect(calls).toEqual([]);
+  writeFileSync(path.join(dir, 'routes', 'users.js'), 'x');
+  await settle(1);
+  expect(calls).toEqual([[path.join('routes', 'users.js')]]);
 });
 
 test('close() stops watching and drops a pending call', async () => {

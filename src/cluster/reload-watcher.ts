@@ -7,6 +7,20 @@ import path from 'node:path';
 import type { Logger } from '../logging/logger.js';
 
 /**
+ * Whether a file is one node loads: JavaScript (`.js`, `.mjs`, `.cjs`), JSON or a native
+ * addon. Only their changes reload the workers (gunicorn watches the loaded modules).
+ *
+ * @example
+ * ```ts
+ * isCode('routes/users.js'); // true
+ * isCode('app-events.log');  // false
+ * ```
+ */
+export function isCode(relativePath: string): boolean {
+  return /\.(?:[cm]?js|json|node)$/.test(relativePath);
+}
+
+/**
  * Whether a change at `relativePath` (relative to the watched directory) is ignored:
  * anything under `node_modules`, any dotfile or dot directory (`.git`, editor swap files
  * such as `.app.js.swp`), and editor backups ending in `~`.
@@ -129,7 +143,9 @@ export class ReloadWatcher {
     } catch {
       this.#unwatch(file); // deleted (a directory's watchers go with it)
     }
-    if (isDirectory) this.#watchTree(file);
+    if (isDirectory) return this.#watchTree(file);
+    // only what node loads: a log, a database or an upload the app writes beside its code would reload it forever
+    if (!isCode(relative)) return;
     this.#changed.add(relative);
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
