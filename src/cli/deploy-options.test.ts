@@ -41,7 +41,8 @@ test('systemd and supervisord: every shared option', () => {
     shutdownTimeout: 2500,
   };
   expect(parseDeploy(['systemd', ...argv, '--workers', '4', '--path', '/run/shop/shop.sock']).options).toEqual({ ...shared, workers: 4, socketActivation: true, host: '127.0.0.1', port: 8080, path: '/run/shop/shop.sock' });
-  expect(parseDeploy(['supervisord', ...argv, '--processes', '4', '--port', '808{n}']).options).toEqual({ ...shared, processes: 4, path: undefined, host: undefined, port: '808{n}' });
+  const withoutGroup = argv.filter((arg, i) => arg !== '--group' && argv[i - 1] !== '--group');
+  expect(parseDeploy(['supervisord', ...withoutGroup, '--processes', '4', '--port', '808{n}']).options).toEqual({ ...shared, group: undefined, processes: 4, path: undefined, host: undefined, port: '808{n}' });
 });
 
 test.each([
@@ -68,6 +69,8 @@ test.each([
   [['supervisord', 'a:b', '--port', 'http'], /--port \(for process 1\) must be an integer/],
   [['supervisord', 'a:b', '--path', '/a{n}', '--host', '::1'], /either --path \(unix sockets\) or --host\/--port/],
   [['supervisord', 'a:b', '--workers', '2'], /Unknown option '--workers'/],
+  // supervisord has no group setting for a program (a `group =` line was silently ignored)
+  [['supervisord', 'a:b', '--port', '8080', '--group', 'web'], /supervisord runs a program with its --user's own groups and has no --group/],
   [['systemd', 'a:b', '--directory', '/srv/a\nExecStartPre=/bin/sh'], /--directory cannot contain a line break/],
   [['apache'], /weft deploy supports nginx, systemd and supervisord, got "apache"/],
 ])('weft deploy %j is refused: %p', (argv, message) => {

@@ -220,6 +220,8 @@ function parseSupervisord(argv: readonly string[]): SupervisordOptions {
   const { values } = parsed;
   // aiohttp's guide runs its processes as nobody
   const run = processOptions('supervisord', parsed, 'nobody');
+  // supervisord has no group setting for a program: it runs with its user's groups
+  if (run.group !== undefined) throw usage("supervisord runs a program with its --user's own groups and has no --group: pick a user whose group nginx's user is in");
   const processes = integer(values.processes, '--processes', 1, 1);
   const path = absolutePath(values.path, '--path');
   const port = values.port as string | undefined;

@@ -38,7 +38,6 @@ export function supervisordConfig(options: SupervisordOptions): string {
     `command = ${serveCommand(options, listen)}`,
     `directory = ${configPath(options.directory)}`,
     `user = ${options.user}`,
-    ...(options.group !== undefined ? [`group = ${options.group}`] : []),
     `environment = ${environment}`,
     'autostart = true',
     '; also after a clean exit: weft serve --max-requests ends the process to be recycled',
