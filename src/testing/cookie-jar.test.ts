@@ -33,4 +33,23 @@ describe('CookieJar', () => {
     jar.clear();
     expect(jar.header('/')).toBeUndefined();
   });
+
+  test('a cookie expires when its Max-Age or Expires comes, not only when set in the past', () => {
+    const jar = new CookieJar();
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    jar.store(['short=1; Path=/; Max-Age=1', `dated=1; Path=/; Expires=${new Date(t0 + 2000).toUTCString()}`, 'session=1; Path=/'], '/', t0);
+    expect(jar.header('/', t0 + 999)).toBe('short=1; dated=1; session=1');
+    expect(jar.header('/', t0 + 1000)).toBe('dated=1; session=1');
+    expect(jar.get('dated', t0 + 1999)).toBe('1');
+    expect(jar.get('dated', t0 + 2000)).toBeUndefined();
+    expect(jar.header('/', t0 + 60_000)).toBe('session=1');
+  });
+
+  test('get() decodes the value as the server’s request.cookies does; the header sends it as it came', () => {
+    const jar = new CookieJar();
+    jar.store(['note=a%20b%3Bc; Path=/', 'odd=100%; Path=/'], '/');
+    expect(jar.get('note')).toBe('a b;c');
+    expect(jar.get('odd')).toBe('100%');
+    expect(jar.header('/')).toBe('note=a%20b%3Bc; odd=100%');
+  });
 });

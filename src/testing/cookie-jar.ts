@@ -3,16 +3,20 @@
  * does: what a response sets is sent with the later requests its path matches.
  */
 
+import { parseCookies } from '../http/cookies.js';
+
 interface StoredCookie {
   readonly name: string;
   readonly value: string;
   readonly path: string;
+  /** When it expires (ms since the epoch), from `Max-Age` or `Expires`; undefined: with the session. */
+  readonly expiresAt: number | undefined;
 }
 
 /**
  * A small cookie store for tests: one host, so domains are not compared; `Secure` cookies
  * are sent over plain HTTP too (the test server is local). Paths match as in RFC 6265
- * 5.1.4; `Max-Age` (first) and `Expires` in the past delete a cookie.
+ * 5.1.4; `Max-Age` (first) or `Expires` sets when a cookie expires (in the past: deleted now).
  *
  * @example
  * ```ts
@@ -34,7 +38,7 @@ export class CookieJar {
       const name = pair.slice(0, equals).trim();
       const value = pair.slice(equals + 1).trim();
       let path = defaultPath(requestPath);
-      let expired = false;
+      let expiresAt: number | undefined;
       let maxAgeSeen = false;
       for (const attribute of attributes) {
         const at = attribute.indexOf('=');
@@ -42,30 +46,41 @@ export class CookieJar {
         const argument = at === -1 ? '' : attribute.slice(at + 1).trim();
         if (key === 'path' && argument.startsWith('/')) path = argument;
         else if (key === 'max-age' && /^-?\d+$/.test(argument)) {
-          maxAgeSeen = true;
-          expired = Number(argument) <= 0;
+          maxAgeSeen = true; // Max-Age wins over Expires (RFC 6265 5.3)
+          expiresAt = now + Number(argument) * 1000;
         } else if (key === 'expires' && !maxAgeSeen) {
           const time = Date.parse(argument);
-          if (!Number.isNaN(time)) expired = time <= now;
+          if (!Number.isNaN(time)) expiresAt = time;
         }
       }
       const key = `${name}\0${path}`;
-      if (expired) this.#cookies.delete(key);
-      else this.#cookies.set(key, { name, value, path });
+      if (expiresAt !== undefined && expiresAt <= now) this.#cookies.delete(key);
+      else this.#cookies.set(key, { name, value, path, expiresAt });
     }
   }
 
   /** The `Cookie` header for a request to `requestPath` (longer paths first), or undefined. */
-  header(requestPath: string): string | undefined {
+  header(requestPath: string, now = Date.now()): string | undefined {
     const path = requestPath.split('?')[0];
-    const matching = [...this.#cookies.values()].filter((cookie) => pathMatches(cookie.path, path)).sort((a, b) => b.path.length - a.path.length);
+    const matching = this.#live(now)
+      .filter((cookie) => pathMatches(cookie.path, path))
+      .sort((a, b) => b.path.length - a.path.length);
     return matching.length === 0 ? undefined : matching.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
   }
 
-  /** The value of a cookie named `name` (any path), or undefined. */
-  get(name: string): string | undefined {
-    for (const cookie of this.#cookies.values()) if (cookie.name === name) return cookie.value;
-    return undefined;
+  /**
+   * The value of a cookie named `name` (any path), decoded as the server's
+   * `request.cookies` decodes it, or undefined (never set, deleted or expired).
+   */
+  get(name: string, now = Date.now()): string | undefined {
+    const cookie = this.#live(now).find((stored) => stored.name === name);
+    return cookie === undefined ? undefined : parseCookies(`${cookie.name}=${cookie.value}`)[cookie.name];
+  }
+
+  /** The cookies not expired at `now`; the expired ones are forgotten. */
+  #live(now: number): StoredCookie[] {
+    for (const [key, cookie] of this.#cookies) if (cookie.expiresAt !== undefined && cookie.expiresAt <= now) this.#cookies.delete(key);
+    return [...this.#cookies.values()];
   }
 
   /** Forgets every cookie. */
