@@ -18,7 +18,9 @@ import { type RouteOptions, ownMetadata } from './metadata.js';
  */
 export function Route(method: string, path: string, options: RouteOptions = {}): MethodDecorator {
   return (target, propertyKey) => {
-    ownMetadata(target.constructor).routes.push({ method: method.toUpperCase(), path, propertyKey, options });
+    // on a static method the target is the class itself: recorded there, refused at compile
+    const cls = typeof target === 'function' ? target : target.constructor;
+    ownMetadata(cls).routes.push({ method: method.toUpperCase(), path, propertyKey, options });
   };
 }
 

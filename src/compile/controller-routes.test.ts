@@ -82,6 +82,45 @@ describe('readController', () => {
     );
   });
 
+  test('a route decorator on a static method is a coded error, not silently unrouted', () => {
+    @Controller('/st')
+    class WithStatic {
+      @Get('/s')
+      static stats() {
+        return 'never served';
+      }
+    }
+    expect(() => readController(WithStatic)).toThrow(
+      'WEFT_ERR_INVALID_HANDLER: WithStatic.stats is decorated as a route but is not an instance method (it is static; the controller is built by DI)',
+    );
+  });
+
+  test("@Param(name) naming no parameter of the route's path is a coded error, not always undefined", () => {
+    @Controller('/users')
+    class Users {
+      @Get('/{userId}')
+      show(@Param('id') id: string) {
+        return id;
+      }
+
+      @Get('/{userId}/posts/{postId}')
+      post(@Param('userId') userId: string, @Param('postId') postId: string, @Param() all: object) {
+        return [userId, postId, all];
+      }
+    }
+    expect(() => readController(Users)).toThrow(
+      "WEFT_ERR_INVALID_HANDLER: Users.show parameter #1: @Param('id') names no parameter of the path /users/{userId} (it has userId)",
+    );
+    @Controller('/static')
+    class NoParams {
+      @Get('')
+      list(@Param('id') id: string) {
+        return id;
+      }
+    }
+    expect(() => readController(NoParams)).toThrow("NoParams.list parameter #1: @Param('id') names no parameter of the path /static (it has none)");
+  });
+
   test('joinPath', () => {
     expect(joinPath('/users', '/{id}')).toBe('/users/{id}');
     expect(joinPath('/users/', '/{id}')).toBe('/users/{id}');

@@ -7,6 +7,7 @@ import {
 } from '../../decorators/metadata.js';
 import { readParameterInjections } from '../../container/injection-metadata.js';
 import { WeftError } from '../errors.js';
+import { PathPattern } from '../router/path-pattern.js';
 import { type ClassRef } from '../app/app-registrations.js';
 
 /** One route of a controller with inheritance resolved. */
@@ -83,10 +84,11 @@ export function readController(cls: ClassRef): ControllerDefinition {
     }
     ownKeys.forEach((key) => claimed.add(key));
   }
-  routes.forEach(({ route }) => {
+  routes.forEach(({ route, params }) => {
     const label = `${cls.name}.${String(route.propertyKey)}`;
     if (typeof (cls.prototype as Record<string | symbol, unknown>)[route.propertyKey] !== 'function') {
-      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} is decorated as a route but is not a method`);
+      const isStatic = typeof (cls as unknown as Record<string | symbol, unknown>)[route.propertyKey] === 'function';
+      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} is decorated as a route but is not ${isStatic ? 'an instance method (it is static; the controller is built by DI)' : 'a method'}`);
     }
     // 'list' under '/users' would be served at '/userslist' (NestJS joins with a slash)
     if (typeof route.path !== 'string' || (route.path !== '' && !route.path.startsWith('/'))) {
@@ -95,8 +97,27 @@ export function readController(cls: ClassRef): ControllerDefinition {
         `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(controller.prefix)}), or be '' for the prefix itself`,
       );
     }
+    checkParamNames(label, joinPath(controller.prefix, route.path), params);
   });
   return { controller: cls, prefix: controller.prefix, middlewares, routes };
+}
+
+/** `@Param(name)` must name a parameter of the route's path: otherwise it is always undefined. */
+function checkParamNames(label: string, path: string, params: readonly ParamMetadata[]): void {
+  const named = params.flatMap((param) => (param.kind === 'param' && param.name !== undefined ? [{ index: param.index, name: param.name }] : []));
+  if (named.length === 0) return;
+  let pattern: PathPattern;
+  try {
+    pattern = new PathPattern(path);
+  } catch {
+    return; // an invalid path is reported, with its label, when the route is added
+  }
+  for (const param of named) {
+    if (!pattern.paramNames.includes(param.name)) {
+      const has = pattern.paramNames.length === 0 ? 'it has none' : `it has ${pattern.paramNames.join(', ')}`;
+      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} parameter #${param.index + 1}: @Param('${param.name}') names no parameter of the path ${path} (${has})`);
+    }
+  }
 }
 
 /**
