@@ -104,6 +104,10 @@ describe.each(['socket', 'inject'] as const)('routing (%s transport)', (transpor
     expect(client.app.router.url('item', { params: { n: 3 } })).toBe('/items/3');
     expect(() => client.app.router.url('item', { params: { n: 'x' } })).toThrow(/WEFT_ERR_URL_PARAMS/);
     expect(() => client.app.router.url('nope')).toThrow(/WEFT_ERR_ROUTE_NAME/);
+    // a mistyped option would silently drop the query
+    expect(() => client.app.router.url('user', { params: { id: 1 }, querry: { q: 'x' } } as never)).toThrow(
+      'WEFT_ERR_URL_PARAMS: router.url("user"): unknown option(s) querry: use params, query, filename, appendVersion',
+    );
   });
 });
 

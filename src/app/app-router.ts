@@ -19,6 +19,8 @@ export interface PlainRoute {
   options: RouteOptions;
 }
 
+const URL_OPTIONS = ['params', 'query', 'filename', 'appendVersion'];
+
 /**
  * A custom resource (aiohttp's `register_resource`): routes requests by its own rules,
  * e.g. paths looked up in a table loaded at startup. It is asked after every declared
@@ -124,6 +126,8 @@ export class AppRouter {
    * route's option) appends `v=<content hash>` when the file exists inside the directory.
    */
   url(name: string, options: { params?: Record<string, string | number>; query?: UrlQuery; filename?: string; appendVersion?: boolean } = {}): string {
+    const unknown = Object.keys(options ?? {}).filter((key) => !URL_OPTIONS.includes(key));
+    if (unknown.length > 0) throw new WeftError('WEFT_ERR_URL_PARAMS', `router.url(${JSON.stringify(name)}): unknown option(s) ${unknown.join(', ')}: use ${URL_OPTIONS.join(', ')}`);
     const named = this.#named.get(name);
     if (named === undefined) {
       const known = [...this.#named.keys()].join(', ') || 'none';

@@ -29,10 +29,17 @@ describe('buildUrl', () => {
     [{ page: { nested: 1 } }, 'not object'],
     [{ tags: ['a', undefined] }, 'not undefined'],
     ['a=1', 'a query must be an object or URLSearchParams, not string'],
+    [new Map([['a', '1']]), 'a query must be a plain object or URLSearchParams, not a Map (use Object.fromEntries(map))'],
+    [{ q: 'bad \ud800 half' }, 'the query value of "q" is not well-formed unicode (a lone surrogate)'],
+    [{ ['k\udc00']: 'v' }, 'is not well-formed unicode (a lone surrogate)'],
   ])('rejects the query %j', (query, problem) => {
     const error = errorOf(() => buildUrl('/a', { query: query as Record<string, string> }));
     expect(error.code).toBe('WEFT_ERR_URL_PARAMS');
     expect(error.message).toContain(problem);
+  });
+
+  it('keeps a well-formed pair of surrogates (an emoji) in the query', () => {
+    expect(buildUrl('/a', { query: { q: 'x 😀' } })).toBe('/a?q=x+%F0%9F%98%80');
   });
 
   it('fails on parameters that do not fit the pattern', () => {

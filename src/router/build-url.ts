@@ -70,6 +70,12 @@ export function encodeQuery(query: QueryInput): string {
   if (query === null || typeof query !== 'object') {
     throw new WeftError('WEFT_ERR_URL_PARAMS', `a query must be an object or URLSearchParams, not ${query === null ? 'null' : typeof query}`);
   }
+  const proto: unknown = Object.getPrototypeOf(query);
+  if (proto !== Object.prototype && proto !== null) {
+    // a Map's entries are no properties: it would give no query at all
+    const kind = (query as object).constructor?.name ?? 'object';
+    throw new WeftError('WEFT_ERR_URL_PARAMS', `a query must be a plain object or URLSearchParams, not a ${kind}${kind === 'Map' ? ' (use Object.fromEntries(map))' : ''}`);
+  }
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (Array.isArray(value)) for (const item of value as readonly unknown[]) search.append(key, queryValue(key, item));
@@ -78,8 +84,17 @@ export function encodeQuery(query: QueryInput): string {
   return search.toString();
 }
 
+/** A UTF-16 surrogate without its pair: URLSearchParams would silently write U+FFFD for it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function queryValue(key: string, value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value) || LONE_SURROGATE.test(key)) {
+      throw new WeftError('WEFT_ERR_URL_PARAMS', `the query value of ${JSON.stringify(key)} is not well-formed unicode (a lone surrogate)`);
+    }
+    return value;
+  }
+  if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   const shown = typeof value === 'number' ? String(value) : value === null ? 'null' : typeof value;
   throw new WeftError('WEFT_ERR_URL_PARAMS', `the query value of ${JSON.stringify(key)} must be a string, a finite number or a boolean (or an array of them), not ${shown}`);
