@@ -241,6 +241,8 @@ test('a request with an unknown option rejects; baseUrl of the inject transport 
     await expect(client.get('/fast', { tiemout: 10 } as TestRequestOptions)).rejects.toThrow(
       'WEFT_ERR_INVALID_OPTION: unknown request option(s) tiemout: use headers, json, body, form, query, timeout',
     );
+    // one body: json used to win silently over body
+    await expect(client.post('/fast', { json: { a: 1 }, body: 'raw' })).rejects.toThrow('WEFT_ERR_INVALID_OPTION: a request has one body: give one of json, body');
     expect(() => client.baseUrl).toThrow('TestClient.baseUrl exists for the socket transport only');
   } finally {
     await client.close();

@@ -84,6 +84,10 @@ describe('serializeCookie', () => {
     ['__Secure-id', 'v', {}, /cookie __Secure-id has the __Secure- prefix: it must be secure/],
     ['__Host-id', 'v', { secure: true, domain: 'example.test' }, /cookie __Host-id has the __Host- prefix: it must be secure, with path \/ and no domain/],
     ['__Host-id', 'v', { secure: true, path: '/app' }, /__Host- prefix/],
+    // Fastify's habit: weft signs nothing, and an ignored `signed` would be a silent security gap
+    ['n', 'v', { signed: true } as CookieOptions, /unknown option\(s\) signed for cookie n: use maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, encode/],
+    ['n', 'v', { priority: 'High', maxage: 5 } as CookieOptions, /unknown option\(s\) priority, maxage for cookie n/],
+    ['n', { id: 1 } as unknown as string, {}, /the value of cookie n must be a string, got an object/],
   ])('rejects %j=%j %j with WEFT_ERR_INVALID_COOKIE', (name, value, options, message) => {
     let error: unknown;
     try {

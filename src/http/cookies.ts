@@ -7,6 +7,7 @@
  * with a Domain, `SameSite=None` without `Secure`, ...) is a coded error where it is set.
  */
 import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
 import { isTokenString } from './media-type.js';
 
 /**
@@ -103,6 +104,8 @@ const ATTRIBUTE_VALUE = /^[^\x00-\x1f\x7f;]*$/;
 const DOMAIN = /^\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const SAME_SITE: Record<string, string> = { strict: 'Strict', lax: 'Lax', none: 'None' };
 
+const COOKIE_OPTIONS = ['maxAge', 'expires', 'path', 'domain', 'secure', 'httpOnly', 'sameSite', 'partitioned', 'encode'];
+
 function invalid(detail: string): WeftError {
   return new WeftError('WEFT_ERR_INVALID_COOKIE', detail);
 }
@@ -123,6 +126,9 @@ function invalid(detail: string): WeftError {
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   if (!isTokenString(name)) throw invalid(`invalid cookie name ${JSON.stringify(name)}: it must be a token`);
+  if (typeof value !== 'string') throw invalid(`the value of cookie ${name} must be a string, got ${shownValue(value)}`);
+  const unknown = Object.keys(options).filter((key) => !COOKIE_OPTIONS.includes(key));
+  if (unknown.length > 0) throw invalid(`unknown option(s) ${unknown.join(', ')} for cookie ${name}: use ${COOKIE_OPTIONS.join(', ')}`);
   const encoded = (options.encode ?? encodeURIComponent)(value);
   if (!COOKIE_VALUE.test(encoded)) {
     throw invalid(`invalid value for cookie ${name}: ${JSON.stringify(encoded)} (no spaces, quotes, commas, semicolons or backslashes)`);

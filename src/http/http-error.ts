@@ -273,7 +273,8 @@ export class HTTPMove extends HTTPRedirection {
  * ```
  */
 export interface HttpErrorClass<E extends HttpError = HttpError> {
-  new (options?: HttpErrorOptions): E;
+  /** A string is the body text (NestJS's `new NotFoundException('User not found')`): `{ text }`. */
+  new (options?: HttpErrorOptions | string): E;
   /** The status every instance starts with. */
   readonly status: number;
   readonly prototype: E;

@@ -106,6 +106,12 @@ describe('the aiohttp class table', () => {
     expect(error.headers.get('Location')).toBe('/next');
   });
 
+  it('takes a string as the body text, as NestJS exceptions take their message', () => {
+    const error = new errors.HTTPNotFound('User not found');
+    expect([error.status, error.message, error.text]).toEqual([404, 'User not found', 'User not found']);
+    expect(new errors.HTTPBadRequest({ text: 'same as' }).text).toBe('same as');
+  });
+
   it('has HTTPMethodNotAllowed, HTTPRequestEntityTooLarge and HTTPUnavailableForLegalReasons', () => {
     expect(new HTTPMethodNotAllowed('POST', ['GET']).status).toBe(405);
     expect(new HTTPRequestEntityTooLarge(1, 2).status).toBe(413);

@@ -107,8 +107,8 @@ type Group = new (status: number, options?: HttpErrorOptions) => HttpError;
 function define<E extends HttpError>(name: string, status: number, group: new (status: number, options?: HttpErrorOptions) => E): HttpErrorClass<E> {
   const Base = group as Group;
   const Class = class extends Base {
-    constructor(options?: HttpErrorOptions) {
-      super(status, options);
+    constructor(options?: HttpErrorOptions | string) {
+      super(status, typeof options === 'string' ? { text: options } : options);
     }
   };
   Object.defineProperty(Class, 'name', { value: name });

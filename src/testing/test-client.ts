@@ -390,7 +390,11 @@ function checkRequestOptions(options: unknown): void {
   if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${shownValue(options)}`);
   const unknown = Object.keys(options).filter((key) => !REQUEST_OPTIONS.includes(key));
   if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown request option(s) ${unknown.join(', ')}: use ${REQUEST_OPTIONS.join(', ')}`);
+  const bodies = BODY_OPTIONS.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+  if (bodies.length > 1) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a request has one body: give one of ${bodies.join(', ')}`);
 }
+
+const BODY_OPTIONS = ['json', 'form', 'body'];
 
 /** How long close() waits for websocket handlers to return once their websockets were closed. */
 const WEBSOCKET_HANDLERS_WAIT_MS = 5_000;
