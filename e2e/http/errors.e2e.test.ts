@@ -45,6 +45,60 @@ describe('errors: logged once, never a crash', () => {
     }
   });
 
+  test('a thrown value that throws when looked at (a throwing stack getter, a revoked Proxy) is still a 500 and one line, in debug mode too', async () => {
+    const lines = recordingLogger();
+    // pino's error serialiser reads the stack and the message
+    const serialising = (level: 'error' | 'info') => (obj: object, msg?: string) => {
+      const err = (obj as { err?: unknown }).err;
+      if (err instanceof Error) void [err.stack, err.message];
+      lines[level](obj, msg);
+    };
+    const logger: Logger = { ...lines, error: serialising('error'), info: serialising('info') };
+    const app = createApp({ debug: true, logger });
+    app.router.add('GET', '/stack', () => {
+      const err = new Error('x');
+      Object.defineProperty(err, 'stack', {
+        get() {
+          throw new Error('no stack');
+        },
+      });
+      throw err;
+    });
+    app.router.add('GET', '/revoked', () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      throw proxy;
+    });
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      for (const path of ['/stack', '/revoked']) expect((await client.get(path)).text).toBe('500: Internal Server Error');
+      expect(lines.lines.map((line) => line.msg)).toEqual([
+        'unhandled error in request handler (the thrown value cannot be read)',
+        'unhandled error in request handler (the thrown value cannot be read)',
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a route serializer, or a toJSON of its own, writes any instance: a Map is refused only when JSON would lose it', async () => {
+    const app = createApp({ logger: recordingLogger() });
+    app.router.add('GET', '/serialized', () => new Map([['a', 1]]), { serializer: (data: Map<string, number>) => JSON.stringify(Object.fromEntries(data)) });
+    class Registry extends Map<string, number> {
+      toJSON() {
+        return Object.fromEntries(this);
+      }
+    }
+    app.router.add('GET', '/to-json', () => new Registry([['b', 2]]));
+    const client = await new TestClient(app).start();
+    try {
+      expect((await client.get('/serialized')).json()).toEqual({ a: 1 });
+      expect((await client.get('/to-json')).json()).toEqual({ b: 2 });
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a returned Error is the handler failing (500, logged once), not 200 {}; a fetch Response, a Map or a Set is WEFT_ERR_INVALID_BODY', async () => {
     const logger = recordingLogger();
     const app = createApp({ logger });

@@ -52,8 +52,8 @@ function isPlainData(result: object): boolean {
  */
 function refuseInstance(result: object): void {
   if (result instanceof Error) throw result;
-  const WebResponse = (globalThis as { Response?: abstract new (...args: never[]) => object }).Response;
-  if (WebResponse !== undefined && result instanceof WebResponse) {
+  // by its tag: reading globalThis.Response would load undici (about 20 ms) on the first request
+  if (Object.prototype.toString.call(result) === '[object Response]') {
     throw new WeftError('WEFT_ERR_INVALID_BODY', "a handler returned a fetch (WHATWG) Response, which would be sent as {}; return weft's Response (import { Response } from 'weft') with its status, headers and body");
   }
   if (result instanceof Map || result instanceof Set) {
@@ -100,8 +100,9 @@ export function toResponse(result: unknown, serialize?: (data: never) => string)
       if (Symbol.asyncIterator in result) {
         throw new WeftError('WEFT_ERR_INVALID_BODY', 'a handler returned a stream or async iterable; write it to a StreamResponse');
       }
-      // plain objects and arrays go straight to JSON; instances of classes are looked at first
-      if (!isPlainData(result)) refuseInstance(result);
+      // plain objects and arrays go straight to JSON; instances of classes are looked at
+      // first, unless the route's serializer or the value's own toJSON says how to write them
+      if (serialize === undefined && !isPlainData(result) && typeof (result as { toJSON?: unknown }).toJSON !== 'function') refuseInstance(result);
       return serialize === undefined ? json(result) : serializedJson(result, serialize);
     default:
       return serialize === undefined ? json(result) : serializedJson(result, serialize);

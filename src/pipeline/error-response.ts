@@ -27,14 +27,17 @@ export function isLoggedError(response: StreamResponse): boolean {
  * was cancelled, which are no server errors), and the connection is closed, as aiohttp does.
  */
 export function errorResponse(err: unknown, request: Request): StreamResponse {
-  if (err instanceof HttpError) return err.toResponse();
-  const debug = request.route?.app.debug === true;
-  const fields = { err, requestId: request.id, method: request.method, target: request.target };
-  // a client leaving mid-request (a body read cut short) is routine on any public server,
-  // not a server error: an error-level line for each would bury the real ones
-  if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') request.log.info(fields, 'the client closed the connection before the response was sent');
-  else if (cancelled(err, request)) request.log.info(fields, 'the handler was cancelled (request.signal aborted) and ended');
-  else request.log.error(fields, 'unhandled error in request handler');
+  let debug: boolean;
+  try {
+    if (err instanceof HttpError) return err.toResponse();
+    debug = request.route?.app.debug === true;
+    logError(err, request);
+  } catch {
+    // a thrown value that throws when looked at (a revoked Proxy, a throwing stack getter,
+    // which the logger's serialiser reads): still a 500, never a crash of the process
+    request.log.error({ requestId: request.id, method: request.method, target: request.target }, 'unhandled error in request handler (the thrown value cannot be read)');
+    debug = false;
+  }
   const error = new HTTPInternalServerError(
     debug ? { text: `500: Internal Server Error\n\n${shownError(err)}` } : {},
   );
@@ -42,6 +45,15 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
   response.headers.set('connection', 'close');
   loggedErrors.add(response);
   return response;
+}
+
+function logError(err: unknown, request: Request): void {
+  const fields = { err, requestId: request.id, method: request.method, target: request.target };
+  // a client leaving mid-request (a body read cut short) is routine on any public server,
+  // not a server error: an error-level line for each would bury the real ones
+  if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') request.log.info(fields, 'the client closed the connection before the response was sent');
+  else if (cancelled(err, request)) request.log.info(fields, 'the handler was cancelled (request.signal aborted) and ended');
+  else request.log.error(fields, 'unhandled error in request handler');
 }
 
 /**

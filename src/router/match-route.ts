@@ -89,11 +89,11 @@ export function matchRoute<V, O>(index: RouteIndex<V, O>, method: string, rawPat
     }
   }
 
+  const owning = index.resources.length === 0 ? null : index.prefixes.lookup(path);
   for (let i = 0; i < index.resources.length; i++) {
     const { resource, prefix } = index.resources[i];
     // a resource answers only where its app owns the path: under its prefix, not under a deeper mount
-    const owning = index.prefixes.lookup(path);
-    if (prefix === null ? owning !== index.prefixes.root : !isUnder(path, prefix) || owning.prefix.length > prefix.length) continue;
+    if (prefix === null ? owning !== index.prefixes.root : !isUnder(path, prefix) || owning!.prefix.length > prefix.length) continue;
     const resolved = resource.resolve(method, prefix === null ? path : path.slice(prefix.length), request);
     if (resolved === null || resolved === undefined) continue;
     if (resolved.kind === 'found') return resolved;
