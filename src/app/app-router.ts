@@ -1,5 +1,6 @@
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
+import { isOptionsObject, shownValue } from '../option-checks.js';
 import { type Request } from '../http/request.js';
 import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
@@ -126,7 +127,8 @@ export class AppRouter {
    * route's option) appends `v=<content hash>` when the file exists inside the directory.
    */
   url(name: string, options: { params?: Record<string, string | number>; query?: UrlQuery; filename?: string; appendVersion?: boolean } = {}): string {
-    const unknown = Object.keys(options ?? {}).filter((key) => !URL_OPTIONS.includes(key));
+    if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_URL_PARAMS', `router.url(${JSON.stringify(name)}): options must be an object, got ${shownValue(options)}`);
+    const unknown = Object.keys(options).filter((key) => !URL_OPTIONS.includes(key));
     if (unknown.length > 0) throw new WeftError('WEFT_ERR_URL_PARAMS', `router.url(${JSON.stringify(name)}): unknown option(s) ${unknown.join(', ')}: use ${URL_OPTIONS.join(', ')}`);
     const named = this.#named.get(name);
     if (named === undefined) {

@@ -119,6 +119,15 @@ describe('readController', () => {
       }
     }
     expect(() => readController(NoParams)).toThrow("NoParams.list parameter #1: @Param('id') names no parameter of the path /static (it has none)");
+    @Controller('/e')
+    class TwoPaths {
+      @Get('/{id}')
+      @Get('')
+      show(@Param('id') id?: string) {
+        return id ?? 'all';
+      }
+    }
+    expect(readController(TwoPaths).routes).toHaveLength(2); // one of its paths has the parameter
   });
 
   test('joinPath', () => {

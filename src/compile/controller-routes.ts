@@ -97,25 +97,29 @@ export function readController(cls: ClassRef): ControllerDefinition {
         `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(controller.prefix)}), or be '' for the prefix itself`,
       );
     }
-    checkParamNames(label, joinPath(controller.prefix, route.path), params);
+    // a method routed at several paths may name a parameter only some of them have
+    const paths = routes.filter((other) => other.route.propertyKey === route.propertyKey).map((other) => joinPath(controller.prefix, other.route.path));
+    checkParamNames(label, paths, params);
   });
   return { controller: cls, prefix: controller.prefix, middlewares, routes };
 }
 
-/** `@Param(name)` must name a parameter of the route's path: otherwise it is always undefined. */
-function checkParamNames(label: string, path: string, params: readonly ParamMetadata[]): void {
+/** `@Param(name)` must name a parameter of one of the method's route paths: otherwise it is always undefined. */
+function checkParamNames(label: string, paths: readonly string[], params: readonly ParamMetadata[]): void {
   const named = params.flatMap((param) => (param.kind === 'param' && param.name !== undefined ? [{ index: param.index, name: param.name }] : []));
   if (named.length === 0) return;
-  let pattern: PathPattern;
-  try {
-    pattern = new PathPattern(path);
-  } catch {
-    return; // an invalid path is reported, with its label, when the route is added
+  const names = new Set<string>();
+  for (const path of paths) {
+    try {
+      for (const name of new PathPattern(path).paramNames) names.add(name);
+    } catch {
+      return; // an invalid path is reported, with its label, when the route is added
+    }
   }
   for (const param of named) {
-    if (!pattern.paramNames.includes(param.name)) {
-      const has = pattern.paramNames.length === 0 ? 'it has none' : `it has ${pattern.paramNames.join(', ')}`;
-      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} parameter #${param.index + 1}: @Param('${param.name}') names no parameter of the path ${path} (${has})`);
+    if (!names.has(param.name)) {
+      const has = names.size === 0 ? 'it has none' : `it has ${[...names].join(', ')}`;
+      throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${label} parameter #${param.index + 1}: @Param('${param.name}') names no parameter of the path ${paths.join(' or ')} (${has})`);
     }
   }
 }

@@ -32,6 +32,8 @@ describe('buildUrl', () => {
     [new Map([['a', '1']]), 'a query must be a plain object or URLSearchParams, not a Map (use Object.fromEntries(map))'],
     [{ q: 'bad \ud800 half' }, 'the query value of "q" is not well-formed unicode (a lone surrogate)'],
     [{ ['k\udc00']: 'v' }, 'is not well-formed unicode (a lone surrogate)'],
+    [{ ['\ud800']: 1 }, 'the query key "\\ud800" is not well-formed unicode (a lone surrogate)'],
+    [['a'], 'a query must be a plain object or URLSearchParams, not an array'],
   ])('rejects the query %j', (query, problem) => {
     const error = errorOf(() => buildUrl('/a', { query: query as Record<string, string> }));
     expect(error.code).toBe('WEFT_ERR_URL_PARAMS');

@@ -73,8 +73,8 @@ export function encodeQuery(query: QueryInput): string {
   const proto: unknown = Object.getPrototypeOf(query);
   if (proto !== Object.prototype && proto !== null) {
     // a Map's entries are no properties: it would give no query at all
-    const kind = (query as object).constructor?.name ?? 'object';
-    throw new WeftError('WEFT_ERR_URL_PARAMS', `a query must be a plain object or URLSearchParams, not a ${kind}${kind === 'Map' ? ' (use Object.fromEntries(map))' : ''}`);
+    const kind = Array.isArray(query) ? 'an array' : `a ${(query as object).constructor?.name ?? 'object'}`;
+    throw new WeftError('WEFT_ERR_URL_PARAMS', `a query must be a plain object or URLSearchParams, not ${kind}${query instanceof Map ? ' (use Object.fromEntries(map))' : ''}`);
   }
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -88,10 +88,9 @@ export function encodeQuery(query: QueryInput): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function queryValue(key: string, value: unknown): string {
+  if (LONE_SURROGATE.test(key)) throw new WeftError('WEFT_ERR_URL_PARAMS', `the query key ${JSON.stringify(key)} is not well-formed unicode (a lone surrogate)`);
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value) || LONE_SURROGATE.test(key)) {
-      throw new WeftError('WEFT_ERR_URL_PARAMS', `the query value of ${JSON.stringify(key)} is not well-formed unicode (a lone surrogate)`);
-    }
+    if (LONE_SURROGATE.test(value)) throw new WeftError('WEFT_ERR_URL_PARAMS', `the query value of ${JSON.stringify(key)} is not well-formed unicode (a lone surrogate)`);
     return value;
   }
   if (typeof value === 'boolean') return String(value);
