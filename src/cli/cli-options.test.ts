@@ -51,6 +51,9 @@ test('usage errors name the problem', () => {
     'WEFT_ERR_CLI_USAGE: --mode must be octal permissions from 000 to 777 (660: owner and group read and write), got "0999"',
   );
   expect(usageError(['serve', 'a:b', '--mode', '660'])).toBe('WEFT_ERR_CLI_USAGE: --mode sets the permissions of unix sockets: give --path too');
+  expect(usageError(['serve', 'a:b', '--path', '/a.sock', '--mode', '0'])).toMatch(/--mode 0 leaves the socket's owner without read and write/);
+  expect(usageError(['serve', 'a:b', '--path', '/a.sock', '--mode', '460'])).toMatch(/use 600, 660 or 666/);
+  expect(usageError(['deploy', 'nginx', '--ssl', '--listen', '80'])).toMatch(/--ssl --listen 80: port 80 is the HTTP to HTTPS redirect/);
   // a bad access log format is a usage error (exit 2), found before the app is loaded
   expect(usageError(['serve', 'a:b', '--access-log-format', '%Q'])).toMatch(/^WEFT_ERR_CLI_USAGE: --access-log-format: .*%Q/);
   expect(usageError(['serve', 'a:b', '--port'])).toMatch(/--port/);

@@ -100,7 +100,7 @@ weft deploy supervisord options:
   --processes <n>                       numprocs: one weft serve per process (default 1)
   --path <absolute path with {n}>       a unix socket per process, or
   --host <host> --port <port with {n}>  a port per process (808{n} → 8081, 8082, ...)
-  --user <user> (default nobody) --group <group>
+  --user <user> (default nobody; supervisord has no group setting)
 
 weft deploy systemd|supervisord, both:
   --name <name> (default weft) --directory <dir> (default .) --env KEY=VALUE (repeatable)
@@ -189,5 +189,8 @@ function socketMode(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const digits = /^(?:0o?)?([0-7]{1,3})$/.exec(text);
   if (digits === null) throw usage(`--mode must be octal permissions from 000 to 777 (660: owner and group read and write), got ${JSON.stringify(text)}`);
-  return parseInt(digits[1], 8);
+  const mode = parseInt(digits[1], 8);
+  // connecting needs write permission: a socket its own user cannot use serves no one
+  if ((mode & 0o600) !== 0o600) throw usage(`--mode ${text} leaves the socket's owner without read and write (connecting needs both): use 600, 660 or 666`);
+  return mode;
 }

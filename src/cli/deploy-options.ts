@@ -167,7 +167,7 @@ function parseNginx(argv: readonly string[]): NginxOptions {
     port: integer(values.port, '--port', 8080, 1, 65535),
     serverName: (values['server-name'] as string | undefined) ?? 'example.com',
     upstream,
-    listen: integer(values.listen, '--listen', values.ssl === true ? 443 : 80, 1, 65535),
+    listen: sslListen(values.ssl === true, integer(values.listen, '--listen', values.ssl === true ? 443 : 80, 1, 65535)),
     clientMaxBodySize: size,
     staticPrefix,
     staticRoot: values['static-root'] as string | undefined,
@@ -264,6 +264,12 @@ function processOptions(kind: string, { values, positionals }: ParsedArgv, defau
     env,
     shutdownTimeout: seconds(values['shutdown-timeout'], '--shutdown-timeout') ?? 60_000,
   };
+}
+
+/** With --ssl, port 80 is the redirect's: the HTTPS server cannot listen there too. */
+function sslListen(ssl: boolean, listen: number): number {
+  if (ssl && listen === 80) throw usage('--ssl --listen 80: port 80 is the HTTP to HTTPS redirect; give the HTTPS port (443 by default)');
+  return listen;
 }
 
 /** A value written on one line of a config file: a line break would end the setting. */

@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { Logger } from '../logging/logger.js';
 
 /**
- * Whether a file is one node loads: JavaScript (`.js`, `.mjs`, `.cjs`), JSON or a native
- * addon. Only their changes reload the workers (gunicorn watches the loaded modules).
+ * Whether a file is code or a template the app loads: JavaScript (`.js`, `.mjs`, `.cjs`),
+ * TypeScript run by a loader (`.ts`, `.mts`, `.cts`), JSON, a native addon, a nunjucks
+ * template. Only their changes reload the workers (gunicorn watches the loaded modules).
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ import type { Logger } from '../logging/logger.js';
  * ```
  */
 export function isCode(relativePath: string): boolean {
-  return /\.(?:[cm]?js|json|node)$/.test(relativePath);
+  return /\.(?:[cm]?[jt]s|json|node|njk)$/i.test(relativePath);
 }
 
 /**
@@ -138,14 +139,17 @@ export class ReloadWatcher {
     const relative = path.relative(this.directory, file);
     if (isIgnored(relative)) return;
     let isDirectory = false;
+    let deleted = false;
     try {
       isDirectory = statSync(file).isDirectory();
     } catch {
+      deleted = true;
       this.#unwatch(file); // deleted (a directory's watchers go with it)
     }
-    if (isDirectory) return this.#watchTree(file);
-    // only what node loads: a log, a database or an upload the app writes beside its code would reload it forever
-    if (!isCode(relative)) return;
+    if (isDirectory) this.#watchTree(file);
+    // a directory appearing or going counts (code moved in or out); among files only what
+    // node loads: a log, a database or an upload the app writes beside its code would reload it forever
+    else if (!isCode(relative) && !(deleted && path.extname(relative) === '')) return;
     this.#changed.add(relative);
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {

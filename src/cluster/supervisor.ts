@@ -105,6 +105,8 @@ export class Supervisor {
       const victim = this.#live().sort((a, b) => b.n - a.n)[0];
       if (this.#wanted <= 1 || victim === undefined) return this.#options.logger.warn({}, 'SIGTTOU ignored: one worker is the minimum');
       this.#wanted -= 1;
+      // a crashed worker waiting for its replacement is the one fewer: no healthy one is stopped
+      if (new Set(this.workerNumbers).size <= this.#wanted) return;
       await this.#stop(victim);
     });
     const listeners: Array<[NodeJS.Signals, (signal: NodeJS.Signals) => void]> = [
