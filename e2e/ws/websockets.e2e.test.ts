@@ -266,6 +266,32 @@ describe('websockets', () => {
     raw.socket.destroy();
   });
 
+  test('frames sent in the same write as the handshake are delivered, and a malformed one is a 1002, not a crash of the process', async () => {
+    const app = createApp({ logger });
+    const seen: string[] = [];
+    let closeCode: number | null = null;
+    app.router.add('GET', '/early', async (request) => {
+      const ws = new WebSocketResponse({ maxMsgSize: 1000 });
+      await ws.prepare(request);
+      for await (const message of ws) seen.push(message.type === 'text' ? message.data : message.type);
+      closeCode = ws.closeCode;
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const good = await rawWebSocket(client, '/early', false, Buffer.concat([frame(0x1, Buffer.from('first')), frame(0x1, Buffer.from('second'))]));
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual(['first', 'second']);
+    good.socket.destroy();
+    await waitFor(() => closeCode !== null);
+    seen.length = 0;
+    closeCode = null;
+    // an unmasked frame: ws's 'error' came before a listener was attached, and ended the process
+    const bad = await rawWebSocket(client, '/early', false, Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await waitFor(() => closeCode !== null);
+    expect([seen, closeCode]).toEqual([['error'], 1002]);
+    bad.socket.destroy();
+  });
+
   test('a send waiting for a slow peer rejects with WEFT_ERR_WS_CLOSED when the connection drops', async () => {
     const app = createApp({ logger });
     let outcome: unknown;
@@ -724,13 +750,20 @@ function frame(opcode: number, payload: Buffer): Buffer {
  * A websocket handshake over a raw socket, for frames no client library sends. With
  * `allowHalfOpen`, the server's FIN after a closing handshake does not end this side.
  */
-async function rawWebSocket(client: TestClient | number, path: string, allowHalfOpen = false): Promise<{ socket: import('node:net').Socket; received: () => string }> {
+async function rawWebSocket(
+  client: TestClient | number,
+  path: string,
+  allowHalfOpen = false,
+  early: Buffer = Buffer.alloc(0),
+): Promise<{ socket: import('node:net').Socket; received: () => string }> {
   const port = typeof client === 'number' ? client : (client.server.address() as import('node:net').AddressInfo).port;
   const socket = (await import('node:net')).connect({ port, host: '127.0.0.1', allowHalfOpen });
   socket.on('error', () => undefined);
   let received = '';
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  // `early`: frames sent in the same write as the handshake, as a client that does not wait for the 101 may
+  const handshake = `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  socket.write(Buffer.concat([Buffer.from(handshake), early]));
   await waitFor(() => received.includes('\r\n\r\n'));
   return { socket, received: () => received };
 }

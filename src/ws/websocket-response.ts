@@ -129,9 +129,18 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
     if (request.prepareHook !== null) await request.prepareHook(request, this);
     this.#sealed = true;
-    const ws = await this.#accept(request, upgrade.socket, upgrade.head);
+    await this.#accept(request, upgrade.socket, upgrade.head);
+  }
+
+  /**
+   * Takes over the accepted websocket. Runs in ws's `handleUpgrade` callback, before any
+   * bytes that came with the handshake are parsed (ws queues them on the socket at once):
+   * attached any later, a frame sent with the handshake would be lost, and a malformed one
+   * would be an 'error' with no listener, which ends the process.
+   */
+  #open(request: Request, ws: WsSocket, socket: Socket): void {
     this.#ws = ws;
-    this.#socket = upgrade.socket;
+    this.#socket = socket;
     this.#state = OPEN;
     byRequest.set(request.raw, this);
     const forget = trackWebSocket(request.app, this);
@@ -168,7 +177,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     if (this.#options.heartbeat > 0) this.#heartbeat = new Heartbeat(ws, this.#options.heartbeat, (ms) => this.#heartbeatMissed(ms));
   }
 
-  #accept(request: Request, socket: Socket, head: Buffer): Promise<WsSocket> {
+  #accept(request: Request, socket: Socket, head: Buffer): Promise<void> {
     const { protocols, maxMsgSize, compress } = this.#options;
     const server = new WebSocketServer({
       noServer: true,
@@ -189,7 +198,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
         const headers = /Sec-WebSocket-Version/i.test(err.message) ? { 'Sec-WebSocket-Version': '13, 8' } : undefined;
         reject(new HTTPBadRequest({ text: `400: Bad Request: websocket handshake refused: ${err.message}`, headers }));
       });
-      server.handleUpgrade(request.raw, socket, head, (ws) => resolve(ws));
+      server.handleUpgrade(request.raw, socket, head, (ws) => {
+        this.#open(request, ws, socket);
+        resolve();
+      });
     });
   }
 
