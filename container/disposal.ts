@@ -11,7 +11,10 @@ import { DisposeError } from './errors.js';
  *
  * @example
  * ```ts
- * class Connection implements Disposable { [Symbol.dispose]() { this.socket.destroy(); } }
+ * class Connection implements Disposable {
+ *   constructor(private readonly socket: net.Socket) {}
+ *   [Symbol.dispose]() { this.socket.destroy(); }
+ * }
  * ```
  */
 export type DisposableInstance =

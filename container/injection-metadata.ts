@@ -48,7 +48,7 @@ export interface ParameterInjection {
  *
  * @example
  * ```ts
- * for (const p of readConstructorParameters(UsersService)) console.log(p.index, p.token, p.optional);
+ * for (const p of readConstructorParameters(UsersService) ?? []) console.log(p.index, p.token, p.optional);
  * ```
  */
 export interface ParameterDependency {

@@ -7,7 +7,7 @@
  * ```ts
  * const Db = new Key<Pool>('db');
  * container.provide(Db, pool);
- * const pool: Pool = scope.get(Db);
+ * const db: Pool = scope.get(Db);
  * ```
  */
 export class Key<T> {

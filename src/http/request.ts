@@ -494,7 +494,7 @@ export class Request {
    * @example
    * ```ts
    * request.scope.provide(CurrentUser, user); // in a middleware
-   * const user = request.scope.get(CurrentUser); // anywhere later in the request
+   * const current = request.scope.get(CurrentUser); // anywhere later in the request
    * ```
    */
   get scope(): RequestScope {

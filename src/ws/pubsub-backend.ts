@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * class RedisPubSub implements PubSubBackend {
+ * class MyRedisBackend implements PubSubBackend {
+ *   constructor(private readonly pub: Redis, private readonly sub: Redis) {}
  *   async publish(channel: string, message: string) { await this.pub.publish(channel, message); }
  *   async subscribe(channel: string, listener: (message: string) => void) {
  *     await this.sub.subscribe(channel, listener);
