@@ -17,6 +17,18 @@ describe('Broadcaster over InMemoryPubSub', () => {
     await broadcaster.close();
   });
 
+  test('publishJson rejects, as sendJson does, what JSON cannot hold; nothing is published', async () => {
+    const broadcaster = new Broadcaster();
+    const sub = await broadcaster.subscribe('news');
+    await expect(broadcaster.publishJson('news', undefined)).rejects.toThrow('WEFT_ERR_INVALID_BODY: publishJson: undefined cannot be sent as JSON');
+    await expect(broadcaster.publishJson('news', () => 1)).rejects.toThrow('WEFT_ERR_INVALID_BODY: publishJson: function cannot be sent as JSON');
+    await expect(broadcaster.publishJson('news', 1n)).rejects.toThrow(TypeError); // a rejection, not a synchronous throw
+    await expect(broadcaster.publish('news', 7 as unknown as string)).rejects.toThrow('WEFT_ERR_INVALID_BODY: publish: a message is a string, got number');
+    await broadcaster.publish('news', 'after');
+    expect(await sub.next()).toBe('after');
+    await broadcaster.close();
+  });
+
   test('unsubscribe ends the loop of a waiting reader and stops delivery', async () => {
     const backend = new InMemoryPubSub();
     const broadcaster = new Broadcaster({ backend });

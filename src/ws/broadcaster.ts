@@ -52,12 +52,23 @@ export class Broadcaster implements AsyncDisposable {
   /** Publishes a message to every subscriber of `channel`. */
   publish(channel: string, message: string): Promise<void> {
     if (this.#closed) return Promise.reject(closedError());
+    if (typeof message !== 'string') return Promise.reject(new WeftError('WEFT_ERR_INVALID_BODY', `publish: a message is a string, got ${typeof message}`));
     return this.backend.publish(channel, message);
   }
 
-  /** Publishes `JSON.stringify(data)`. */
+  /**
+   * Publishes `JSON.stringify(data)`. Rejects, as `sendJson` does, for what JSON cannot
+   * hold: a BigInt or a cycle, and `undefined` or a function (which would publish nothing).
+   */
   publishJson(channel: string, data: unknown): Promise<void> {
-    return this.publish(channel, JSON.stringify(data));
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(data) as string | undefined;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (text === undefined) return Promise.reject(new WeftError('WEFT_ERR_INVALID_BODY', `publishJson: ${typeof data} cannot be sent as JSON`));
+    return this.publish(channel, text);
   }
 
   /** Subscribes to `channel`; resolves once the backend delivers to it. */
