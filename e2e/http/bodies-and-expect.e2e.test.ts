@@ -227,3 +227,24 @@ describe('Expect', () => {
     expect(JSON.parse(allowed.text)).toEqual({ got: 3 });
   });
 });
+
+describe('a request with an Upgrade header weft does not speak (h2c)', () => {
+  test('its body is a clear 501, never read as empty; without a body it is served as usual', async () => {
+    const app = createApp({ logger });
+    app.router.add('POST', '/echo', async (request) => text(`body=${await request.text()}`));
+    app.router.add('GET', '/plain', () => 'served');
+    const client = await new TestClient(app).start();
+    try {
+      // what `curl --http2 -d name=weft http://...` sends: node 20 parses no body after such a head
+      const upgrade = { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAARAAAAAAAIAAAAA' };
+      const body = Buffer.from('name=weft&x=1');
+      const posted = await rawRequest(client, { method: 'POST', path: '/echo', headers: { ...upgrade, 'content-type': 'text/plain', 'content-length': String(body.length) }, body });
+      expect([posted.status, posted.text]).toEqual([501, '501: Not Implemented: the body of a request with "Upgrade: h2c" cannot be read; send it without the Upgrade header']);
+      const plain = await rawRequest(client, { method: 'GET', path: '/plain', headers: upgrade });
+      expect([plain.status, plain.text]).toEqual([200, 'served']);
+      expect((await client.post('/echo', { body: 'name=weft' })).text).toBe('body=name=weft');
+    } finally {
+      await client.close();
+    }
+  });
+});

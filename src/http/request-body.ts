@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
-import { HTTPRequestEntityTooLarge } from './http-errors.js';
+import { HTTPNotImplemented, HTTPRequestEntityTooLarge } from './http-errors.js';
 import { contentCodings, decodeBody, refuseCodings } from './request-decoding.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -230,6 +230,14 @@ export class RequestBody {
       return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already consumed from the raw IncomingMessage');
     }
     if (raw.destroyed && !raw.readableEnded) return gone();
+    // node 20 hands every request with an Upgrade header (h2c from `curl --http2`, too) to the
+    // server's 'upgrade' listener without parsing its body: an error, never an empty body (the
+    // connection closes after the answer, as every one on that path does)
+    if ((raw as { upgrade?: boolean }).upgrade === true) {
+      return new HTTPNotImplemented({
+        text: `501: Not Implemented: the body of a request with "Upgrade: ${raw.headers.upgrade ?? ''}" cannot be read; send it without the Upgrade header`,
+      });
+    }
     const coding = raw.headers['content-encoding'];
     if (coding !== undefined && this.decompress()) {
       const codings = contentCodings(coding);
