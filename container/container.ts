@@ -107,7 +107,7 @@ export class Container {
    * container.register(UsersService);
    * container.register(Clock, { useClass: SystemClock });
    * container.register(Repo, { useFactory: (db: Pool) => new Repo(db), deps: [Db], scope: 'request' });
-   * container.register(Logger, { useExisting: PinoLogger });
+   * container.register(AppLogger, { useExisting: PinoLogger });
    * container.register({ provide: Db, useValue: pool }); // as modules list providers
    * container.register({ provide: CurrentUser, scope: 'request' }); // = declare(CurrentUser)
    * ```

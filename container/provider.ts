@@ -107,7 +107,7 @@ export interface FactoryProvider<T, D extends readonly Dependency[] = any> {
  *
  * @example
  * ```ts
- * container.register(Logger, { useExisting: PinoLogger });
+ * container.register(AppLogger, { useExisting: PinoLogger });
  * ```
  */
 export interface ExistingProvider<T> {

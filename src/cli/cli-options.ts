@@ -11,7 +11,8 @@ import { parseDeploy, type DeployCommand } from './deploy-options.js';
  *
  * @example
  * ```ts
- * const options: ServeOptions = { target: 'dist/app.js:createApp', host: ['127.0.0.1'], port: 8080, path: [], sock: [], workers: 2, ... };
+ * const command = parseCommandLine(['serve', 'dist/app.js:createApp', '--port', '8080', '--workers', '2']);
+ * if (command.name === 'serve') command.options.workers; // 2
  * ```
  */
 export interface ServeOptions {

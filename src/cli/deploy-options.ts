@@ -10,7 +10,7 @@ import { integer, oneTarget, parseArgv, seconds, usage, type ParsedArgv } from '
  *
  * @example
  * ```ts
- * const options: NginxOptions = { workers: 4, path: '/run/app/weft-{n}.sock', ... };
+ * const options: Partial<NginxOptions> = { workers: 4, path: '/run/app/weft-{n}.sock' };
  * ```
  */
 export interface NginxOptions {
@@ -35,7 +35,7 @@ export interface NginxOptions {
  *
  * @example
  * ```ts
- * const run: ProcessOptions = { target: 'dist/app.js:createApp', name: 'weft', user: 'www-data', ... };
+ * const run: Partial<ProcessOptions> = { target: 'dist/app.js:createApp', name: 'weft', user: 'www-data' };
  * ```
  */
 export interface ProcessOptions {

@@ -32,17 +32,21 @@ export type ResourceResolution<V, O> =
  * request. `rawPath` is the percent-encoded path, escapes upper-cased and already
  * validated; decode what you capture with `decodeURIComponent`.
  *
+ * This is the route table's own interface, generic in what a match carries (`V`) and who
+ * owns it (`O`); an application takes the simpler `AppResource` through
+ * `app.router.addResource()`, which weft adapts to this one.
+ *
  * @example
  * ```ts
- * const pages: Resource<Route, App> = {
+ * const pageIndex = new Map([['/about', 'about']]);
+ * const pages: Resource<string, string> = {
  *   resolve(method, rawPath) {
- *     const page = pageIndex.get(rawPath);
- *     if (page === undefined) return null;
+ *     const slug = pageIndex.get(rawPath);
+ *     if (slug === undefined) return null;
  *     if (method !== 'GET' && method !== 'HEAD') return { kind: 'method-not-allowed', allow: ['GET', 'HEAD'] };
- *     return { kind: 'found', value: pageRoute, params: { slug: page.slug }, owner: app };
+ *     return { kind: 'found', value: 'page', params: { slug }, owner: 'root' };
  *   },
  * };
- * table.addResource(pages);
  * ```
  */
 export interface Resource<V, O> {
