@@ -385,6 +385,8 @@ function runnerOptions(given: unknown): AppRunnerOptions {
 }
 
 const REQUEST_OPTIONS = ['headers', 'json', 'body', 'form', 'query', 'timeout'];
+/** The request options that give a body: one at most. */
+const BODY_OPTIONS = ['json', 'form', 'body'];
 
 function checkRequestOptions(options: unknown): void {
   if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${shownValue(options)}`);
@@ -394,7 +396,6 @@ function checkRequestOptions(options: unknown): void {
   if (bodies.length > 1) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a request has one body: give one of ${bodies.join(', ')}`);
 }
 
-const BODY_OPTIONS = ['json', 'form', 'body'];
 
 /** How long close() waits for websocket handlers to return once their websockets were closed. */
 const WEBSOCKET_HANDLERS_WAIT_MS = 5_000;
