@@ -5,9 +5,11 @@
  */
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { WeftError } from '../errors.js';
 import { HTTPNotImplemented, HTTPRequestEntityTooLarge } from './http-errors.js';
 import { contentCodings, decodeBody, refuseCodings } from './request-decoding.js';
+import { upgradedBodyOf } from './upgraded-body.js';
 
 const EMPTY = Buffer.alloc(0);
 /** No content coding: the bytes are the content. */
@@ -186,7 +188,7 @@ export class RequestBody {
 
   /** The bytes from the socket as they arrive; throws 413 at the chunk that crosses `limit`. */
   async *#rawChunks(limit: number): AsyncGenerator<Buffer, void, undefined> {
-    const raw = this.raw;
+    const raw = this.#source();
     let received = 0;
     let done = false;
     try {
@@ -223,22 +225,31 @@ export class RequestBody {
     }
   }
 
+  /**
+   * Where the body's bytes come from: the request itself, or for a request node handed to
+   * its `upgrade` event (h2c) the body kept from the socket (see upgraded-body.ts).
+   */
+  #source(): Readable {
+    const raw = this.raw;
+    return isUpgrade(raw) ? (upgradedBodyOf(raw) ?? raw) : raw;
+  }
+
   /** Checks what can be refused before reading: a consumed stream, a gone client, a too large Content-Length. */
   #refuse(limit: number): unknown {
-    const raw = this.raw;
+    const headers = this.raw.headers;
+    const raw = this.#source();
+    // an upgrade request whose body was not kept (chunked): node parsed none of it, so an
+    // error, never an empty body (the connection closes after the answer, as on that whole path)
+    if (raw === this.raw && isUpgrade(this.raw)) {
+      return new HTTPNotImplemented({
+        text: `501: Not Implemented: the chunked body of a request with "Upgrade: ${headers.upgrade ?? ''}" cannot be read; send it without the Upgrade header or with a Content-Length`,
+      });
+    }
     if (raw.readableEnded) {
       return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already consumed from the raw IncomingMessage');
     }
     if (raw.destroyed && !raw.readableEnded) return gone();
-    // node 20 hands every request with an Upgrade header (h2c from `curl --http2`, too) to the
-    // server's 'upgrade' listener without parsing its body: an error, never an empty body (the
-    // connection closes after the answer, as every one on that path does)
-    if ((raw as { upgrade?: boolean }).upgrade === true) {
-      return new HTTPNotImplemented({
-        text: `501: Not Implemented: the body of a request with "Upgrade: ${raw.headers.upgrade ?? ''}" cannot be read; send it without the Upgrade header`,
-      });
-    }
-    const coding = raw.headers['content-encoding'];
+    const coding = headers['content-encoding'];
     if (coding !== undefined && this.decompress()) {
       const codings = contentCodings(coding);
       const refusal = refuseCodings(codings);
@@ -284,7 +295,7 @@ export class RequestBody {
   #collect<R>(limit: number, then: (buffer: Buffer) => R): Promise<Awaited<R>>;
   #collect(limit: number, then: undefined): Promise<Buffer>;
   #collect<R>(limit: number, then: ((buffer: Buffer) => R) | undefined): Promise<Awaited<R> | Buffer> {
-    const raw = this.raw;
+    const raw = this.#source();
     // hot path: three listener closures per read ('error' and 'close' share one). After a
     // complete body they stay attached: 'data' and 'error' cannot come, 'close' finds the
     // read settled; taking four listeners off cost more than the one call at 'close'.
@@ -363,7 +374,12 @@ export class RequestBody {
   }
 }
 
-function waitReadable(raw: IncomingMessage): Promise<void> {
+/** Whether node handed this request to its `upgrade` event (it then parsed no body). */
+function isUpgrade(raw: IncomingMessage): boolean {
+  return (raw as { upgrade?: boolean }).upgrade === true;
+}
+
+function waitReadable(raw: Readable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const cleanup = (): void => {
       raw.off('readable', onReadable);

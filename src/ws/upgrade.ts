@@ -8,6 +8,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Request } from '../http/request.js';
+import { keepUpgradedBody } from '../http/upgraded-body.js';
 import type { RequestListener } from '../pipeline/handle-request.js';
 
 /** The bytes read past the upgrade request's head (the first frames), by request. */
@@ -49,6 +50,8 @@ export function upgradeOf(request: Request): UpgradeInfo | undefined {
 export function upgradeListener(listener: RequestListener): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     heads.set(req, head);
+    // not a websocket handshake (h2c): served as an ordinary request, its body kept from the socket
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') keepUpgradedBody(req, socket, head);
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
