@@ -100,9 +100,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     if (parameter.token === undefined) {
       throw new DiError(
         'WEFT_DI_UNRESOLVABLE_PARAM',
-        `cannot inject ${parameter.position}: ${parameter.unresolvable}` +
-          // the reasons about missing metadata carry their own advice
-          `${parameter.unresolvable?.includes('give ') === true ? '' : '. Add @Inject(token) to that parameter, or give deps in a class provider'} (at ${stack.join(' -> ')})`,
+        `cannot inject ${parameter.position}: ${parameter.unresolvable} (at ${stack.join(' -> ')})`,
         [...stack],
       );
     }
@@ -282,7 +280,8 @@ function describeParameters(registration: Registration): readonly Parameter[] {
     token: p.token,
     optional: p.optional,
     position: position(p.index),
-    unresolvable: p.token === undefined ? unresolvableTypeReason(p.designType) : undefined,
+    // a type that gives no token: the advice goes with it (the missing-metadata reasons carry their own)
+    unresolvable: p.token === undefined ? `${unresolvableTypeReason(p.designType)}. Add @Inject(token) to that parameter, or give deps in a class provider` : undefined,
   }));
 }
 

@@ -89,12 +89,6 @@ export function buildContainer(app: Application, contents: ModuleContents, extra
   return container;
 }
 
-/**
- * Registers one provider as modules and `createApp` list them: a class, a provider object
- * (`{ provide, useClass | useValue | useFactory | useExisting }`), or a declaration of a
- * per-request value (`{ provide: CurrentUser, scope: 'request' }`, filled by middlewares
- * with `request.scope.provide`).
- */
 /** The token a provider registers: the class itself, or its `provide`. */
 function tokenOf(provider: ProviderLike): unknown {
   return typeof provider === 'function' ? provider : (provider as { provide?: unknown }).provide;
@@ -107,6 +101,12 @@ function isDeclaration(provider: ProviderLike): boolean {
   return keys.length === 2 && keys.includes('provide') && (provider as { scope?: unknown }).scope === 'request';
 }
 
+/**
+ * Registers one provider as modules and `createApp` list them: a class, a provider object
+ * (`{ provide, useClass | useValue | useFactory | useExisting }`), or a declaration of a
+ * per-request value (`{ provide: CurrentUser, scope: 'request' }`, filled by middlewares
+ * with `request.scope.provide`).
+ */
 function registerProvider(container: Container, provider: ProviderLike): void {
   // the container checks every shape, declarations included: a misspelt `value:` or a
   // missing `use…` is WEFT_DI_INVALID_PROVIDER at startup, not a value no request has

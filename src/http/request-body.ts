@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { WeftError } from '../errors.js';
 import { HTTPNotImplemented, HTTPRequestEntityTooLarge } from './http-errors.js';
 import { contentCodings, decodeBody, refuseCodings } from './request-decoding.js';
-import { upgradedBodyOf } from './upgraded-body.js';
+import { isUpgrade, upgradedBodyOf } from './upgraded-body.js';
 
 const EMPTY = Buffer.alloc(0);
 /** No content coding: the bytes are the content. */
@@ -372,11 +372,6 @@ export class RequestBody {
     waiter?.resolve(buffer);
     return buffer;
   }
-}
-
-/** Whether node handed this request to its `upgrade` event (it then parsed no body). */
-function isUpgrade(raw: IncomingMessage): boolean {
-  return (raw as { upgrade?: boolean }).upgrade === true;
 }
 
 function waitReadable(raw: Readable): Promise<void> {

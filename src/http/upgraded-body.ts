@@ -12,6 +12,19 @@ import { Readable, type Duplex } from 'node:stream';
 const bodies = new WeakMap<IncomingMessage, Readable>();
 
 /**
+ * Whether node handed this request to its `upgrade` event (a websocket handshake, or h2c):
+ * it then parsed no body, and the connection is no longer node's HTTP connection.
+ *
+ * @example
+ * ```ts
+ * if (isUpgrade(request.raw)) websocketRequests.add(request);
+ * ```
+ */
+export function isUpgrade(req: IncomingMessage): boolean {
+  return (req as { upgrade?: boolean }).upgrade === true;
+}
+
+/**
  * Registers the body of an upgrade request that is no websocket handshake: `Content-Length`
  * bytes, from `head` and then the socket, read no faster than they are consumed (nothing is
  * pulled from the socket until the body is read). A chunked body is not reassembled here:

@@ -5,6 +5,7 @@ import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
 import { RESOLVED, type StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
+import { isUpgrade } from '../http/upgraded-body.js';
 import { WeftError } from '../errors.js';
 import { WebSocketResponse } from '../ws/websocket-response.js';
 import { errorResponse, isLoggedError } from './error-response.js';
@@ -118,7 +119,7 @@ function settle(request: Request, pending: Promise<unknown>, hooks: RequestHooks
  */
 function finish(request: Request, response: StreamResponse, hooks: RequestHooks | null): Promise<void> | undefined {
   // hot path
-  if ((request.raw as { upgrade?: boolean }).upgrade === true && !(response instanceof WebSocketResponse)) response = afterHandshake(request, response);
+  if (isUpgrade(request.raw) && !(response instanceof WebSocketResponse)) response = afterHandshake(request, response);
   let sending: Promise<void>;
   try {
     sending = sendResponse(request, response);

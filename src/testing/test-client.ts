@@ -5,6 +5,7 @@ import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
 import { createRequestListener } from '../pipeline/handle-request.js';
 import type { Request } from '../http/request.js';
+import { isUpgrade } from '../http/upgraded-body.js';
 import { AppRunner, type AppRunnerOptions } from '../server/app-runner.js';
 import { TCPSite } from '../server/tcp-site.js';
 import { WeftError } from '../errors.js';
@@ -136,7 +137,7 @@ export class TestClient {
     this.#server = createHttpServer(
       createRequestListener(this.app.compiled!, {
         onRequest: (request) => {
-          if ((request.raw as { upgrade?: boolean }).upgrade === true) this.#websocketRequests.add(request);
+          if (isUpgrade(request.raw)) this.#websocketRequests.add(request);
         },
         onHandled: (request) => {
           if (this.#websocketRequests.delete(request) && this.#websocketRequests.size === 0) this.#websocketsDone?.();
@@ -395,7 +396,6 @@ function checkRequestOptions(options: unknown): void {
   const bodies = BODY_OPTIONS.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
   if (bodies.length > 1) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a request has one body: give one of ${bodies.join(', ')}`);
 }
-
 
 /** How long close() waits for websocket handlers to return once their websockets were closed. */
 const WEBSOCKET_HANDLERS_WAIT_MS = 5_000;
