@@ -101,7 +101,7 @@ test('a handler that ignores its aborted signal: the stop still ends in about 2 
   ]);
 });
 
-test('step 4 waits for background jobs; one still running after cleanup is aborted when the scheduler closes', async () => {
+test('step 4 waits for background jobs; one still running after shutdownTimeout is named and aborted before the cleanups run', async () => {
   const port = await start({ shutdownTimeout: 500 });
   for (const ms of [200, 5_000]) {
     const socket = await openConnection({ port });
@@ -111,7 +111,34 @@ test('step 4 waits for background jobs; one still running after cleanup is abort
   }
   await until(() => events.includes('job 5000:start'));
   await runner!.cleanup();
-  expect(events).toEqual(['job 200:start', 'job 5000:start', 'onShutdown', 'job 200:done', 'onCleanup', 'job 5000:aborted']);
+  // the job's finally ran while what it uses was still open
+  expect(events).toEqual(['job 200:start', 'job 5000:start', 'onShutdown', 'job 200:done', 'job 5000:aborted', 'onCleanup']);
+  expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.jobs])).toEqual([
+    ['shutdown: 1 background job(s) still running after 500 ms; their signal is aborted', ['job #2']],
+  ]);
+});
+
+test('a job spawned by a handler that finishes during the wait is waited for too', async () => {
+  const app = makeApp();
+  app.router.add('POST', '/later', async (request: Request) => {
+    await sleep(150);
+    spawn(request, async () => {
+      events.push('late job:start');
+      await sleep(200);
+      events.push('late job:done');
+    });
+    return 'queued';
+  });
+  const port = await start({ shutdownTimeout: 2_000 }, app);
+  const socket = await openConnection({ port });
+  socket.write(requestText('POST', '/later', {}, ''));
+  const response = readResponse(socket);
+  await sleep(20);
+  await runner!.cleanup();
+  expect((await response).body).toBe('queued');
+  // (an earlier test's stubborn handler may still log its end meanwhile)
+  expect(events.filter((event) => !event.startsWith('stubborn'))).toEqual(['onShutdown', 'late job:start', 'late job:done', 'onCleanup']);
+  expect(logger.records.filter((r) => r.level === 'warn')).toEqual([]);
 });
 
 test('a stream whose headers went out before the stop completes; then its connection closes', async () => {

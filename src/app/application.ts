@@ -298,9 +298,6 @@ export class Application {
         // Parents first: a sub-app's async singletons may depend on its parents'.
         for (const app of treeOf(this)) await app.container.init();
         this.#scheduler = this.container.getOptional(Scheduler);
-        const scheduler = this.#scheduler;
-        // Closed after every cleanup and before the container disposes what jobs may use.
-        if (scheduler !== undefined) this.#cleanupStack.push({ label: 'Scheduler', run: () => scheduler.close() });
         await runStartup(this, LIFECYCLE_TREE, this.#cleanupStack);
         this.#state = 'started';
       } catch (err) {
@@ -321,13 +318,25 @@ export class Application {
   }
 
   /**
-   * Runs every cleanup owed, in reverse startup order, then closes the scheduler (jobs
-   * still running are aborted) and disposes the containers; errors gathered (see
-   * CleanupError). Calling it again does nothing.
+   * Closes the scheduler (jobs still running are aborted and get its `closeTimeout` to
+   * finish, while what they use is still open), runs every cleanup owed, in reverse
+   * startup order, and disposes the containers; errors gathered (see CleanupError).
+   * Calling it again does nothing.
    */
   async cleanup(): Promise<void> {
     this.#state = 'stopped';
-    await runInAppContext(this, () => runCleanup(this.#cleanupStack));
+    await runInAppContext(this, () => runCleanup(this.#withJobsFirst()));
+  }
+
+  /**
+   * The cleanup stack with the scheduler's close on top: jobs are stopped first (aborted,
+   * `closeTimeout` to finish) while the resources they use are still open, then the
+   * cleanups run, then the containers are disposed.
+   */
+  #withJobsFirst(): CleanupStack {
+    const scheduler = this.#scheduler;
+    if (scheduler !== undefined && !scheduler.closed) this.#cleanupStack.push({ label: 'Scheduler', run: () => scheduler.close() });
+    return this.#cleanupStack;
   }
 
   /**
@@ -363,7 +372,7 @@ export class Application {
 
   async #cleanupAfterFailure(original: unknown): Promise<void> {
     try {
-      await runCleanup(this.#cleanupStack);
+      await runCleanup(this.#withJobsFirst());
     } catch (cleanupErr) {
       this.logger.error({ err: cleanupErr }, 'cleanup after a failed startup failed too');
     }

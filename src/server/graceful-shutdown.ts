@@ -26,11 +26,13 @@ export interface ShutdownContext {
  * 2. idle keep-alive connections close now; busy ones after their response (`Connection: close`);
  * 3. `app.shutdown()` (onShutdown, while requests are still in flight), then every websocket
  *    still open is closed with 1001 GOING_AWAY;
- * 4. waits ≤ `timeoutMs` for in-flight requests and for the scheduler's jobs;
+ * 4. waits ≤ `timeoutMs` for in-flight requests, then for the rest of that time for the
+ *    scheduler's jobs (those the requests spawned meanwhile included);
  * 5. aborts the handlers still running, waits ≤ `timeoutMs` again, destroys their
- *    connections, then every connection left;
+ *    connections, then every connection left; closes the scheduler: jobs still running
+ *    have their signal aborted and `closeTimeout` to finish, while what they use is open;
  * 6. `app.cleanup()` (onCleanup and cleanup contexts, reverse order);
- * 7. closes the scheduler (its jobs still running are aborted).
+ * 7. disposes the containers (the last step of `app.cleanup()`).
  * Every step runs whatever failed before; the errors are thrown at the end (one as is,
  * several as a `CleanupError`).
  *
@@ -47,29 +49,22 @@ export async function shutdownGracefully({ app, sites, tracker, timeoutMs, logge
   // a peer that never answers the close frame waits no longer than shutdownTimeout
   await collect(errors, () => closeWebSockets(app, 1001, 'Server shutdown', timeoutMs), logger, 'closing websockets failed');
   const scheduler = schedulerOf(app);
-  await drainRequests(tracker, timeoutMs, logger, undefined, scheduler === undefined ? undefined : (ms) => scheduler.wait(ms));
+  const deadline = performance.now() + timeoutMs;
+  await drainRequests(tracker, timeoutMs, logger);
   await Promise.all(sites.map((site) => site.finishDrain()));
+  if (scheduler !== undefined) await collect(errors, () => stopJobs(scheduler, deadline, timeoutMs, logger), logger, 'closing the scheduler failed');
   await collect(errors, () => app.cleanup(), logger, 'cleanup failed');
-  if (scheduler !== undefined) await collect(errors, () => scheduler.close(), logger, 'closing the scheduler failed');
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new CleanupError(errors);
 }
 
 /**
- * Steps 4 and 5 for the requests of one site, or of every site: waits ≤ `timeoutMs` (with
- * `alongside`, e.g. the scheduler's jobs, in the same time); then aborts the handlers still
- * running, closes the connections of those that have not started a response, waits ≤
- * `timeoutMs` again, and destroys the connections of the rest.
+ * Steps 4 and 5 for the requests of one site, or of every site: waits ≤ `timeoutMs`; then
+ * aborts the handlers still running, closes the connections of those that have not started
+ * a response, waits ≤ `timeoutMs` again, and destroys the connections of the rest.
  */
-export async function drainRequests(
-  tracker: RequestTracker,
-  timeoutMs: number,
-  logger: Logger,
-  site?: DrainState,
-  alongside?: (ms: number) => Promise<unknown>,
-): Promise<void> {
-  const [idle] = await Promise.all([tracker.waitIdle(timeoutMs, site), alongside?.(timeoutMs)]);
-  if (idle) return;
+export async function drainRequests(tracker: RequestTracker, timeoutMs: number, logger: Logger, site?: DrainState): Promise<void> {
+  if (await tracker.waitIdle(timeoutMs, site)) return;
   const reason = new WeftError('WEFT_ERR_SHUTDOWN_TIMEOUT', `the server is shutting down and the handler did not finish within shutdownTimeout (${timeoutMs} ms)`);
   const aborted = tracker.abortRunning(reason, site);
   if (aborted.length > 0) {
@@ -81,6 +76,21 @@ export async function drainRequests(
   if (stuck.length > 0) {
     logger.warn({ handlers: stuck }, `shutdown: ${stuck.length} handler(s) ignored the abort for ${timeoutMs} ms; their connections are closed and shutdown goes on without them`);
   }
+}
+
+/**
+ * The jobs' part of steps 4 and 5: waits for them until `deadline` (step 4's end; jobs ran
+ * alongside the requests until then, and a job a request spawned while it finished is
+ * waited for too), then closes the scheduler, before `app.cleanup()` closes what the jobs
+ * use: those still running are named in a warning, have their signal aborted and get the
+ * scheduler's `closeTimeout` to finish.
+ */
+async function stopJobs(scheduler: Scheduler, deadline: number, timeoutMs: number, logger: Logger): Promise<void> {
+  if (!(await scheduler.wait(Math.max(0, deadline - performance.now())))) {
+    const jobs = scheduler.jobs.map((job) => job.name);
+    logger.warn({ jobs }, `shutdown: ${jobs.length} background job(s) still running after ${timeoutMs} ms; their signal is aborted`);
+  }
+  await scheduler.close();
 }
 
 /** The root app's scheduler, if it has one; looked up before cleanup disposes the container. */
