@@ -3,6 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { TlsOptions } from 'node:tls';
 import { type RequestListener } from '../pipeline/handle-request.js';
 import { upgradeListener } from '../ws/upgrade.js';
+import { keepOwedResponses } from './client-error.js';
 import { applyServerLimits, serverOptionsOf, type ConnectionOptions } from './connection-options.js';
 
 /**
@@ -35,7 +36,8 @@ export type HttpServer = Server | HttpsServer;
  * weft's connection defaults (keep-alive 75 s, headers 30 s, request 300 s). `Expect`
  * requests go to the listener too (node would otherwise answer `100 Continue` or `417`
  * itself, before routing, middlewares and `onResponsePrepare` could see them), and so do
- * `Upgrade` requests (websockets: see `src/ws/upgrade.ts`).
+ * `Upgrade` requests (websockets: see `src/ws/upgrade.ts`). A malformed request behind
+ * others on a connection is answered 400 after them, in order (see `keepOwedResponses`).
  *
  * @example
  * ```ts
@@ -56,5 +58,7 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   server.on('checkExpectation', listener);
   // websocket upgrades take the same path: router, middlewares, in-flight tracking
   server.on('upgrade', upgradeListener(listener));
+  // a request node cannot parse is answered after the responses owed before it
+  server.on('clientError', keepOwedResponses);
   return server;
 }

@@ -1,0 +1,84 @@
+/**
+ * What a server does with a connection node's HTTP parser gave up on (node's `clientError`):
+ * a malformed request, data after a `Connection: close` request, a request that took too
+ * long, a socket error.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+const ANSWERS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+};
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/** Marks a connection whose error is being handled: node reports the same parser error again for every later chunk. */
+const FAILED = Symbol('weft.clientError');
+
+/**
+ * node's socket of a server connection: `_httpMessage` is the response being written on it
+ * (then the next queued one); `parser.incoming` the last request the parser began.
+ */
+type ServerSocket = Duplex & {
+  _httpMessage?: ServerResponse | null;
+  parser?: { incoming?: IncomingMessage | null } | null;
+  [FAILED]?: true;
+};
+
+/**
+ * A `clientError` listener that keeps the responses a connection is owed. node's own
+ * handling writes its `400` at once and destroys the socket, so when a valid request is
+ * still being answered (its handler runs, or pipelined responses wait behind it), the 400
+ * goes out in its place, or the data after a `Connection: close` request ends a response
+ * mid-body. Here, for a request node could not parse after complete ones, the answers owed
+ * go out first, in request order (RFC 9112 §9.3.2), then the 400 (431 for headers too
+ * large), then the connection closes; data after `Connection: close` is ignored, and the
+ * connection closes after the last response as it would have anyway (RFC 9112 §9.6). An
+ * error inside a request's own body, a timeout or a socket error is handled as node does:
+ * the answer if no response has started, then the socket is destroyed (a handler reading
+ * that body sees the client gone).
+ *
+ * @example
+ * ```ts
+ * server.on('clientError', keepOwedResponses);
+ * ```
+ */
+export function keepOwedResponses(err: Error & { code?: string }, duplex: Duplex): void {
+  const socket = duplex as ServerSocket;
+  if (socket[FAILED]) return;
+  socket[FAILED] = true;
+  const code = err.code ?? '';
+  const owed = socket._httpMessage ?? null;
+  // an error inside a request still being received (a bad chunk, the client leaving
+  // mid-body) is that request's: its handler's read fails when the socket is destroyed
+  const last = socket.parser?.incoming;
+  const betweenRequests = last !== undefined && (last === null || last.complete);
+  if (owed === null || !code.startsWith('HPE_') || !betweenRequests || !socket.writable) {
+    if (socket.writable && (owed === null || !owed.headersSent) && code !== 'HPE_CLOSED_CONNECTION') socket.write(ANSWERS[code] ?? BAD_REQUEST);
+    socket.destroy();
+    return;
+  }
+  // nothing more is read; what was parsed before the error is answered
+  socket.pause();
+  const answer = code === 'HPE_CLOSED_CONNECTION' ? null : (ANSWERS[code] ?? BAD_REQUEST);
+  afterOwed(socket, owed, answer);
+}
+
+/**
+ * Waits for `response`, then for each response node queued behind it (node hands the socket
+ * to the next one in its own `finish` listener, which runs before this one), then writes
+ * `answer` and closes. A connection that dies first needs nothing more.
+ */
+function afterOwed(socket: ServerSocket, response: ServerResponse, answer: string | null): void {
+  response.once('finish', () => {
+    const next = socket._httpMessage ?? null;
+    if (next !== null && next !== response) {
+      afterOwed(socket, next, answer);
+      return;
+    }
+    // a response that closes the connection already ended it: nothing may follow
+    if (answer !== null && socket.writable) socket.end(answer);
+    else socket.destroy();
+  });
+}
