@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   WEFT_ERR_CLIENT_GONE: 'the client closed the connection',
   WEFT_ERR_INVALID_HEADER: 'a header name or value is not valid (names are tokens; values have no CR, LF or NUL)',
   WEFT_ERR_INVALID_COOKIE: 'a cookie name, value or attribute is not valid',
-  WEFT_ERR_INVALID_STATUS: 'a status code must be an integer from 100 to 999 (and a reason phrase one line)',
+  WEFT_ERR_INVALID_STATUS: 'a response status must be an integer from 200 to 599 (and a reason phrase one line)',
   WEFT_ERR_INVALID_BODY: 'a response body cannot be sent as given',
   WEFT_ERR_CONTENT_LENGTH: 'a streamed body does not match the Content-Length it declared: the excess is not sent; a short body closes the connection',
   // server and running

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
-import { StreamResponse, createApp, text, type Logger, type Request } from 'weft';
+import { Response, StreamResponse, createApp, text, type Logger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 /** Sends `raw` on one connection; resolves everything received once the server closes it. */
@@ -69,6 +69,18 @@ describe('a response is framed exactly as its headers say', () => {
       await response.end();
       return response;
     });
+    const streamWith = (coding: string) => async (request: Request) => {
+      const response = new StreamResponse({ headers: { 'Content-Type': 'text/plain', 'Transfer-Encoding': coding } });
+      await response.prepare(request);
+      await response.write('HTTP/1.1 200 OK\r\n');
+      await response.end();
+      return response;
+    };
+    app.router.add('GET', '/stream-te-gzip', streamWith('gzip'));
+    app.router.add('GET', '/stream-te-gzip-chunked', streamWith('gzip, chunked'));
+    app.router.add('GET', '/stream-te-chunked', streamWith('Chunked'));
+    app.router.add('GET', '/reset', () => new Response({ status: 205, text: 'ignored' }));
+    app.router.add('GET', '/interim', () => new Response({ status: 100 }));
     app.router.add('GET', '/after', () => 'after');
     client = await new TestClient(app).start();
   });
@@ -103,6 +115,36 @@ describe('a response is framed exactly as its headers say', () => {
     const received = await exchange(client, get('/exact') + get('/after', true));
     expect(received).toMatch(/\r\n\r\nhello(?=HTTP)/);
     expect(received).toMatch(/\r\n\r\nafter$/);
+  });
+
+  test('a StreamResponse with a Transfer-Encoding other than chunked fails prepare() (500): the coding would be announced, not applied', async () => {
+    for (const path of ['/stream-te-gzip', '/stream-te-gzip-chunked']) {
+      expect(await exchange(client, get(path, true))).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n(?![\s\S]*HTTP\/1\.1 200)/);
+    }
+    expect(errors.map((e) => (e.obj as { err?: { code?: string } }).err?.code)).toContain('WEFT_ERR_INVALID_HEADER');
+  });
+
+  test('Transfer-Encoding: chunked on a stream is framed by node: chunks on HTTP/1.1, until close on HTTP/1.0 (no chunked there)', async () => {
+    const eleven = await exchange(client, get('/stream-te-chunked', true));
+    expect(eleven).toMatch(/Transfer-Encoding: chunked\r\n/);
+    expect(eleven).toMatch(/\r\n\r\n11\r\nHTTP\/1\.1 200 OK\r\n\r\n0\r\n\r\n$/);
+    const ten = await exchange(client, 'GET /stream-te-chunked HTTP/1.0\r\n\r\n');
+    expect(ten).not.toMatch(/Transfer-Encoding/i);
+    expect(ten).toMatch(/Connection: close\r\n/);
+    expect(ten).toMatch(/\r\n\r\nHTTP\/1\.1 200 OK\r\n$/);
+  });
+
+  test('205 Reset Content carries no content (RFC 9110 15.3.6): Content-Length: 0, and the connection goes on', async () => {
+    const received = await exchange(client, get('/reset') + get('/after', true));
+    expect(received).toMatch(/^HTTP\/1\.1 205 Reset Content\r\n/);
+    expect(received).toMatch(/Content-Length: 0\r\n/);
+    expect(received).not.toMatch(/ignored/);
+    expect(received).toMatch(/\r\n\r\nHTTP\/1\.1 200 OK[\s\S]*\r\n\r\nafter$/);
+  });
+
+  test('a 1xx status is not a final answer: a Response with one is refused (500), not sent as an interim response', async () => {
+    expect(await exchange(client, get('/interim', true))).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    expect(errors.map((e) => (e.obj as { err?: { code?: string } }).err?.code)).toContain('WEFT_ERR_INVALID_STATUS');
   });
 
   test('Content-Length and Transfer-Encoding are never sent together (RFC 9112 6.2)', async () => {

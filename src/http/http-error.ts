@@ -100,7 +100,7 @@ export class HttpError extends Error {
   /** undefined: the default body, computed from the current status. */
   #body: ResponseBody | undefined;
 
-  /** @param status the status code (100 to 999). */
+  /** @param status the status code (200 to 599). */
   constructor(status: number, options: HttpErrorOptions = {}) {
     checkStatus(status);
     const reason = options.reason === undefined ? undefined : checkReason(options.reason);

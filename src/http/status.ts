@@ -6,17 +6,22 @@ import { STATUS_CODES } from 'node:http';
 import { WeftError } from '../errors.js';
 
 /**
- * Checks a status code (an integer from 100 to 999, as node accepts); returns it.
+ * Checks the status code of a response or an HTTP error: an integer from 200 to 599. RFC
+ * 9110 defines 100 to 599; a 1xx is an interim response (`100 Continue`), never the answer
+ * to a request: sent as one, the client would take the next response on the connection for
+ * this request's. Returns it.
  *
  * @example
  * ```ts
  * checkStatus(404); // 404
- * checkStatus(99);  // throws WeftError WEFT_ERR_INVALID_STATUS
+ * checkStatus(100); // throws WeftError WEFT_ERR_INVALID_STATUS
+ * checkStatus(600); // throws WeftError WEFT_ERR_INVALID_STATUS
  * ```
  */
 export function checkStatus(status: number): number {
-  if (!Number.isInteger(status) || status < 100 || status > 999) {
-    throw new WeftError('WEFT_ERR_INVALID_STATUS', `invalid status code ${String(status)}: it must be an integer from 100 to 999`);
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    const why = Number.isInteger(status) && status >= 100 && status < 200 ? ' (1xx are interim responses, not answers)' : '';
+    throw new WeftError('WEFT_ERR_INVALID_STATUS', `invalid status code ${String(status)}: a response status is an integer from 200 to 599${why}`);
   }
   return status;
 }

@@ -106,7 +106,7 @@ export class StreamResponse {
   #written = 0;
 
   constructor(init: StreamResponseInit = {}) {
-    this.#status = init.status === undefined ? 200 : checkStatus(init.status);
+    this.#status = init.status === undefined ? 200 : this.checkedStatus(init.status);
     this.#reason = init.reason === undefined ? undefined : checkReason(init.reason);
     this.headers = new ResponseHeaders(init.headers);
   }
@@ -118,7 +118,15 @@ export class StreamResponse {
 
   set status(status: number) {
     this.checkUnsent();
-    this.#status = checkStatus(status);
+    this.#status = this.checkedStatus(status);
+  }
+
+  /**
+   * @internal a status this response may have: 200 to 599 (`checkStatus`); a
+   * `WebSocketResponse` is the one 101.
+   */
+  protected checkedStatus(status: number): number {
+    return checkStatus(status);
   }
 
   /** The reason phrase: the one set, or the standard phrase of the current status. */
@@ -134,7 +142,7 @@ export class StreamResponse {
   /** Sets status and, optionally, reason (aiohttp's `set_status`); a new status resets the reason. */
   setStatus(status: number, reason?: string): void {
     this.checkUnsent();
-    this.#status = checkStatus(status);
+    this.#status = this.checkedStatus(status);
     this.#reason = reason === undefined ? undefined : checkReason(reason);
   }
 
@@ -287,11 +295,15 @@ export class StreamResponse {
     }
     const status = this.#status;
     const empty = isEmptyStatus(status);
-    this.#bodyless = request.method === 'HEAD' || empty;
+    // 205 Reset Content has no content either, but says so with Content-Length: 0 (RFC 9110 15.3.6)
+    this.#bodyless = request.method === 'HEAD' || empty || status === 205;
     this.finalizeHeaders(empty);
     if (status < 200 || status === 204) {
       this.headers.delete('content-length');
       this.headers.delete('transfer-encoding');
+    } else if (status === 205) {
+      this.headers.delete('transfer-encoding');
+      this.headers.setTrusted('Content-Length', 'content-length', '0');
     }
     if (this.#forceClose) res.shouldKeepAlive = false;
     this.headers.seal();
@@ -310,8 +322,20 @@ export class StreamResponse {
    */
   protected finalizeHeaders(emptyStatus: boolean): void {
     if (!emptyStatus && this.headers.firstOf('content-type') === undefined) this.headers.setTrusted('Content-Type', 'content-type', 'application/octet-stream');
-    // never both (RFC 9112 6.2); a recipient frames by Transfer-Encoding, so it wins
-    if (this.headers.firstOf('transfer-encoding') !== undefined) this.headers.delete('content-length');
+    const coding = this.headers.get('transfer-encoding');
+    if (coding === undefined) return;
+    // node frames a body of unknown length itself: chunked on HTTP/1.1, until the connection
+    // closes on HTTP/1.0 (which has no chunked: RFC 9112 6.1); any other coding would be
+    // announced but not applied, and the client would misread where the body ends
+    if (coding.trim().toLowerCase() !== 'chunked') {
+      throw new WeftError(
+        'WEFT_ERR_INVALID_HEADER',
+        `Transfer-Encoding: ${coding} is not supported on a StreamResponse: weft frames a streamed body itself (chunked on HTTP/1.1); to send compressed bytes, set Content-Encoding`,
+      );
+    }
+    // never both (RFC 9112 6.2): the header asked for framing by chunks, so the length goes
+    this.headers.delete('transfer-encoding');
+    this.headers.delete('content-length');
   }
 
   /** Whether `prepare()` sends the headers at once (streams) or with the body (`Response`). */

@@ -88,6 +88,11 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     this.#options = checkWebSocketOptions(options);
   }
 
+  /** @internal the handshake's 101 is this response's status; final statuses as any response's. */
+  protected override checkedStatus(status: number): number {
+    return status === 101 ? status : super.checkedStatus(status);
+  }
+
   /** Whether the handshake is done (the 101 went out). */
   override get prepared(): boolean {
     return this.#ws !== null;
