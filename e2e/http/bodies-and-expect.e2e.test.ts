@@ -160,6 +160,7 @@ describe('Expect', () => {
     const app = createApp({ logger });
     app.onResponsePrepare.push((_req, res) => void prepared.push(res.status));
     app.router.add('POST', '/upload', async (r: Request) => ({ got: (await r.text()).length }));
+    app.router.add('POST', '/tiny', async (r: Request) => ({ got: (await r.text()).length }), { clientMaxSize: 2 });
     app.router.add('POST', '/guarded', async (r: Request) => ({ got: (await r.text()).length }), {
       expectHandler: async (r: Request) => {
         if (r.headers.get('authorization') === undefined) throw new HTTPForbidden();
@@ -182,6 +183,18 @@ describe('Expect', () => {
     });
     expect(res.continued).toBe(true);
     expect(JSON.parse(res.text)).toEqual({ got: 3 });
+  });
+
+  test('a body declared longer than clientMaxSize is refused with 413 without a 100 Continue inviting it', async () => {
+    const res = await rawRequest(client, {
+      method: 'POST',
+      path: '/tiny',
+      headers: { expect: '100-continue', 'content-length': '3' },
+      body: Buffer.from('abc'),
+      waitForContinue: true,
+    });
+    expect(res.status).toBe(413);
+    expect(res.continued).toBe(false);
   });
 
   test('an unknown expectation is 417, and onResponsePrepare sees it', async () => {

@@ -7,7 +7,8 @@ import { toResponse } from '../http/to-response.js';
  * A request with an `Expect` header. Only `100-continue` is understood; anything else is
  * 417 before the middlewares; HTTP/1.0 requests are served as if they had no `Expect`.
  * Without a route `expectHandler`, `100 Continue` goes out at once (also for misses, as
- * aiohttp). With one, it runs first, sharing the request scope: it may throw an HttpError,
+ * aiohttp), unless the declared `Content-Length` is over the route's `clientMaxSize`: then
+ * the handler's read answers 413 without inviting the body. With one, it runs first, sharing the request scope: it may throw an HttpError,
  * return a response (sent instead of calling the handler), or return nothing (weft then
  * sends `100 Continue` unless the handler already did).
  */
@@ -22,6 +23,9 @@ export async function handleExpect(request: Request, route: CompiledRoute): Prom
     const result = await route.expectHandler(request);
     if (result !== undefined && result !== null) return toResponse(result);
   }
-  request.writeContinue();
+  // a body already declared too long is refused without inviting it: no 100, the read's 413
+  // goes out before a byte is sent (RFC 9110 10.1.1 lets the server answer instead)
+  const length = request.contentLength;
+  if (length === undefined || length <= request.clientMaxSize) request.writeContinue();
   return route.pipeline(request);
 }
