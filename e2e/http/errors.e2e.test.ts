@@ -25,6 +25,25 @@ async function settled(logger: { lines: Line[] }, count: number): Promise<Line[]
 }
 
 describe('errors: logged once, never a crash', () => {
+  test('an onResponsePrepare handler that throws: the client gets a 500 (sent without the handlers), the error is logged once', async () => {
+    const logger = recordingLogger();
+    const app = createApp({ logger });
+    app.onResponsePrepare.push((request) => {
+      if (request.path === '/fails') throw new Error('prepare failed');
+    });
+    app.router.add('GET', '/fails', () => 'never sent');
+    app.router.add('GET', '/ok', () => 'ok');
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      const res = await client.get('/fails');
+      expect([res.status, res.text]).toEqual([500, '500: Internal Server Error']);
+      expect((await client.get('/ok')).text).toBe('ok');
+      expect(logger.lines.map((line) => line.msg)).toEqual(['unhandled error in request handler']);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('debug mode shows a thrown value String() cannot convert (a null-prototype object) instead of crashing', async () => {
     const logger = recordingLogger();
     const app = createApp({ debug: true, logger });

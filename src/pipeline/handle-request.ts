@@ -151,7 +151,17 @@ async function afterSend(
   } catch (err) {
     if (!request.rawResponse.headersSent) {
       sent = errorResponse(err, request);
-      await sendResponse(request, sent).catch(() => request.rawResponse.destroy());
+      try {
+        await sendResponse(request, sent);
+      } catch {
+        // an onResponsePrepare handler that failed fails again for the error response: that
+        // one goes out without the handlers rather than not at all
+        if (request.rawResponse.headersSent || request.prepareHook === null) request.rawResponse.destroy();
+        else {
+          request.prepareHook = null;
+          await sendResponse(request, sent).catch(() => request.rawResponse.destroy());
+        }
+      }
     } else if (!response.prepared) {
       // the handler's own stream went out first (it threw, or returned something else, after
       // prepare()): this response can only close the connection; an error already logged is not logged again
