@@ -74,6 +74,16 @@ describe('parseFormData', () => {
     expect(error.text).toMatch(/^Invalid form body: Unexpected end of/);
   });
 
+  it.each([
+    ['a field without a name', 'Content-Disposition: form-data\r\n\r\nvalue'],
+    ['a file without a name', 'Content-Disposition: form-data; filename="f.txt"\r\nContent-Type: text/plain\r\n\r\nbytes'],
+  ])('answers 400 for %s (RFC 7578 4.2), not a field called "undefined"', async (_case, part) => {
+    const body = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="ok"\r\n\r\n1\r\n--${BOUNDARY}\r\n${part}\r\n--${BOUNDARY}--\r\n`);
+    const error = await rejection(parseFormData(body, MULTIPART));
+    expect(error).toBeInstanceOf(HTTPBadRequest);
+    expect(error.text).toBe('Invalid form body: a part has no name (Content-Disposition: form-data; name="...")');
+  });
+
   it.each<[string, object, Buffer, string, string]>([
     ['files', { files: 1 }, multipart([{ name: 'a', value: 'x', filename: 'a' }, { name: 'b', value: 'y', filename: 'b' }]), MULTIPART, 'Form has more than 1 files (the files limit)'],
     ['fileSize', { fileSize: 3 }, multipart([{ name: 'f', value: 'toolong', filename: 'f.txt' }]), MULTIPART, 'File "f.txt" in field "f" is larger than the fileSize limit (3 bytes)'],

@@ -84,13 +84,21 @@ export function parseFormData(body: Buffer, contentType: string, options: FormDa
       return;
     }
     let fields = 0;
+    // RFC 7578 4.2: every part names its field; busboy passes undefined for one that does not
+    const nameless = (): void => fail(new HTTPBadRequest({ text: 'Invalid form body: a part has no name (Content-Disposition: form-data; name="...")' }));
     parser.on('field', (name, value, nameTruncated, valueTruncated) => {
-      if (++fields > maxFields) fail(tooLarge(maxFields, `Form has more than ${maxFields} fields (the fields limit)`));
+      if ((name as string | undefined) === undefined) nameless();
+      else if (++fields > maxFields) fail(tooLarge(maxFields, `Form has more than ${maxFields} fields (the fields limit)`));
       else if (nameTruncated) fail(tooLarge(limits.fieldNameSize, `Form field name longer than the fieldNameSize limit (${limits.fieldNameSize} bytes)`));
       else if (valueTruncated) fail(tooLarge(limits.fieldSize, `Form field "${name}" is longer than the fieldSize limit (${limits.fieldSize} bytes)`));
       else entries.push([name, value]);
     });
     parser.on('file', (name: string, stream: BusboyFileStream, filename: string, _encoding: string, mimeType: string) => {
+      if ((name as string | undefined) === undefined) {
+        nameless();
+        stream.resume();
+        return;
+      }
       const slot = entries.push([name, '']) - 1;
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
