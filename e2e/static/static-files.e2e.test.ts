@@ -151,6 +151,14 @@ describe('app.static', () => {
     expect([...clipped.body]).toEqual([8, 9]);
   });
 
+  test('412 and 416 answer this client only: Cache-Control no-store instead of the maxAge caching', async () => {
+    expect((await client.get('/static/hello.txt')).headers['cache-control']).toBe('public, max-age=600');
+    const failed = await client.get('/static/hello.txt', { headers: { 'If-Match': '"nope"' } });
+    expect([failed.status, failed.headers['cache-control']]).toEqual([412, 'no-store']);
+    const unsatisfiable = await client.get('/static/hello.txt', { headers: { Range: 'bytes=999-' } });
+    expect([unsatisfiable.status, unsatisfiable.headers['cache-control']]).toEqual([416, 'no-store']);
+  });
+
   test('unsatisfiable, malformed and multiple ranges answer 416 with bytes */size', async () => {
     for (const range of ['bytes=10-20', 'bytes=abc', 'bytes=5-2', 'bytes=0-1,4-5', 'bytes=']) {
       const res = await client.get('/static/data.bin', { headers: { Range: range } });

@@ -107,7 +107,11 @@ export class FileResponse extends StreamResponse {
     const outcome = successful ? evaluatePreconditions(header, validators, request.method) : 'ok';
     if (outcome !== 'ok') {
       this.status = outcome;
-      if (outcome === 412) this.contentLength = 0;
+      // a 412 is this client's answer: a shared cache must not serve it to others
+      if (outcome === 412) {
+        this.contentLength = 0;
+        this.#uncached();
+      }
       await super.prepare(request);
       await this.end();
       return;
@@ -124,6 +128,7 @@ export class FileResponse extends StreamResponse {
       const ranges = parseRange(size, range, { combine: true });
       if (ranges === -1 || ranges === -2 || ranges.length !== 1) {
         this.status = 416;
+        this.#uncached();
         this.headers.set('Content-Range', `bytes */${size}`);
         this.headers.delete('content-encoding');
         this.contentLength = 0;
@@ -152,6 +157,11 @@ export class FileResponse extends StreamResponse {
       throw err;
     }
     await this.end();
+  }
+
+  /** An answer about this request only (412, 416): the `maxAge` caching is taken back. */
+  #uncached(): void {
+    if (this.#maxAge !== undefined) this.headers.set('Cache-Control', 'no-store');
   }
 
   /** hot path: copies bytes [start, end] with backpressure; a gone client stops the read. */
