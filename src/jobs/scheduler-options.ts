@@ -1,4 +1,5 @@
 import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
 
 /**
  * Options of the application's {@link Scheduler}: `createApp({ jobs: { ... } })`, root apps
@@ -32,7 +33,7 @@ export type ResolvedSchedulerOptions = Required<SchedulerOptions>;
  * ```
  */
 export function resolveSchedulerOptions(options: SchedulerOptions = {}): ResolvedSchedulerOptions {
-  if (typeof options !== 'object' || options === null) throw invalid(`jobs options must be an object, got ${String(options)}`);
+  if (typeof options !== 'object' || options === null) throw invalid(`jobs options must be an object, got ${shownValue(options)}`);
   const known = new Set(['limit', 'pendingLimit', 'closeTimeout']);
   const unknown = Object.keys(options).filter((key) => !known.has(key));
   if (unknown.length > 0) throw invalid(`unknown jobs option(s) ${unknown.join(', ')}: use limit, pendingLimit, closeTimeout`);
@@ -52,14 +53,14 @@ export function checkTimeout(what: string, value: unknown): number {
 function count(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value === Infinity || (Number.isInteger(value) && value >= min))) {
-    throw invalid(`jobs.${name} must be an integer >= ${min} or Infinity, got ${String(value)}`);
+    throw invalid(`jobs.${name} must be an integer >= ${min} or Infinity, got ${shownValue(value)}`);
   }
   return value;
 }
 
 function duration(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw invalid(`${name} must be a number of milliseconds >= 0, got ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw invalid(`${name} must be a number of milliseconds >= 0, got ${shownValue(value)}`);
   return value;
 }
 

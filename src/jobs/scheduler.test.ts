@@ -299,6 +299,10 @@ describe('Scheduler', () => {
     expect(() => new Scheduler({ limit: 0 })).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.limit must be an integer >= 1 or Infinity, got 0');
     expect(() => new Scheduler({ pendingLimit: 1.5 })).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.pendingLimit must be an integer >= 0 or Infinity, got 1.5');
     expect(() => new Scheduler({ closeTimeout: -1 })).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.closeTimeout must be a number of milliseconds >= 0, got -1');
+    expect(() => new Scheduler({ limit: '5' } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.limit must be an integer >= 1 or Infinity, got "5"');
+    expect(() => new Scheduler({ closeTimeout: '100' } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.closeTimeout must be a number of milliseconds >= 0, got "100"');
+    expect(() => new Scheduler({ pendingLimit: null } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.pendingLimit must be an integer >= 0 or Infinity, got null');
+    expect(() => scheduler.wait('10' as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: wait() timeoutMs must be a number of milliseconds >= 0, got "10"');
     expect(() => new Scheduler({ limt: 3 } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: unknown jobs option(s) limt: use limit, pendingLimit, closeTimeout');
     const unlimited = new Scheduler({ logger, limit: Infinity, pendingLimit: Infinity });
     expect([unlimited.limit, unlimited.pendingLimit, unlimited.closeTimeout]).toEqual([Infinity, Infinity, 100]);
