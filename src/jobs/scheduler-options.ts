@@ -1,5 +1,5 @@
 import { WeftError } from '../errors.js';
-import { shownValue } from '../option-checks.js';
+import { isOptionsObject, shownValue } from '../option-checks.js';
 
 /**
  * Options of the application's {@link Scheduler}: `createApp({ jobs: { ... } })`, root apps
@@ -33,7 +33,7 @@ export type ResolvedSchedulerOptions = Required<SchedulerOptions>;
  * ```
  */
 export function resolveSchedulerOptions(options: SchedulerOptions = {}): ResolvedSchedulerOptions {
-  if (typeof options !== 'object' || options === null) throw invalid(`jobs options must be an object, got ${shownValue(options)}`);
+  if (!isOptionsObject(options)) throw invalid(`jobs options must be an object, got ${shownValue(options)}`);
   const known = new Set(['limit', 'pendingLimit', 'closeTimeout']);
   const unknown = Object.keys(options).filter((key) => !known.has(key));
   if (unknown.length > 0) throw invalid(`unknown jobs option(s) ${unknown.join(', ')}: use limit, pendingLimit, closeTimeout`);

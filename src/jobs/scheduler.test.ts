@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WeftError } from '../errors.js';
 import { type Logger } from '../logging/logger.js';
 import { Scheduler } from './scheduler.js';
+import { resolveSchedulerOptions } from './scheduler-options.js';
 
 interface Entry {
   level: 'error' | 'warn' | 'info' | 'debug';
@@ -303,6 +304,18 @@ describe('Scheduler', () => {
     expect(() => new Scheduler({ closeTimeout: '100' } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.closeTimeout must be a number of milliseconds >= 0, got "100"');
     expect(() => new Scheduler({ pendingLimit: null } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs.pendingLimit must be an integer >= 0 or Infinity, got null');
     expect(() => scheduler.wait('10' as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: wait() timeoutMs must be a number of milliseconds >= 0, got "10"');
+    expect(() => new Scheduler(5 as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: new Scheduler() takes an options object, got 5');
+    expect(() => new Scheduler(null as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: new Scheduler() takes an options object, got null');
+    expect(() => new Scheduler([] as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: new Scheduler() takes an options object, got an array');
+    expect(() => resolveSchedulerOptions([] as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: jobs options must be an object, got an array');
+    expect(() => new Scheduler({ logger: 5 } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: new Scheduler() option logger must have error, warn, info and debug methods, got 5');
+    expect(() => new Scheduler({ logger: { error() {} } } as never)).toThrow('option logger must have error, warn, info and debug methods, got an object');
+    expect(() => scheduler.spawn(async () => undefined, null as never)).toThrow("WEFT_ERR_JOBS_OPTIONS: spawn() options must be an object such as { name: 'report' }, got null");
+    expect(() => scheduler.spawn(async () => undefined, 'report' as never)).toThrow('spawn() options must be an object such as { name: \'report\' }, got "report"');
+    expect(() => scheduler.spawn(async () => undefined, { nmae: 'x' } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: unknown spawn() option(s) nmae: use name');
+    expect(() => scheduler.spawn(async () => undefined, { name: 5 } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: spawn() option name must be a non-empty string, got 5');
+    expect(scheduler.activeCount).toBe(0);
+    expect(new Scheduler({ logger: console }).limit).toBe(100);
     expect(() => new Scheduler({ limt: 3 } as never)).toThrow('WEFT_ERR_JOBS_OPTIONS: unknown jobs option(s) limt: use limit, pendingLimit, closeTimeout');
     const unlimited = new Scheduler({ logger, limit: Infinity, pendingLimit: Infinity });
     expect([unlimited.limit, unlimited.pendingLimit, unlimited.closeTimeout]).toEqual([Infinity, Infinity, 100]);

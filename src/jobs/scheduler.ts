@@ -1,5 +1,6 @@
 import { WeftError } from '../errors.js';
-import { createLogger, type Logger } from '../logging/logger.js';
+import { createLogger, isLogger, type Logger } from '../logging/logger.js';
+import { isOptionsObject, shownValue } from '../option-checks.js';
 import { Job, type JobFunction } from './job.js';
 import { checkTimeout, resolveSchedulerOptions, type SchedulerOptions } from './scheduler-options.js';
 
@@ -7,6 +8,16 @@ import { checkTimeout, resolveSchedulerOptions, type SchedulerOptions } from './
 export interface SpawnOptions {
   /** For logs and errors (default: the function's name, else `job #<n>`). */
   name?: string;
+}
+
+/** A typo (`nmae`) or a bare name string would otherwise be ignored without a word. */
+function checkSpawnOptions(options: unknown): asserts options is SpawnOptions {
+  if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `spawn() options must be an object such as { name: 'report' }, got ${shownValue(options)}`);
+  const unknown = Object.keys(options).filter((key) => key !== 'name');
+  if (unknown.length > 0) throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `unknown spawn() option(s) ${unknown.join(', ')}: use name`);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+    throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `spawn() option name must be a non-empty string, got ${shownValue(options.name)}`);
+  }
 }
 
 /** setTimeout takes at most this (about 24.8 days); longer waits are simply unbounded. */
@@ -48,9 +59,18 @@ export class Scheduler {
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  /** @param options limits (see {@link SchedulerOptions}) and where failures are logged. */
+  /**
+   * @param options limits (see {@link SchedulerOptions}) and where failures are logged.
+   * @throws WeftError `WEFT_ERR_JOBS_OPTIONS` for options that are not an object, a bad
+   *   limit, or a `logger` without `error`, `warn`, `info` and `debug` methods (job failures
+   *   would be lost).
+   */
   constructor(options: SchedulerOptions & { logger?: Logger } = {}) {
+    if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `new Scheduler() takes an options object, got ${shownValue(options)}`);
     const { logger, ...limits } = options;
+    if (logger !== undefined && !isLogger(logger)) {
+      throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `new Scheduler() option logger must have error, warn, info and debug methods, got ${shownValue(logger)}`);
+    }
     ({ limit: this.limit, pendingLimit: this.pendingLimit, closeTimeout: this.closeTimeout } = resolveSchedulerOptions(limits));
     this.#logger = logger ?? createLogger();
   }
@@ -84,9 +104,7 @@ export class Scheduler {
    */
   spawn<T>(fn: JobFunction<T>, options: SpawnOptions = {}): Job<T> {
     if (typeof fn !== 'function') throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `spawn() takes a function (signal) => Promise, got ${typeof fn}`);
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `spawn() option name must be a non-empty string, got ${String(options.name)}`);
-    }
+    checkSpawnOptions(options);
     const name = options.name ?? (fn.name || `job #${this.#spawned + 1}`);
     if (this.closed) throw new WeftError('WEFT_ERR_JOBS_CLOSED', `cannot spawn ${name}: the scheduler is closed (the application is shutting down)`);
     const room = this.#active.size < this.limit;

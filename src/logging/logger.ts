@@ -13,6 +13,21 @@ export interface Logger {
 }
 
 /**
+ * Whether `value` can serve as a {@link Logger}: it has the four methods weft calls.
+ *
+ * @example
+ * ```ts
+ * isLogger(console); // true
+ * isLogger(5);       // false
+ * ```
+ */
+export function isLogger(value: unknown): value is Logger {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return ['error', 'warn', 'info', 'debug'].every((method) => typeof candidate[method] === 'function');
+}
+
+/**
  * Creates weft's default logger: pino writing JSON lines to stdout, or pretty lines when a
  * person watches a terminal. `LOG_LEVEL` sets the level (default `info`; `silent` mutes).
  *
