@@ -57,3 +57,18 @@ test('the built sample app serves its notes API, admin sub-app and home page, an
   const [code] = (await once(child, 'exit')) as [number | null];
   expect(code).toBe(0);
 }, 15_000);
+
+test('a bad LOG_LEVEL stops the sample app at startup: the coded error on stderr, exit code 1', async () => {
+  const main = path.join(__dirname, '..', 'dist', 'sample-app', 'main.js');
+  const child = spawn(process.execPath, [main], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'bogus' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  expect(code).toBe(1);
+  expect(stderr).toBe(
+    'error: startup failed: WEFT_ERR_INVALID_OPTION: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (in any case), got "bogus"\n',
+  );
+  expect(stdout).not.toContain('Running on');
+}, 15_000);

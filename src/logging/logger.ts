@@ -1,5 +1,8 @@
+import { inspect } from 'node:util';
 import pino from 'pino';
 import type pretty from 'pino-pretty';
+import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
 
 /**
  * The logger weft writes to: pino's interface (an object first, then a message), so any
@@ -27,19 +30,61 @@ export function isLogger(value: unknown): value is Logger {
   return ['error', 'warn', 'info', 'debug'].every((method) => typeof candidate[method] === 'function');
 }
 
+/** The levels pino knows, most severe first, and `silent`. */
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /**
  * Creates weft's default logger: pino writing JSON lines to stdout, or pretty lines when a
- * person watches a terminal. `LOG_LEVEL` sets the level (default `info`; `silent` mutes).
+ * person watches a terminal. The level is `options.level`, else `LOG_LEVEL` (unset or
+ * empty: `info`): one of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`
+ * (which mutes), in any case.
  *
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION` for another level, naming `LOG_LEVEL` or the
+ *   `level` option and the levels accepted.
  * @example
  * ```ts
  * const app = createApp({ logger: createLogger({ level: 'debug' }) });
+ * app.logger.info('ready');
+ * app.logger.info({ port: 8080 }, 'listening');
  * ```
  */
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const level = checkLevel(options.level);
   const wantPretty = options.pretty ?? process.stdout.isTTY === true;
   return wantPretty ? pino({ level }, loadPretty()({ sync: true, colorize: true })) : pino({ level });
+}
+
+/** pino's own error for a bad level names neither the variable nor the levels it accepts. */
+function checkLevel(given: unknown): string {
+  const fromEnv = given === undefined;
+  const env = process.env.LOG_LEVEL;
+  const level = fromEnv ? (env === undefined || env === '' ? 'info' : env) : given;
+  if (typeof level === 'string' && LEVELS.includes(level.toLowerCase())) return level.toLowerCase();
+  const what = fromEnv ? 'LOG_LEVEL' : 'createLogger() option level';
+  throw new WeftError('WEFT_ERR_INVALID_OPTION', `${what} must be one of ${LEVELS.join(', ')} (in any case), got ${shownValue(level)}`);
+}
+
+/**
+ * The logger of last resort: plain `level: message` lines on stderr (debug dropped), for
+ * when {@link createLogger} cannot make one (a bad `LOG_LEVEL`) and that very error must
+ * still be reported. Internal: `runApp` uses it until the app's logger exists.
+ *
+ * @example
+ * ```ts
+ * stderrLogger.error({ err }, `startup failed: ${err.message}`); // "error: startup failed: ..."
+ * ```
+ */
+export const stderrLogger: Logger = {
+  error: stderrLine('error'),
+  warn: stderrLine('warn'),
+  info: stderrLine('info'),
+  debug: () => {},
+};
+
+function stderrLine(level: string): (obj: object, msg?: string) => void {
+  return (obj, msg) => {
+    process.stderr.write(`${level}: ${msg ?? inspect(obj)}\n`);
+  };
 }
 
 /** pino-pretty is loaded only when a person watches a terminal: servers log JSON. */

@@ -5,7 +5,7 @@ import type { Server as NetServer } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
-import { createLogger, type Logger } from '../logging/logger.js';
+import { createLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { inCopyOfContext } from '../context/context-var.js';
 import { AppRunner, type AppRunnerOptions } from './app-runner.js';
 import { messageOf } from './error-message.js';
@@ -179,7 +179,15 @@ function makeSites(
 
 let defaultLogger: Logger | undefined;
 
-/** Until the app exists (its factory may fail), messages go to weft's default logger. */
+/**
+ * Until the app exists (its factory may fail), messages go to weft's default logger; to
+ * stderr when it cannot be made (a bad LOG_LEVEL): the app's own logger then fails the
+ * startup with that error, which must be seen.
+ */
 function fallbackLogger(): Logger {
-  return (defaultLogger ??= createLogger());
+  try {
+    return (defaultLogger ??= createLogger());
+  } catch {
+    return stderrLogger;
+  }
 }
