@@ -21,7 +21,7 @@ const get = (path: string, close = false): string => `GET ${path} HTTP/1.1\r\nHo
 describe('a response is framed exactly as its headers say', () => {
   let client: TestClient;
   const errors: Array<{ obj: object; msg?: string }> = [];
-  const logger: Logger = { error: (obj, msg) => void errors.push({ obj, msg }), warn: () => undefined, info: () => undefined, debug: () => undefined };
+  const logger: Logger = { error: (obj: object, msg?: string) => void errors.push({ obj, msg }), warn: () => undefined, info: () => undefined, debug: () => undefined };
   const writeOutcome: unknown[] = [];
 
   beforeAll(async () => {

@@ -17,7 +17,7 @@ const silent = createLogger({ level: 'silent' });
 
 function recordingLogger(): Logger & { errors: Array<{ obj: object; msg?: string }> } {
   const errors: Array<{ obj: object; msg?: string }> = [];
-  return { errors, error: (obj, msg) => void errors.push({ obj, msg }), warn: () => undefined, info: () => undefined, debug: () => undefined };
+  return { errors, error: (obj: object, msg?: string) => void errors.push({ obj, msg }), warn: () => undefined, info: () => undefined, debug: () => undefined };
 }
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {

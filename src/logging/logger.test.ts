@@ -1,5 +1,5 @@
 import { WeftError } from '../errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, stderrLogger, type Logger } from './logger.js';
 
 function errorOf(fn: () => unknown): WeftError {
   try {
@@ -42,5 +42,51 @@ describe('createLogger', () => {
     expect((createLogger({ pretty: false }) as unknown as { level: string }).level).toBe('info');
     process.env.LOG_LEVEL = 'bogus';
     expect((createLogger({ level: 'Silent', pretty: false }) as unknown as { level: string }).level).toBe('silent');
+  });
+});
+
+describe('Logger', () => {
+  test('takes a message alone, as pino does, besides fields and a message', () => {
+    const calls: unknown[][] = [];
+    const logger: Logger = {
+      error: (...args) => void calls.push(args),
+      warn: (...args) => void calls.push(args),
+      info: (...args) => void calls.push(args),
+      debug: (...args) => void calls.push(args),
+    };
+    logger.info('ready');
+    logger.error({ code: 7 }, 'failed');
+    expect(calls).toEqual([['ready'], [{ code: 7 }, 'failed']]);
+    // weft's default logger is one
+    const pinoLogger: Logger = createLogger({ level: 'silent', pretty: false });
+    pinoLogger.warn('not written: silent');
+  });
+
+  test('an implementation written for (obj: object, msg?: string) is still a Logger', () => {
+    class ObjectsOnly {
+      readonly lines: string[] = [];
+      error(obj: object, msg?: string): void {
+        this.lines.push(`${msg} ${Object.keys(obj).join()}`);
+      }
+      warn(): void {}
+      info(): void {}
+      debug(): void {}
+    }
+    const logger: Logger = new ObjectsOnly();
+    logger.error({ err: 1 }, 'failed');
+    expect((logger as ObjectsOnly).lines).toEqual(['failed err']);
+  });
+
+  test('the stderr fallback writes a message alone, or fields and a message', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      stderrLogger.error('startup failed');
+      stderrLogger.warn({ n: 1 }, 'careful');
+      stderrLogger.info({ n: 2 });
+      stderrLogger.debug('dropped');
+      expect(write.mock.calls.map(([line]) => line)).toEqual(['error: startup failed\n', 'warn: careful\n', 'info: { n: 2 }\n']);
+    } finally {
+      write.mockRestore();
+    }
   });
 });

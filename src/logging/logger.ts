@@ -5,14 +5,33 @@ import { WeftError } from '../errors.js';
 import { shownValue } from '../option-checks.js';
 
 /**
- * The logger weft writes to: pino's interface (an object first, then a message), so any
- * pino logger, or an object shaped like one, fits.
+ * The logger weft writes to: pino's interface, so any pino logger, or an object shaped like
+ * one, fits. A call takes an object of fields and then a message, or a message alone (as
+ * pino does). weft itself always passes an object first (`{ err }`, `{ requestId }`, ...):
+ * an implementation written for `(obj: object, msg?: string)` stays valid, and sees a string
+ * first only from application code that logs a bare message.
+ *
+ * @example
+ * ```ts
+ * app.logger.info('cache warmed');
+ * app.logger.error({ err, orderId }, 'payment failed');
+ *
+ * // a logger of your own: four methods
+ * const lines: string[] = [];
+ * const logger: Logger = {
+ *   error: (obj, msg) => lines.push(`error ${msg ?? ''} ${JSON.stringify(obj)}`),
+ *   warn: (obj, msg) => lines.push(`warn ${msg ?? ''}`),
+ *   info: (obj, msg) => lines.push(`info ${msg ?? ''}`),
+ *   debug: () => {},
+ * };
+ * createApp({ logger });
+ * ```
  */
 export interface Logger {
-  error(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
 }
 
 /**
@@ -81,9 +100,9 @@ export const stderrLogger: Logger = {
   debug: () => {},
 };
 
-function stderrLine(level: string): (obj: object, msg?: string) => void {
+function stderrLine(level: string): Logger['error'] {
   return (obj, msg) => {
-    process.stderr.write(`${level}: ${msg ?? inspect(obj)}\n`);
+    process.stderr.write(`${level}: ${msg ?? (typeof obj === 'string' ? obj : inspect(obj))}\n`);
   };
 }
 

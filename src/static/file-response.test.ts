@@ -60,7 +60,7 @@ describe('FileResponse when the file shrinks while it is sent', () => {
   const warnings: Array<{ obj: object; msg?: string }> = [];
   const logger: Logger = {
     error: () => undefined,
-    warn: (obj, msg) => warnings.push({ obj, msg }),
+    warn: (obj: object, msg?: string) => warnings.push({ obj, msg }),
     info: () => undefined,
     debug: () => undefined,
   };
