@@ -23,6 +23,7 @@ export { type OnStartup, type OnShutdown, type OnCleanup, type CleanupContext } 
 export { StartupError } from './lifecycle/startup-error.js';
 export { Scheduler, type SpawnOptions } from './jobs/scheduler.js';
 export { Job, type JobFunction, type JobState } from './jobs/job.js';
+export { JobsFullError } from './jobs/jobs-full-error.js';
 export { type SchedulerOptions } from './jobs/scheduler-options.js';
 export { spawn } from './jobs/spawn.js';
 

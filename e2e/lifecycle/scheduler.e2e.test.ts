@@ -3,7 +3,9 @@ import {
   ContextVar,
   Controller,
   Get,
+  HTTPServiceUnavailable,
   type Job,
+  JobsFullError,
   type Logger,
   Param,
   Post,
@@ -150,6 +152,36 @@ describe('Scheduler: background jobs of an application', () => {
     expect(started).toEqual(['a', 'b', 'c', 'd']);
     gates.get('c')!.open();
     gates.get('d')!.open();
+    await expect(app.scheduler.wait(1000)).resolves.toBe(true);
+    await client.close();
+  });
+
+  test('a full scheduler in a handler answers 503 Service Unavailable, not a 500 logged as an unhandled error', async () => {
+    const logger = recordingLogger();
+    const app = createApp({ jobs: { limit: 1, pendingLimit: 0 }, logger });
+    const hold = gate();
+    app.router.add('POST', '/report', (request) => {
+      spawn(request, () => hold.promise, { name: 'report' });
+      return json({ queued: true }, { status: 202 });
+    });
+    const client = await startClient(new TestClient(app));
+    expect((await client.post('/report')).status).toBe(202);
+    const refused = await client.post('/report');
+    expect(refused.status).toBe(503);
+    expect(refused.text).toBe('503: Service Unavailable');
+    expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+
+    let error: unknown;
+    try {
+      app.scheduler.spawn(async () => undefined, { name: 'more' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(JobsFullError);
+    expect(error).toBeInstanceOf(HTTPServiceUnavailable);
+    expect((error as JobsFullError).code).toBe('WEFT_ERR_JOBS_FULL');
+    expect((error as JobsFullError).message).toBe('WEFT_ERR_JOBS_FULL: cannot spawn more: 1 jobs are running (limit 1) and 0 are waiting (pendingLimit 0)');
+    hold.open();
     await expect(app.scheduler.wait(1000)).resolves.toBe(true);
     await client.close();
   });

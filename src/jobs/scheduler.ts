@@ -2,6 +2,7 @@ import { WeftError } from '../errors.js';
 import { createLogger, isLogger, type Logger } from '../logging/logger.js';
 import { isOptionsObject, shownValue } from '../option-checks.js';
 import { Job, type JobFunction } from './job.js';
+import { JobsFullError } from './jobs-full-error.js';
 import { checkTimeout, resolveSchedulerOptions, type SchedulerOptions } from './scheduler-options.js';
 
 /** Options of {@link Scheduler.spawn}. */
@@ -99,8 +100,9 @@ export class Scheduler {
    * Starts `fn` now if fewer than `limit` jobs run, else queues it. Returns the tracked
    * {@link Job}; its failure is logged and kept, never an unhandled rejection.
    *
-   * @throws WeftError `WEFT_ERR_JOBS_CLOSED` after `close()`, `WEFT_ERR_JOBS_FULL` when the
-   *   queue holds `pendingLimit` jobs, `WEFT_ERR_JOBS_OPTIONS` for a bad argument.
+   * @throws WeftError `WEFT_ERR_JOBS_CLOSED` after `close()`, `WEFT_ERR_JOBS_OPTIONS` for a bad
+   *   argument; {@link JobsFullError} (`WEFT_ERR_JOBS_FULL`, a 503 when a handler lets it
+   *   escape) when `limit` jobs run and the queue holds `pendingLimit`.
    */
   spawn<T>(fn: JobFunction<T>, options: SpawnOptions = {}): Job<T> {
     if (typeof fn !== 'function') throw new WeftError('WEFT_ERR_JOBS_OPTIONS', `spawn() takes a function (signal) => Promise, got ${typeof fn}`);
@@ -109,10 +111,7 @@ export class Scheduler {
     if (this.closed) throw new WeftError('WEFT_ERR_JOBS_CLOSED', `cannot spawn ${name}: the scheduler is closed (the application is shutting down)`);
     const room = this.#active.size < this.limit;
     if (!room && this.#pendingCount >= this.pendingLimit) {
-      throw new WeftError(
-        'WEFT_ERR_JOBS_FULL',
-        `cannot spawn ${name}: ${this.#active.size} jobs are running (limit ${this.limit}) and ${this.#pendingCount} are waiting (pendingLimit ${this.pendingLimit})`,
-      );
+      throw new JobsFullError(`cannot spawn ${name}: ${this.#active.size} jobs are running (limit ${this.limit}) and ${this.#pendingCount} are waiting (pendingLimit ${this.pendingLimit})`);
     }
     this.#spawned++;
     const job = new Job<T>(name, fn);
