@@ -64,6 +64,25 @@ describe('errors: logged once, never a crash', () => {
     }
   });
 
+  test("debug mode's 500 body shows the error's cause chain, as the log has it", async () => {
+    const logger = recordingLogger();
+    const app = createApp({ debug: true, logger });
+    app.router.add('GET', '/x', () => {
+      const refused = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      throw new Error('cannot load notes', { cause: new Error('query failed', { cause: refused }) });
+    });
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      const res = await client.get('/x');
+      expect(res.status).toBe(500);
+      expect(res.text).toMatch(/^500: Internal Server Error\n\nError: cannot load notes\n {4}at /);
+      expect(res.text).toMatch(/\n {2}\[cause\]: Error: query failed\n/);
+      expect(res.text).toMatch(/\n {4}\[cause\]: Error: connect ECONNREFUSED 127\.0\.0\.1:5432\n/);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a thrown value that throws when looked at (a throwing stack getter, a revoked Proxy) is still a 500 and one line, in debug mode too', async () => {
     const lines = recordingLogger();
     // pino's error serialiser reads the stack and the message

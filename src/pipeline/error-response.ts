@@ -57,12 +57,13 @@ function logError(err: unknown, request: Request): void {
 }
 
 /**
- * What debug mode shows of a thrown value: an Error's stack, a string as is, anything else
- * inspected. Never throws: `String()` of a null-prototype object would, and so may a stack getter.
+ * What debug mode shows of a thrown value: an Error's stack (inspected with its `cause` chain
+ * when it has one, as the log shows it), a string as is, anything else inspected. Never
+ * throws: `String()` of a null-prototype object would, and so may a stack getter.
  */
 function shownError(err: unknown): string {
   try {
-    if (err instanceof Error) return err.stack ?? err.message;
+    if (err instanceof Error) return err.cause === undefined ? (err.stack ?? err.message) : inspect(err);
     return typeof err === 'string' ? err : inspect(err);
   } catch {
     return '(the thrown value cannot be shown)';
