@@ -123,6 +123,22 @@ describe('route table errors at startup', () => {
     await expect(app.startup()).rejects.toThrow(/WEFT_ERR_DUPLICATE_ROUTE.*D1\.a/);
   });
 
+  test("a method node's parser does not accept is a startup error: the route could never be reached", async () => {
+    const app = createApp({ logger });
+    app.router.add('BREW', '/pot', () => 'coffee');
+    await expect(app.startup()).rejects.toThrow(
+      'WEFT_ERR_INVALID_ROUTE: BREW /pot (router.add): node\'s HTTP parser does not accept the method "BREW" (it answers 400 before weft sees the request); use one of node:http\'s METHODS, or \'*\'',
+    );
+    const lower = createApp({ logger });
+    lower.router.add('purge', '/cache', () => 'purged');
+    const client = await new TestClient(lower).start();
+    try {
+      expect((await client.request('PURGE', '/cache')).text).toBe('purged');
+    } finally {
+      await client.close();
+    }
+  });
+
   test('an invalid path is rejected where it is added', () => {
     const app = createApp({ logger });
     expect(() => app.router.add('GET', '/x/{unclosed', () => '')).toThrow(/WEFT_ERR_INVALID_PATH/);

@@ -1,3 +1,5 @@
+import { METHODS } from 'node:http';
+import { WeftError } from '../errors.js';
 import { withSerializer } from './with-serializer.js';
 import { type MiddlewareRef, type RouteOptions } from '../../decorators/metadata.js';
 import { type Application } from '../app/application.js';
@@ -122,6 +124,13 @@ function addRoute(
   label: string,
   options: RouteOptions,
 ): void {
+  // node's parser answers 400 for any other method before weft sees the request: such a route could never be reached
+  if (typeof method === 'string' && method !== '*' && !METHODS.includes(method)) {
+    throw new WeftError(
+      'WEFT_ERR_INVALID_ROUTE',
+      `${label}: node's HTTP parser does not accept the method ${JSON.stringify(method)} (it answers 400 before weft sees the request); use one of node:http's METHODS, or '*'`,
+    );
+  }
   table.add({ method, path: app.prefix + path, value, owner: app, label, accept: options.accept, predicates: options.predicates });
 }
 
