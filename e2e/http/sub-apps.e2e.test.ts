@@ -1,4 +1,4 @@
-import { Controller, Get, HTTPNotFound, Inject, Key, createApp, createLogger, json, text, type Middleware, type Request } from 'weft';
+import { Container, Controller, Get, HTTPNotFound, Inject, Key, createApp, createLogger, json, text, type Middleware, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -254,5 +254,15 @@ describe('mounting: cycles and started apps', () => {
     expect(outer.subApps).toEqual([]);
     await started.cleanup();
     expect(startups).toBe(1);
+  });
+
+  test('a sub-app with a container option is refused at mount(): its container would be dropped for a child of the root\'s', () => {
+    const root = createApp({ name: 'root', logger });
+    const admin = createApp({ name: 'admin', container: new Container({ name: 'admin' }) });
+    expect(() => root.mount('/admin/', admin)).toThrow(
+      "WEFT_ERR_MOUNT: admin has a container option: a sub-application's container is a child of its root's, made at startup; give the container (and its fallbacks, e.g. fromInversify) to the root app, and list the sub-app's own providers in its providers",
+    );
+    expect(root.subApps).toEqual([]);
+    expect(admin.parent).toBeUndefined();
   });
 });

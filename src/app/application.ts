@@ -42,7 +42,10 @@ export interface AppOptions {
   name?: string;
   /** Where errors and events are logged (default: pino, JSON or pretty on a terminal). */
   logger?: Logger;
-  /** A root container to build on, e.g. one backed by an inversify container. Root apps only. */
+  /**
+   * A root container to build on, e.g. one backed by an inversify container; not frozen (the
+   * app registers into it). Root apps only: mounting an app that has one is `WEFT_ERR_MOUNT`.
+   */
   container?: Container;
   /** Limits of the app's background-job {@link Scheduler}. Root apps only: sub-apps share it. */
   jobs?: SchedulerOptions;
@@ -169,7 +172,15 @@ export class Application {
 
   /**
    * Mounts a sub-application under `prefix` (e.g. `/admin/`). Its routes, middlewares
-   * (after this app's) and lifecycle (in this slot) join this app's.
+   * (after this app's) and lifecycle (in this slot) join this app's; its container is made
+   * as a child of this app's at startup.
+   *
+   * @throws WeftError `WEFT_ERR_MOUNT` for a bad prefix, an app already mounted or started,
+   *   or one with the root-only options `jobs` or `container`.
+   * @example
+   * ```ts
+   * app.mount('/admin/', createApp({ name: 'admin', controllers: [AdminController] }));
+   * ```
    */
   mount(prefix: string, app: Application): void {
     this.assertNotFrozen('mount a sub-application');
@@ -183,6 +194,12 @@ export class Application {
       throw new WeftError('WEFT_ERR_MOUNT', `prefix ${JSON.stringify(prefix)} must start with '/', not be '/', and hold no parameters`);
     }
     if (app.jobOptions !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${app.name} has jobs options: a sub-application shares its root's scheduler; set jobs on the root app`);
+    if (app.registrations.container !== undefined) {
+      throw new WeftError(
+        'WEFT_ERR_MOUNT',
+        `${app.name} has a container option: a sub-application's container is a child of its root's, made at startup; give the container (and its fallbacks, e.g. fromInversify) to the root app, and list the sub-app's own providers in its providers`,
+      );
+    }
     app.#parent = this;
     app.#prefix = prefix.replace(/\/+$/, '');
     this.#addSlot({ kind: 'app', label: `${app.name} at ${prefix}`, app });
