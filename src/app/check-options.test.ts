@@ -38,6 +38,10 @@ describe('checkAppOptions', () => {
     [{ logger: { error() {}, warn() {}, info() {} } }, '(missing: debug)'],
     [{ container: 5 }, 'createApp(): container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got 5'],
     [{ container: { has: () => false, get: () => undefined } }, 'got an object'],
+    [
+      { container: new Container({ name: 'legacy' }).freeze() },
+      'createApp(): container "legacy" is already frozen: the app registers its providers, controllers and scheduler in it and freezes it at startup; pass it to createApp() unfrozen',
+    ],
     [{ clientMaxSize: BigInt(10) }, 'clientMaxSize must be a non-negative integer number of bytes (or Infinity), got the bigint 10n'],
     [{ clientMaxSize: Object(5) as number }, 'got an object'],
   ])('refuses %p', (options, message) => {

@@ -54,6 +54,11 @@ export function checkAppOptions(options: AppOptions): void {
   if (options.container !== undefined && !(options.container instanceof Container)) {
     throw invalid(`${where}: container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got ${shownValue(options.container)}`);
   }
+  if (options.container?.frozen === true) {
+    throw invalid(
+      `${where}: container "${options.container.name}" is already frozen: the app registers its providers, controllers and scheduler in it and freezes it at startup; pass it to createApp() unfrozen`,
+    );
+  }
 }
 
 /**
