@@ -58,6 +58,7 @@ export const ERROR_CODES = {
   WEFT_ERR_WS_TIMEOUT: 'receive() got no message within its timeout (the websocket stays open)',
   WEFT_ERR_WS_HANDSHAKE: 'the TestClient could not complete a websocket handshake the server answered with 101',
   WEFT_ERR_TEST_TIMEOUT: 'a TestClient request got no complete response within its timeout',
+  WEFT_ERR_TEST_CLIENT_CLOSED: 'the TestClient was closed: its server is stopped; a closed client does not start again',
   WEFT_ERR_WS_HEARTBEAT: 'the websocket peer did not answer a heartbeat ping in time',
   WEFT_ERR_WS_MESSAGE_TYPE: 'receiveStr/receiveBytes/receiveJson got a message of another type',
   WEFT_ERR_WS_UPGRADED: 'an HTTP response was returned for a request whose websocket handshake was done: the connection speaks websocket, so it is closed with 1011 instead',

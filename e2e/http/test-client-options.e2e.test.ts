@@ -249,6 +249,20 @@ test('a request with an unknown option rejects; baseUrl of the inject transport 
   }
 });
 
+test.each(['socket', 'inject'] as const)('TestClient.server before start() and after close() is a coded error saying which (%s)', async (transport) => {
+  const client = new TestClient(slowApp(fresh()), { transport });
+  expect(() => client.server).toThrow(expect.objectContaining({ code: 'WEFT_ERR_NOT_STARTED', message: 'WEFT_ERR_NOT_STARTED: TestClient.server exists once `await client.start()` resolved' }));
+  await client.start();
+  expect(client.server).toBeDefined();
+  await client.close();
+  expect(() => client.server).toThrow(
+    expect.objectContaining({
+      code: 'WEFT_ERR_TEST_CLIENT_CLOSED',
+      message: 'WEFT_ERR_TEST_CLIENT_CLOSED: TestClient.server is gone: close() stopped it; a closed client does not start again, make a new TestClient (with a new app) for more requests',
+    }),
+  );
+});
+
 test('bad TestClient and runner options are refused when the client is made', () => {
   const app = createApp({ logger });
   for (const runner of [false, true, 0, null, [], 'yes']) {

@@ -96,6 +96,8 @@ export class TestClient {
   #starting: Promise<undefined> | undefined;
   /** A `close()` in progress: a second call gets the same promise. */
   #closing: Promise<void> | undefined;
+  /** Whether `close()` was called: the server is gone for good. */
+  #closed = false;
 
   /** @throws WeftError `WEFT_ERR_INVALID_OPTION` for an unknown transport or option. */
   constructor(
@@ -168,10 +170,23 @@ export class TestClient {
     return this;
   }
 
-  /** The app's server (listening on loopback with the socket transport), e.g. for supertest: `request(client.server)`. */
+  /**
+   * The app's server (listening on loopback with the socket transport), e.g. for supertest:
+   * `request(client.server)`. It exists from `start()` to `close()`.
+   *
+   * @throws WeftError `WEFT_ERR_NOT_STARTED` before `start()` resolved, `WEFT_ERR_TEST_CLIENT_CLOSED` once `close()` was called.
+   * @example
+   * ```ts
+   * const client = await new TestClient(app).start();
+   * await request(client.server).get('/health').expect(200);
+   * ```
+   */
   get server(): Server {
-    if (this.#server === undefined) throw new Error('TestClient.server exists after start()');
-    return this.#server;
+    if (this.#server !== undefined) return this.#server;
+    if (this.#closed) {
+      throw new WeftError('WEFT_ERR_TEST_CLIENT_CLOSED', 'TestClient.server is gone: close() stopped it; a closed client does not start again, make a new TestClient (with a new app) for more requests');
+    }
+    throw new WeftError('WEFT_ERR_NOT_STARTED', 'TestClient.server exists once `await client.start()` resolved');
   }
 
   /** `http://127.0.0.1:<port>` of the socket transport. */
@@ -317,6 +332,7 @@ export class TestClient {
   }
 
   async #close(): Promise<void> {
+    this.#closed = true;
     // a close() during start() (a test's afterAll after its beforeAll timed out) stops what it started
     if (this.#starting !== undefined) await this.#starting;
     if (this.#runner !== undefined) return this.#closeRunner(this.#runner);
