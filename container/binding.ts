@@ -59,6 +59,8 @@ export interface Binding {
   readonly declaredSlot: number | undefined;
   /** Async-capable singleton factories: starts or awaits creation; `undefined` once ready. */
   readonly prepare: (() => Promise<void> | undefined) | undefined;
+  /** For `external` bindings: the name of the fallback container the token comes from. */
+  readonly fallbackName?: string;
 }
 
 /**
@@ -86,5 +88,6 @@ export function externalBinding(token: Token, fallback: ExternalContainer): Bind
     dependencies: [],
     declaredSlot: undefined,
     prepare: undefined,
+    fallbackName: fallback.name,
   };
 }

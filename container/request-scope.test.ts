@@ -92,6 +92,21 @@ describe('RequestScope', () => {
     expect(scope.get(Config).debug).toBe(true);
   });
 
+  test('provide() of an alias or of a class a fallback has is WEFT_DI_PROVIDE_CONFLICT in plain words, naming the token as written', () => {
+    class Mailer {}
+    const Settings = new Key<{ debug: boolean }>('settings');
+    const fallback = { name: 'inversify container', has: (token: unknown) => token === Mailer, get: () => new Mailer() };
+    const container = new Container({ fallback }).register(Settings, { useExisting: Config }).provide(Config, { debug: true }).freeze();
+    const scope = container.createScope();
+    expect(diErrorOf(() => scope.provide(Settings, { debug: false })).message).toBe(
+      `WEFT_DI_PROVIDE_CONFLICT: Key(settings) has an alias (useExisting) (singleton) in container "root" or its parents; scope.provide() only sets tokens declared with container.declare(Key(settings), { scope: 'request' }) or unknown to the container`,
+    );
+    expect(diErrorOf(() => scope.provide(Mailer, new Mailer())).message).toBe(
+      `WEFT_DI_PROVIDE_CONFLICT: Mailer comes from the fallback inversify container of container "root" (one instance, cached by weft); ` +
+        `scope.provide() only sets tokens declared per request or unknown to the container: to provide Mailer per request, declare it in weft with container.declare(Mailer, { scope: 'request' }), which shadows the fallback`,
+    );
+  });
+
   test('provide() needs a class or Key token', () => {
     const scope = app().createScope();
     expect(diErrorOf(() => scope.provide('user' as never, 'x')).message).toBe(

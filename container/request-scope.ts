@@ -1,3 +1,4 @@
+import type { Binding } from './binding.js';
 import type { Container } from './container.js';
 import { disposeInReverse, type DisposableInstance } from './disposal.js';
 import { DiError } from './errors.js';
@@ -127,12 +128,7 @@ export class RequestScope implements SlotStore {
     } else if (binding.declaredSlot !== undefined) {
       writeDeclared(this, binding.declaredSlot, value);
     } else {
-      throw new DiError(
-        'WEFT_DI_PROVIDE_CONFLICT',
-        `${binding.name} has a ${binding.kind} provider (${binding.scope}) in container "${this.container.name}" or its parents; ` +
-          `scope.provide() only sets tokens declared with container.declare(${binding.name}, { scope: 'request' }) or unknown to the container`,
-        [binding.name],
-      );
+      throw provideConflict(binding, this.container.name);
     }
     return this;
   }
@@ -165,6 +161,29 @@ export class RequestScope implements SlotStore {
   track(instance: DisposableInstance): void {
     (extrasOf(this).disposables ??= []).push(instance);
   }
+}
+
+/** How a provide-conflict error describes what already provides a token. */
+const PROVIDED_BY: Record<Binding['kind'], string> = {
+  class: 'a class provider',
+  value: 'a value provider',
+  factory: 'a factory provider',
+  existing: 'an alias (useExisting)',
+  declared: 'a declaration per request',
+  external: 'a fallback container',
+};
+
+/** `scope.provide()` of a token with a provider of its own, or one a fallback container has. */
+function provideConflict(binding: Binding, containerName: string): DiError {
+  const name = tokenName(binding.token);
+  const declare = `container.declare(${name}, { scope: 'request' })`;
+  const detail =
+    binding.kind === 'external'
+      ? `${name} comes from the fallback ${binding.fallbackName ?? PROVIDED_BY.external} of container "${containerName}" (one instance, cached by weft); ` +
+        `scope.provide() only sets tokens declared per request or unknown to the container: to provide ${name} per request, declare it in weft with ${declare}, which shadows the fallback`
+      : `${name} has ${PROVIDED_BY[binding.kind]} (${binding.scope}) in container "${containerName}" or its parents; ` +
+        `scope.provide() only sets tokens declared with ${declare} or unknown to the container`;
+  return new DiError('WEFT_DI_PROVIDE_CONFLICT', detail, [binding.name]);
 }
 
 function disposedError(token: Token): DiError {
