@@ -488,6 +488,12 @@ describe('override', () => {
       'WEFT_DI_INVALID_PROVIDER: invalid provider for Config: override(Config, provider) got a provider for Key(db)',
     );
   });
+
+  test('a string or symbol token is refused, saying to replace it in the fallback container', () => {
+    const error = diErrorOf(() => new Container().override(Symbol.for('Mailer') as never, { useValue: {} }));
+    expect(error.code).toBe('WEFT_DI_INVALID_TOKEN');
+    expect(error.message).toContain('never provided by weft, so weft cannot override them; replace the binding in that container for the test (inversify: rebind(id)');
+  });
 });
 
 describe('async singletons and init()', () => {

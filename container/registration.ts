@@ -82,10 +82,14 @@ export function looksLikeProvider(value: unknown): boolean {
  */
 export function assertProviderToken(token: unknown, method: string): asserts token is ProviderToken<unknown> {
   if (isProviderToken(token)) return;
-  const hint =
-    typeof token === 'string' || typeof token === 'symbol'
-      ? 'strings and symbols are only looked up in a fallback container (inversify, tsyringe); register a class or a Key'
-      : 'give a class or a Key';
+  const foreign = typeof token === 'string' || typeof token === 'symbol';
+  const hint = !foreign
+    ? 'give a class or a Key'
+    : method === 'override'
+      ? 'strings and symbols are only looked up in a fallback container (inversify, tsyringe), never provided by weft, so weft cannot override them; ' +
+        'replace the binding in that container for the test (inversify: rebind(id).toConstantValue(fake); tsyringe: register(id, { useValue: fake })), ' +
+        'or inject the service through a class or a Key, which override() takes'
+      : 'strings and symbols are only looked up in a fallback container (inversify, tsyringe); register a class or a Key';
   throw new DiError('WEFT_DI_INVALID_TOKEN', `${method}() got ${tokenName(token)} as token: ${hint}`, [tokenName(token)]);
 }
 

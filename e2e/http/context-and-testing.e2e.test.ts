@@ -230,4 +230,14 @@ describe('TestClient.override', () => {
       'WEFT_ERR_INVALID_OPTION: override(NotesStore): the provider provides OtherStore, another token; leave out provide',
     );
   });
+
+  test('a string or symbol token (bound in a fallback container) is refused at override(), saying how to replace it', () => {
+    const client = new TestClient(createApp({ controllers: [Notes], providers: [NotesStore], logger }));
+    expect(() => client.override(Symbol.for('Mailer'), { useValue: {} })).toThrow(
+      'WEFT_DI_INVALID_TOKEN: override() got Symbol(Mailer) as token: strings and symbols are only looked up in a fallback container (inversify, tsyringe), never provided by weft, so weft cannot override them; ' +
+        'replace the binding in that container for the test (inversify: rebind(id).toConstantValue(fake); tsyringe: register(id, { useValue: fake })), ' +
+        'or inject the service through a class or a Key, which override() takes',
+    );
+    expect(() => client.override('Mailer', { useValue: {} })).toThrow(/^WEFT_DI_INVALID_TOKEN: override\(\) got "Mailer" as token/);
+  });
 });

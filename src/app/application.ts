@@ -1,4 +1,5 @@
 import { type Container, type Token, tokenName } from '../../container/index.js';
+import { assertProviderToken } from '../../container/registration.js';
 import { type MiddlewareRef } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
@@ -242,10 +243,20 @@ export class Application {
 
   /**
    * Replaces a provider before startup, for tests. A provider written with `provide` (as in
-   * a providers list) must name the same token; the `provide` is then dropped.
+   * a providers list) must name the same token; the `provide` is then dropped. The token is a
+   * class or a Key: a string or symbol lives in a fallback container, where it is replaced.
+   *
+   * @throws DiError `WEFT_DI_INVALID_TOKEN` for a string, a symbol or another non-token.
+   * @throws WeftError `WEFT_ERR_INVALID_OPTION` for a provider of another token, `WEFT_ERR_APP_FROZEN` after startup began.
+   * @example
+   * ```ts
+   * app.override(Mailer, { useValue: fakeMailer });
+   * ```
    */
   override(token: unknown, provider: OverrideProvider): void {
     this.assertNotFrozen('override a provider');
+    // a string or symbol would only fail at startup: refused here, saying how to replace it
+    assertProviderToken(token, 'override');
     if (typeof provider === 'object' && provider !== null && 'provide' in provider) {
       const { provide, ...definition } = provider;
       if (provide !== token) {

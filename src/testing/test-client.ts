@@ -115,7 +115,15 @@ export class TestClient {
     if (this.#runnerOptions !== undefined) new AppRunner(app, this.#runnerOptions);
   }
 
-  /** Replaces a provider before `start()` (the app's container is built then). */
+  /**
+   * Replaces a provider before `start()` (the app's container is built then): see
+   * `app.override()`. Strings and symbols are refused: rebind them in their fallback container.
+   *
+   * @example
+   * ```ts
+   * client.override(NotesStore, { useValue: fakeStore });
+   * ```
+   */
   override(token: unknown, provider: OverrideProvider): this {
     this.app.override(token, provider);
     return this;
