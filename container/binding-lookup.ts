@@ -39,6 +39,11 @@ export class BindingLookup {
     return binding;
   }
 
+  /** The fallbacks of this container, then its parents' (nearest first): the ones {@link BindingLookup.find} consults. */
+  allFallbacks(): ExternalContainer[] {
+    return [...this.fallbacks, ...(this.parent?.allFallbacks() ?? [])];
+  }
+
   /** The binding of `token` from outside this container: parents, then fallbacks. */
   outside(token: Token): Binding | undefined {
     for (let lookup = this.parent; lookup !== undefined; lookup = lookup.parent) {

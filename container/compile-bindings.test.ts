@@ -20,6 +20,7 @@ function compile(registrations: Registration[], outer: (token: Token) => Binding
     containerName: 'root',
     registrations: new Map(registrations.map((r) => [r.token, r])),
     outer,
+    fallbacks: [],
     owner: new InstanceOwner('container "root"'),
     allocateSlot: () => slots++,
   };

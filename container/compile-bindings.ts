@@ -6,11 +6,13 @@
  */
 import type { Binding, Resolver } from './binding.js';
 import { DiError } from './errors.js';
+import type { ExternalContainer } from './external-container.js';
 import { readConstructorParameters, unresolvableTypeReason } from './injection-metadata.js';
 import type { InstanceOwner } from './instance-owner.js';
 import { isOptionalDependency, type Dependency } from './provider.js';
 import type { Recipe, Registration } from './registration.js';
 import { classMaker, factoryMaker } from './makers.js';
+import { missingProviderAdvice } from './missing-provider.js';
 import { declaredResolver, requestResolver } from './request-resolvers.js';
 import { asyncSingletonResolver, singletonResolver, transientResolver, valueResolver } from './resolvers.js';
 import type { Scope } from './scope.js';
@@ -22,7 +24,7 @@ import { tokenName } from './token.js';
  *
  * @example
  * ```ts
- * compileBindings({ containerName: 'root', registrations, outer: () => undefined, owner, allocateSlot });
+ * compileBindings({ containerName: 'root', registrations, outer: () => undefined, fallbacks: [], owner, allocateSlot });
  * ```
  */
 export interface CompileInput {
@@ -31,6 +33,8 @@ export interface CompileInput {
   readonly registrations: ReadonlyMap<Token, Registration>;
   /** Looks a token up outside this container: parents (already frozen), then fallbacks. */
   readonly outer: (token: Token) => Binding | undefined;
+  /** The fallback containers of this container and its parents, nearest first, for error messages. */
+  readonly fallbacks: readonly ExternalContainer[];
   readonly owner: InstanceOwner;
   /** Gives a request-scoped provider its slot in every RequestScope of the container tree. */
   readonly allocateSlot: () => number;
@@ -111,7 +115,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     throw new DiError(
       'WEFT_DI_MISSING',
       `no provider for ${name}, needed by ${parameter.position}, in container "${containerName}" or its parents: ${path.join(' -> ')}. ` +
-        `Register it (container.register / container.provide), declare it per request (container.declare), or mark the dependency optional`,
+        missingProviderAdvice(parameter.token, input.fallbacks),
       path,
     );
   };

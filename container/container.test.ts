@@ -757,4 +757,30 @@ describe('fallback containers', () => {
     const container = new Container({ fallback: fallback(new Map()) }).register(Signup);
     expect(diErrorOf(() => container.freeze()).path).toEqual(['Signup', '"Mailer"']);
   });
+
+  test('WEFT_DI_MISSING advice fits the token: a string only comes from a fallback; the fallbacks consulted are named', () => {
+    @injectable()
+    class Signup {
+      constructor(@inject('Mailer') readonly mailer: Mailer) {}
+    }
+    const prefix = 'WEFT_DI_MISSING: no provider for "Mailer", needed by parameter #1 of Signup, in container "root" or its parents: Signup -> "Mailer". ';
+    expect(diErrorOf(() => new Container().register(Signup).freeze()).message).toBe(
+      prefix +
+        'Strings and symbols are only looked up in a fallback container, and this container has none: add one (new Container({ fallback: fromInversify(yours) })), inject a Key or a class weft provides instead, or mark the dependency optional',
+    );
+    const root = new Container({ fallback: fallback(new Map()) }).freeze();
+    const child = root.createChild('admin').useFallback({ ...fallback(new Map()), name: 'tsyringe container' }).register(Signup);
+    expect(diErrorOf(() => child.freeze()).message).toBe(
+      prefix.replace('container "root"', 'container "admin"') +
+        'Strings and symbols are only looked up in fallback containers, and the fallbacks tsyringe container, legacy have no binding for "Mailer": bind it there, or mark the dependency optional',
+    );
+    @injectable()
+    class Newsletter {
+      constructor(readonly mailer: Mailer) {}
+    }
+    expect(diErrorOf(() => new Container({ fallback: fallback(new Map()) }).register(Newsletter).freeze()).message).toBe(
+      'WEFT_DI_MISSING: no provider for Mailer, needed by parameter #1 of Newsletter, in container "root" or its parents: Newsletter -> Mailer. ' +
+        'Register it (container.register / container.provide), declare it per request (container.declare), or mark the dependency optional (the fallback legacy has no binding for it either)',
+    );
+  });
 });

@@ -277,6 +277,7 @@ export class Container {
       containerName: this.name,
       registrations: this.#table.effective(),
       outer: (token) => lookup.outside(token),
+      fallbacks: lookup.allFallbacks(),
       owner: this.#owner,
       allocateSlot: () => slots.count++,
     });

@@ -87,7 +87,11 @@ describe('fromInversify (inversify 8)', () => {
     const autobound = new InversifyContainer({ autobind: true });
     expect(fromInversify(autobound).has(Audit)).toBe(true); // inversify's answer
     const container = new Container({ fallback: fromInversify(autobound) }).register(Reports);
-    expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Audit, needed by parameter #2 of Reports');
+    expect(() => container.freeze()).toThrow(
+      'WEFT_DI_MISSING: no provider for Audit, needed by parameter #2 of Reports, in container "root" or its parents: Reports -> Audit. ' +
+        'inversify container has Audit, but weft takes no request-scoped class from a fallback container (it would cache one instance for every request, ' +
+        'widening the scope @Injectable gives Audit): register Audit in weft (container.register, or the app\'s providers), or mark the dependency optional',
+    );
     const stamping = new Container({ fallback: fromInversify(autobound) });
     stamping.register({ provide: new Key<Stamp>('stamped'), useFactory: (stamp: Stamp) => stamp, deps: [Stamp] });
     expect(() => stamping.freeze()).toThrow(/WEFT_DI_MISSING: no provider for Stamp/);
