@@ -1,7 +1,10 @@
 import type { Binding } from './binding.js';
 import { BindingLookup } from './binding-lookup.js';
 import type { ExternalContainer } from './external-container.js';
+import { InstanceClaims } from './instance-claims.js';
 import { Key } from './key.js';
+
+const claims = new InstanceClaims();
 
 const binding = (name: string): Binding => ({
   token: name,
@@ -26,9 +29,9 @@ const fallback = (name: string, tokens: unknown[], asked: unknown[] = []): Exter
 
 describe('BindingLookup', () => {
   test('own bindings, then the parents, nearest first', () => {
-    const root = new BindingLookup(undefined);
-    const middle = new BindingLookup(root);
-    const leaf = new BindingLookup(middle);
+    const root = new BindingLookup(undefined, claims);
+    const middle = new BindingLookup(root, claims);
+    const leaf = new BindingLookup(middle, claims);
     root.bindings = new Map([
       ['a', binding('root a')],
       ['b', binding('root b')],
@@ -44,8 +47,8 @@ describe('BindingLookup', () => {
 
   test('fallbacks after every weft binding, nearest container first, each answer cached', () => {
     const asked: unknown[] = [];
-    const root = new BindingLookup(undefined);
-    const child = new BindingLookup(root);
+    const root = new BindingLookup(undefined, claims);
+    const child = new BindingLookup(root, claims);
     root.bindings = new Map([['weft', binding('weft')]]);
     child.bindings = new Map();
     root.fallbacks.push(fallback('root-fb', ['x', 'weft', 'y'], asked));
@@ -59,7 +62,7 @@ describe('BindingLookup', () => {
 
   test('Keys never reach a fallback', () => {
     const asked: unknown[] = [];
-    const lookup = new BindingLookup(undefined);
+    const lookup = new BindingLookup(undefined, claims);
     lookup.fallbacks.push(fallback('fb', [], asked));
     expect(lookup.find(new Key('k'))).toBeUndefined();
     expect(asked).toEqual([]);

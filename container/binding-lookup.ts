@@ -1,6 +1,7 @@
 import type { Binding } from './binding.js';
 import { externalBinding } from './binding.js';
 import type { ExternalContainer } from './external-container.js';
+import type { InstanceClaims } from './instance-claims.js';
 import { readInjectable } from './injection-metadata.js';
 import { Key } from './key.js';
 import type { Token } from './token.js';
@@ -13,8 +14,8 @@ import type { Token } from './token.js';
  *
  * @example
  * ```ts
- * const root = new BindingLookup(undefined);
- * const child = new BindingLookup(root);
+ * const root = new BindingLookup(undefined, claims);
+ * const child = new BindingLookup(root, claims);
  * root.bindings = compileBindings(...);
  * child.find(Config); // the root's binding
  * ```
@@ -27,8 +28,14 @@ export class BindingLookup {
   #cache = new Map<Token, Binding>();
   #external = new Map<Token, Binding>();
 
-  /** @param parent the lookup of the parent container. */
-  constructor(readonly parent: BindingLookup | undefined) {}
+  /**
+   * @param parent the lookup of the parent container.
+   * @param claims the objects the container tree accounts for: fallback instances are marked there as not weft's.
+   */
+  constructor(
+    readonly parent: BindingLookup | undefined,
+    readonly claims: InstanceClaims,
+  ) {}
 
   /** The binding of `token` as seen from this container, or `undefined`. */
   find(token: Token): Binding | undefined {
@@ -59,7 +66,7 @@ export class BindingLookup {
     if (known !== undefined) return known;
     const fallback = this.fallbacks.find((candidate) => candidate.has(token));
     if (fallback === undefined) return this.parent === undefined ? undefined : this.parent.#fromFallback(token);
-    const binding = externalBinding(token, fallback);
+    const binding = externalBinding(token, fallback, this.claims);
     this.#external.set(token, binding);
     return binding;
   }

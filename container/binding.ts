@@ -1,6 +1,7 @@
 import type { RequestScope } from './request-scope.js';
 import type { Scope } from './scope.js';
 import type { ExternalContainer } from './external-container.js';
+import type { InstanceClaims } from './instance-claims.js';
 import { externalResolver } from './resolvers.js';
 import type { Token } from './token.js';
 import { tokenName } from './token.js';
@@ -69,12 +70,17 @@ export interface Binding {
  *
  * @example
  * ```ts
- * const binding = externalBinding('Mailer', fromInversify(inversify));
+ * const binding = externalBinding('Mailer', fromInversify(inversify), claims);
  * binding.resolve();
  * ```
  */
-export function externalBinding(token: Token, fallback: ExternalContainer): Binding {
-  const resolve = externalResolver(() => fallback.get(token));
+export function externalBinding(token: Token, fallback: ExternalContainer, claims: InstanceClaims): Binding {
+  const resolve = externalResolver(() => {
+    const instance = fallback.get(token);
+    // the fallback's, whatever a factory passing it on does with it
+    claims.foreign(instance);
+    return instance;
+  });
   return {
     token,
     name: `${tokenName(token)} (from ${fallback.name})`,

@@ -124,6 +124,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     const { token, name, recipe } = registration;
     switch (recipe.kind) {
       case 'value': {
+        owner.claims.foreign(recipe.value);
         const resolve = valueResolver(recipe.value);
         return binding(token, name, 'value', 'singleton', resolve, [], undefined);
       }
@@ -211,7 +212,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
         return { ...base, needsScope: true, scopeChain: [name, ...needy.scopeChain], scopeOrigin: needy.scopeOrigin };
       }
       case 'request': {
-        const resolve = requestResolver(make, input.allocateSlot(), name);
+        const resolve = requestResolver(make, input.allocateSlot(), name, owner.claims);
         const base = binding(token, name, kind, 'request', resolve, dependencies, undefined);
         return { ...base, needsScope: true, scopeChain: [name], scopeOrigin: `request-scoped ${name}` };
       }

@@ -656,6 +656,41 @@ describe('dispose', () => {
     expect(log).toEqual(['child']);
   });
 
+  test('a factory passing on an object it was given does not dispose it, and nothing is disposed twice', async () => {
+    const log: string[] = [];
+    const Given = new Key<Resource>('given');
+    const User = new Key<Resource>('user');
+    const Pool = new Key<Resource>('pool');
+    const Shared = new Key<Resource>('shared');
+    const Wrapped = new Key<Resource>('wrapped');
+    const Made = new Key<Resource>('made');
+    const PerRequest = new Key<Resource>('per-request');
+    const RequestUser = new Key<Resource>('request-user');
+    const ChildShared = new Key<Resource>('child-shared');
+    const fromFallback = new Resource('fallback', log);
+    const root = new Container({ fallback: { name: 'legacy', has: (token) => token === 'Pool', get: () => fromFallback } })
+      .provide(Given, new Resource('given', log))
+      .register(Shared, { useFactory: () => new Resource('shared', log) })
+      .register(Wrapped, { useFactory: (given: Resource) => given, deps: [Given] })
+      .register(Pool, { useFactory: (pool: Resource) => pool, deps: ['Pool'] })
+      .register(Made, { useFactory: (shared: Resource) => shared, deps: [Shared] })
+      .register(PerRequest, { useFactory: (shared: Resource) => shared, deps: [Shared], scope: 'request' })
+      .declare(User)
+      .register(RequestUser, { useFactory: (user: Resource) => user, deps: [User], scope: 'transient' })
+      .freeze();
+    const child = root.createChild('child').register(ChildShared, { useFactory: (shared: Resource) => shared, deps: [Shared] }).freeze();
+    for (const key of [Wrapped, Pool, Made]) root.get(key);
+    child.get(ChildShared);
+    const scope = root.createScope().provide(User, new Resource('user', log));
+    expect(scope.get(PerRequest)).toBe(root.get(Shared));
+    expect(scope.get(RequestUser).name).toBe('user');
+    await scope.dispose();
+    expect(log).toEqual([]);
+    await root.dispose();
+    // only what a factory made itself, once: not the value, the fallback's instance nor the provided user
+    expect(log).toEqual(['shared']);
+  });
+
   test('transients made outside a scope are disposed with the container', async () => {
     const log: string[] = [];
     const T = new Key<Resource>('t');

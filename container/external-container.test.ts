@@ -66,6 +66,25 @@ describe('fromInversify (inversify 8)', () => {
     await container.dispose();
   });
 
+  test("a factory adapting an inversify singleton to a Key does not dispose it: it stays inversify's to deactivate", async () => {
+    const log: string[] = [];
+    @inversifyInjectable()
+    class Pool {
+      dispose(): void {
+        log.push('Pool.dispose');
+      }
+    }
+    const bound = new InversifyContainer();
+    bound.bind(Pool).toSelf().inSingletonScope().onDeactivation(() => void log.push('inversify deactivation'));
+    const Db = new Key<Pool>('db');
+    const container = new Container({ fallback: fromInversify(bound) }).register(Db, { useFactory: (pool: Pool) => pool, deps: [Pool] }).freeze();
+    expect(container.get(Db)).toBe(bound.get(Pool));
+    await container.dispose();
+    expect(log).toEqual([]);
+    await bound.unbindAll();
+    expect(log).toEqual(['inversify deactivation']);
+  });
+
   test('without the binding, validation fails naming the path', () => {
     const container = new Container({ fallback: fromInversify(new InversifyContainer()) }).register(Signup);
     expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Transport, needed by parameter #1 of Signup');

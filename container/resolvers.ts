@@ -5,7 +5,7 @@
  * per-request resolvers are in `request-resolvers.ts`.
  */
 import type { Resolver } from './binding.js';
-import { disposeInReverse, isDisposable } from './disposal.js';
+import { disposeInReverse } from './disposal.js';
 import { DiError } from './errors.js';
 import type { InstanceOwner } from './instance-owner.js';
 import { disposedScope } from './request-resolvers.js';
@@ -25,7 +25,7 @@ export function transientResolver(make: Resolver<unknown>, owner: InstanceOwner,
     if (scope === undefined) owner.assertCanCreate(name);
     else if (scope.disposed) throw disposedScope(name);
     const instance = make(scope);
-    if (isDisposable(instance)) {
+    if (owner.claims.claim(instance)) {
       if (scope === undefined) owner.track(instance);
       else scope.track(instance);
     }
@@ -50,7 +50,7 @@ export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner,
     owner.assertCanCreate(name);
     instance = make(undefined);
     ready = true;
-    if (isDisposable(instance)) owner.track(instance);
+    if (owner.claims.claim(instance)) owner.track(instance);
     return instance;
   };
 }
@@ -81,7 +81,7 @@ export function asyncSingletonResolver(
     instance = value;
     state = 'ready';
     pending = undefined;
-    if (isDisposable(value)) owner.track(value);
+    if (owner.claims.claim(value)) owner.track(value);
   };
   // the container was disposed while the factory ran (a stop during startup): nobody will
   // dispose the product later, so it is disposed now and init() learns why
@@ -89,7 +89,7 @@ export function asyncSingletonResolver(
     if (!owner.disposed) return settle(value);
     state = 'idle';
     pending = undefined;
-    if (isDisposable(value)) await disposeInReverse([value], owner.where);
+    if (owner.claims.claim(value)) await disposeInReverse([value], owner.where);
     throw new DiError('WEFT_DI_DISPOSED', `${name} was made after ${owner.where} was disposed: it was disposed at once`, [name]);
   };
   const start = (): Promise<void> | undefined => {
