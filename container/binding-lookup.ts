@@ -1,6 +1,7 @@
 import type { Binding } from './binding.js';
 import { externalBinding } from './binding.js';
 import type { ExternalContainer } from './external-container.js';
+import { fallbackHas } from './fallback-error.js';
 import type { InstanceClaims } from './instance-claims.js';
 import { readInjectable } from './injection-metadata.js';
 import { Key } from './key.js';
@@ -64,7 +65,7 @@ export class BindingLookup {
   #fromFallback(token: Token): Binding | undefined {
     const known = this.#external.get(token);
     if (known !== undefined) return known;
-    const fallback = this.fallbacks.find((candidate) => candidate.has(token));
+    const fallback = this.fallbacks.find((candidate) => fallbackHas(candidate, token));
     if (fallback === undefined) return this.parent === undefined ? undefined : this.parent.#fromFallback(token);
     const binding = externalBinding(token, fallback, this.claims);
     this.#external.set(token, binding);

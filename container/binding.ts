@@ -1,6 +1,7 @@
 import type { RequestScope } from './request-scope.js';
 import type { Scope } from './scope.js';
 import type { ExternalContainer } from './external-container.js';
+import { fallbackGet, fallbackGetAsync } from './fallback-error.js';
 import type { InstanceClaims } from './instance-claims.js';
 import { externalResolver } from './resolvers.js';
 import type { Token } from './token.js';
@@ -65,8 +66,9 @@ export interface Binding {
 }
 
 /**
- * The binding of a token found in a fallback container: fetched once, then cached as a
- * singleton owned by that container (never disposed by weft).
+ * The binding of a token found in a fallback container: fetched once (by `container.init()`,
+ * asynchronously where the fallback can, or on first use), then cached as a singleton owned
+ * by that container (never disposed by weft). The fallback's errors are `WEFT_DI_FALLBACK`.
  *
  * @example
  * ```ts
@@ -75,12 +77,12 @@ export interface Binding {
  * ```
  */
 export function externalBinding(token: Token, fallback: ExternalContainer, claims: InstanceClaims): Binding {
-  const resolve = externalResolver(() => {
-    const instance = fallback.get(token);
+  const { resolve, prepare } = externalResolver(
+    () => fallbackGet(fallback, token, 'get-late'),
+    () => fallbackGetAsync(fallback, token),
     // the fallback's, whatever a factory passing it on does with it
-    claims.foreign(instance);
-    return instance;
-  });
+    (instance) => claims.foreign(instance),
+  );
   return {
     token,
     name: `${tokenName(token)} (from ${fallback.name})`,
@@ -93,7 +95,7 @@ export function externalBinding(token: Token, fallback: ExternalContainer, claim
     scopeOrigin: '',
     dependencies: [],
     declaredSlot: undefined,
-    prepare: undefined,
+    prepare,
     fallbackName: fallback.name,
   };
 }

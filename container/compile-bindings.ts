@@ -7,6 +7,7 @@
 import type { Binding, Resolver } from './binding.js';
 import { DiError } from './errors.js';
 import type { ExternalContainer } from './external-container.js';
+import { FallbackError } from './fallback-error.js';
 import { readConstructorParameters, unresolvableTypeReason } from './injection-metadata.js';
 import type { InstanceOwner } from './instance-owner.js';
 import { isOptionalDependency, type Dependency } from './provider.js';
@@ -77,7 +78,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     const done = compiled.get(token);
     if (done !== undefined) return done;
     const registration = registrations.get(token);
-    if (registration === undefined) return outer(token);
+    if (registration === undefined) return outerOf(token);
     const at = visiting.get(token);
     if (at !== undefined) {
       const path = [...stack.slice(at), registration.name];
@@ -96,6 +97,15 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     } finally {
       stack.pop();
       visiting.delete(token);
+    }
+  };
+
+  /** A token from outside this container; a fallback's error gets the path that needed the token. */
+  const outerOf = (token: Token): Binding | undefined => {
+    try {
+      return outer(token);
+    } catch (error) {
+      throw error instanceof FallbackError ? error.at(stack) : error;
     }
   };
 

@@ -8,6 +8,7 @@ import { checkOptions } from './container-options.js';
 import { DiError, DisposeError } from './errors.js';
 import type { ExternalContainer } from './external-container.js';
 import { isExternalContainer } from './external-container.js';
+import { fallbackHas } from './fallback-error.js';
 import type { InstanceClaims } from './instance-claims.js';
 import { InstanceOwner } from './instance-owner.js';
 import { Key } from './key.js';
@@ -78,6 +79,8 @@ export class Container {
   }
 
   #initialising: Promise<void> | undefined = undefined;
+  /** Bindings handed out by resolverFor() (handler parameters, say): init() readies them too. */
+  #handedOut = new Set<Binding>();
   #disposing: Promise<void> | undefined = undefined;
 
   /** @param options a name for errors, and an optional fallback container. */
@@ -220,7 +223,7 @@ export class Container {
   has(token: Token): boolean {
     if (this.#table.has(token)) return true;
     if (this.#parent?.has(token) === true) return true;
-    return !(token instanceof Key) && this.#lookup.fallbacks.some((fallback) => fallback.has(token));
+    return !(token instanceof Key) && this.#lookup.fallbacks.some((fallback) => fallbackHas(fallback, token));
   }
 
   /**
@@ -297,9 +300,12 @@ export class Container {
 
   /**
    * Creates the singletons made by factories, awaiting those that return promises, in
-   * dependency order (a factory may depend on another async singleton, also a parent's).
-   * Class singletons stay lazy. Calling it again returns the same promise; after a failure
-   * it may be called again.
+   * dependency order (a factory may depend on another async singleton, also a parent's),
+   * and fetches from the fallback containers the tokens the providers (and the resolvers
+   * handed out by `resolverFor`) need, asynchronously where the fallback can, so that a
+   * fallback's failure is a startup error (`WEFT_DI_FALLBACK`, with the path). Class
+   * singletons stay lazy. Calling it again returns the same promise; after a failure it may
+   * be called again.
    *
    * @example
    * ```ts
@@ -356,9 +362,12 @@ export class Container {
     if (options.optional === true) {
       this.#state.assertFrozen('resolverFor');
       const binding = this.lookup(token);
+      if (binding !== undefined) this.#handedOut.add(binding);
       return (binding === undefined ? () => undefined : binding.resolveOptional) as Resolver<T | undefined>;
     }
-    return this.#bindingOrThrow(token, 'resolverFor').resolve as Resolver<T>;
+    const binding = this.#bindingOrThrow(token, 'resolverFor');
+    this.#handedOut.add(binding);
+    return binding.resolve as Resolver<T>;
   }
 
   /**
@@ -419,7 +428,7 @@ export class Container {
 
   async #initialise(): Promise<void> {
     try {
-      await initialiseBindings(this.#lookup.bindings!.values());
+      await initialiseBindings([...this.#lookup.bindings!.values(), ...this.#handedOut]);
     } catch (error) {
       this.#initialising = undefined;
       throw error;

@@ -23,6 +23,7 @@ export const DI_ERROR_CODES = {
   WEFT_DI_INVALID_PROVIDER: 'a provider is malformed',
   WEFT_DI_INVALID_ARGUMENT: 'a container method was given an argument it cannot use',
   WEFT_DI_DISPOSE: 'disposing instances failed',
+  WEFT_DI_FALLBACK: 'a fallback container (inversify, tsyringe) threw while asked for a token; the cause is its error',
 } as const;
 
 /** A code of {@link DI_ERROR_CODES}. */

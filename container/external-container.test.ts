@@ -1,9 +1,11 @@
 import { Container as InversifyContainer, inject as inversifyInject, injectable as inversifyInjectable } from 'inversify';
 import { container as tsyringeRoot, injectable as tsyringeInjectable } from 'tsyringe';
 import { Container } from './container.js';
+import { DiError } from './errors.js';
 import { fromInversify, fromTsyringe, isExternalContainer, type ExternalContainer } from './external-container.js';
 import { recordInjectable, recordParameterToken } from './injection-metadata.js';
 import { Key } from './key.js';
+import { thrownBy } from './thrown-by.test-support.js';
 
 const MAILER = Symbol('Mailer');
 
@@ -116,6 +118,68 @@ describe('fromInversify (inversify 8)', () => {
     expect(() => stamping.freeze()).toThrow(/WEFT_DI_MISSING: no provider for Stamp/);
     // a plain class (no weft scope) is inversify's to build
     expect(new Container({ fallback: fromInversify(autobound) }).freeze().get(Transport)).toBeInstanceOf(Transport);
+  });
+});
+
+describe('fallback failures and async bindings (inversify 8)', () => {
+  const Reports = new Key<unknown>('reports');
+  const needing = (inversify: InversifyContainer, token: string) =>
+    new Container({ fallback: fromInversify(inversify) }).register(Reports, { useFactory: (value: unknown) => value, deps: [token] }).freeze();
+
+  test('an error inversify throws while asked whether it has a token (autobind) is WEFT_DI_FALLBACK at freeze, with the path and the cause', () => {
+    class Dep {}
+    class Service {
+      constructor(readonly dep: Dep) {}
+    }
+    recordInjectable(Service, {});
+    Reflect.defineMetadata('design:paramtypes', [Dep], Service);
+    class Controller {
+      constructor(readonly service: Service) {}
+    }
+    recordInjectable(Controller, {});
+    Reflect.defineMetadata('design:paramtypes', [Service], Controller);
+    const container = new Container({ fallback: fromInversify(new InversifyContainer({ autobind: true })) }).register(Controller);
+    const error = thrownBy(() => container.freeze(), DiError);
+    expect(error.code).toBe('WEFT_DI_FALLBACK');
+    expect(error.path).toEqual(['Controller', 'Service']);
+    expect(error.message).toMatch(/^WEFT_DI_FALLBACK: inversify container threw when asked whether it has Service, needed at Controller -> Service: .*Service.*\. Register Service in weft/s);
+    expect((error.cause as Error).constructor.name).toBe('InversifyCoreError');
+  });
+
+  test.each([
+    ['ambiguous bindings', (inversify: InversifyContainer) => (inversify.bind('Dup').toConstantValue(1), inversify.bind('Dup').toConstantValue(2)), 'Dup', /Ambiguous bindings/],
+    ['a cycle inside inversify', (inversify: InversifyContainer) => (inversify.bind('P').toDynamicValue((c) => c.get('Q')), inversify.bind('Q').toDynamicValue((c) => c.get('P'))), 'P', /Circular dependency/],
+  ])('a binding inversify cannot resolve fails init() with WEFT_DI_FALLBACK and the path (%s), not a request', async (_case, bind, token, cause) => {
+    const inversify = new InversifyContainer();
+    bind(inversify);
+    const container = needing(inversify, token);
+    const error = (await container.init().catch((e: unknown) => e)) as DiError;
+    expect(error).toBeInstanceOf(DiError);
+    expect(error.code).toBe('WEFT_DI_FALLBACK');
+    expect(error.path).toEqual(['Key(reports)', `"${token}"`]);
+    expect(error.message).toContain(`WEFT_DI_FALLBACK: inversify container has "${token}" but could not resolve it, needed at Key(reports) -> "${token}": `);
+    expect((error.cause as Error).message).toMatch(cause);
+  });
+
+  test('an async singleton binding is awaited by init(): the first resolution already has the value', async () => {
+    const inversify = new InversifyContainer();
+    inversify.bind('AsyncPool').toDynamicValue(async () => ({ pool: 1 })).inSingletonScope();
+    inversify.bind('Handler').toDynamicValue(async () => 'handler param').inSingletonScope();
+    const container = needing(inversify, 'AsyncPool');
+    const forHandler = container.resolverFor<string>('Handler'); // as a handler parameter is compiled, before init()
+    await container.init();
+    expect(container.get(Reports)).toEqual({ pool: 1 });
+    expect(forHandler()).toBe('handler param');
+  });
+
+  test('a token looked up only at run time is resolved then, its failure coded', () => {
+    const inversify = new InversifyContainer();
+    inversify.bind('Late').toDynamicValue(async () => 1);
+    const container = new Container({ fallback: fromInversify(inversify) }).freeze();
+    const error = thrownBy(() => container.get('Late'), DiError);
+    expect(error.code).toBe('WEFT_DI_FALLBACK');
+    expect(error.path).toEqual(['"Late"']);
+    expect(error.message).toContain('a token looked up only at run time (container.get, scope.get) is resolved synchronously');
   });
 });
 

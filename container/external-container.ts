@@ -26,6 +26,12 @@ export interface ExternalContainer {
   has(token: Token): boolean;
   /** Resolves `token`; only called after `has(token)` returned true. */
   get(token: Token): unknown;
+  /**
+   * Resolves `token`, waiting for bindings that resolve asynchronously (inversify's
+   * `getAsync`). Optional: `container.init()` uses it, where present, to fetch the tokens
+   * the compiled providers need; otherwise it calls `get`.
+   */
+  getAsync?(token: Token): Promise<unknown>;
 }
 
 /** An identifier the interop containers understand: a class, a string or a symbol. */
@@ -33,7 +39,7 @@ export type ExternalIdentifier = string | symbol | AbstractClass<unknown>;
 
 /**
  * The part of an inversify 8 `Container` weft uses: `isBound(id)` (which also looks at its
- * parent containers) and `get(id)`.
+ * parent containers), `get(id)`, and `getAsync(id)` for async bindings.
  *
  * @example
  * ```ts
@@ -44,6 +50,7 @@ export interface InversifyContainerLike {
   // `never` parameters: any container whose methods take identifiers fits, whatever its own identifier type
   isBound(serviceIdentifier: never): boolean;
   get(serviceIdentifier: never): unknown;
+  getAsync?(serviceIdentifier: never): Promise<unknown>;
 }
 
 /**
@@ -66,6 +73,9 @@ export interface TsyringeContainerLike {
  * weft providers and controllers. Bound identifiers count (`isBound`); with `autobind`,
  * inversify says every class is bound, so weft takes any class it has no provider for from
  * it (except weft request-scoped and transient classes, never taken from a fallback).
+ * `container.init()` fetches the services the compiled providers need with `getAsync`, so
+ * async bindings (`toDynamicValue(async () => ...)`) work and a binding inversify cannot
+ * resolve fails the startup (`WEFT_DI_FALLBACK`, with the path).
  *
  * @example
  * ```ts
@@ -76,10 +86,12 @@ export interface TsyringeContainerLike {
  * ```
  */
 export function fromInversify(container: InversifyContainerLike, name = 'inversify container'): ExternalContainer {
+  const getAsync = container.getAsync;
   return {
     name,
     has: (token) => isExternalIdentifier(token) && container.isBound(token as never),
     get: (token) => container.get(token as never),
+    ...(typeof getAsync === 'function' ? { getAsync: (token: Token) => getAsync.call(container, token as never) } : {}),
   };
 }
 

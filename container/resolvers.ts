@@ -128,22 +128,44 @@ export function asyncSingletonResolver(
 
 /**
  * A token the fallback container (inversify, tsyringe) has: fetched once, then cached as a
- * singleton owned by that container.
+ * singleton owned by that container. `prepare()` (called by `container.init()`) fetches it
+ * with `fetchAsync`, so async bindings settle and failures happen at startup; a resolution
+ * before that (a token only looked up at run time) fetches it synchronously.
  *
  * @example
  * ```ts
- * const resolve = externalResolver(() => inversify.get('Mailer'));
+ * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'), (m) => claims.foreign(m));
+ * await prepare();
+ * resolve();
  * ```
  */
-export function externalResolver(fetch: () => unknown): Resolver<unknown> {
+export function externalResolver(
+  fetch: () => unknown,
+  fetchAsync: () => Promise<unknown>,
+  fetched: (instance: unknown) => void,
+): { resolve: Resolver<unknown>; prepare: () => Promise<void> | undefined } {
   let ready = false;
   let instance: unknown;
-  return () => {
-    if (ready) return instance;
-    instance = fetch();
+  let pending: Promise<void> | undefined;
+  const settle = (value: unknown): void => {
+    // a synchronous fetch that came first wins: one instance, whatever the timing
+    if (ready) return;
+    instance = value;
     ready = true;
+    fetched(value);
+  };
+  const resolve: Resolver<unknown> = () => {
+    if (!ready) settle(fetch());
     return instance;
   };
+  const prepare = (): Promise<void> | undefined => {
+    if (ready) return undefined;
+    return (pending ??= fetchAsync().then(settle, (error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+  };
+  return { resolve, prepare };
 }
 
 /**
