@@ -24,9 +24,13 @@ export class InstanceClaims {
   // weak: remembering an object must not keep it alive after its owner let it go
   readonly #known = new WeakSet<object>();
 
-  /** Remembers an object weft was given (a value, a fallback's instance): it is never claimed. */
+  /**
+   * Remembers an object weft was given (a value, a fallback's instance): it is never claimed.
+   * Only a disposable one needs remembering (nothing else is ever claimed), which keeps
+   * `scope.provide()` of plain values free of the WeakSet.
+   */
   foreign(value: unknown): void {
-    if (value !== null && (typeof value === 'object' || typeof value === 'function')) this.#known.add(value);
+    if (isDisposable(value)) this.#known.add(value);
   }
 
   /**
