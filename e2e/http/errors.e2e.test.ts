@@ -1,5 +1,16 @@
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HTTPNotFound, StreamResponse, createApp, type Logger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
+
+async function until(check: () => boolean, ms = 3_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await sleep(10);
+  }
+}
 
 interface Line {
   level: string;
@@ -264,6 +275,32 @@ describe('errors after a StreamResponse was prepared: one line each, the connect
     expect((await client.get('/ok')).text).toBe('partial\n');
     expect(await settled(logger, 0)).toEqual([]);
   });
+});
+
+test('a stream that fails after writing: the client gets what was written, the access log the status that went out', async () => {
+  const logged: Array<[number, number]> = [];
+  const app = createApp({ logger: recordingLogger() });
+  app.router.add('GET', '/fails', async (request) => {
+    const stream = new StreamResponse({ headers: { 'content-type': 'text/plain' } });
+    await stream.prepare(request);
+    await stream.write('partial\n');
+    throw new Error('after a write');
+  });
+  const client = await new TestClient(app, { runner: { accessLog: { log: (_request, response, _ms, bytes) => void logged.push([response.status, bytes]) } } }).start();
+  try {
+    const { port } = client.server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write('GET /fails HTTP/1.1\r\nHost: x\r\n\r\n');
+    await once(socket, 'close');
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n8\r\npartial\n\r\n$/);
+    await until(() => logged.length === 1);
+    expect(logged[0][0]).toBe(200);
+  } finally {
+    await client.close();
+  }
 });
 
 test('a client leaving an event stream is one info line', async () => {

@@ -309,6 +309,7 @@ export class StreamResponse {
     this.headers.seal();
     this.#res = res;
     this.#state = PREPARED;
+    request.sentResponse = this;
     // node takes [name, value, name, value, ...] as is; it does not modify the array
     const headers = this.headers.rawPairs() as string[];
     if (this.#reason === undefined) res.writeHead(status, headers);

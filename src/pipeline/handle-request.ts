@@ -171,6 +171,9 @@ async function afterSend(
           `a ${response.status} response came after the handler's StreamResponse was prepared; the connection is closed (return the StreamResponse you prepared)`,
         );
       }
+      // the access log reports what went out; what the stream wrote still goes before the close
+      sent = request.sentResponse ?? response;
+      request.rawResponse.socket?.uncork();
       request.rawResponse.destroy();
     } else {
       request.log.error({ err, requestId: request.id }, 'sending the response failed');
