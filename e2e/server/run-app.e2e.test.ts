@@ -128,7 +128,7 @@ test('SIGTERM stops it; a second one is logged and the stop goes on; its listene
   expect(process.listenerCount('SIGINT')).toBe(sigintBefore);
 });
 
-test('a stop asked for during startup takes effect once startup finished', async () => {
+test('a stop asked for during startup takes effect once startup finished; no site listens meanwhile, nothing says "Running on"', async () => {
   const events: string[] = [];
   const controller = new AbortController();
   const app = makeApp(events);
@@ -137,9 +137,27 @@ test('a stop asked for during startup takes effect once startup finished', async
     await sleep(20);
   });
   const printed: string[] = [];
-  await runApp(app, { host: '127.0.0.1', port: 0, signal: controller.signal, handleSignals: false, printUrl: (m) => printed.push(m), accessLog: null });
+  let started = false;
+  await runApp(app, {
+    host: '127.0.0.1',
+    port: 0,
+    signal: controller.signal,
+    handleSignals: false,
+    printUrl: (m) => printed.push(m),
+    onStarted: () => (started = true),
+    accessLog: null,
+  });
   expect(events).toEqual(['startup', 'cleanup']);
-  expect(printed).toHaveLength(1);
+  expect(printed).toEqual([]);
+  expect(started).toBe(false);
+});
+
+test('a signal already aborted stops the app as soon as it started', async () => {
+  const events: string[] = [];
+  const printed: string[] = [];
+  await runApp(makeApp(events), { host: '127.0.0.1', port: 0, signal: AbortSignal.abort(), handleSignals: false, printUrl: (m) => printed.push(m), accessLog: null });
+  expect(events).toEqual(['startup', 'cleanup']);
+  expect(printed).toEqual([]);
 });
 
 describe('failures: rejects with the original error, exit code 1, never process.exit()', () => {

@@ -101,7 +101,13 @@ async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promis
   const { host, port, path, sock, tls, backlog, reusePort, mode, unixSite, printUrl = console.log, onStarted, signal, handleSignals = true, logger: earlyLogger, ...runnerOptions } = options;
   let logger: Logger = earlyLogger ?? fallbackLogger();
   let stopRequested: (reason: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
+  let stopping = false;
+  const stopped = new Promise<string>((resolve) => {
+    stopRequested = (reason) => {
+      stopping = true;
+      resolve(reason);
+    };
+  });
   const removeSignals = handleSignals
     ? onStopSignals(
         (sig) => {
@@ -113,6 +119,7 @@ async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promis
     : () => {};
   const onAbort = (): void => stopRequested('abort signal');
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted === true) stopRequested('abort signal');
 
   let runner: AppRunner | undefined;
   try {
@@ -123,9 +130,13 @@ async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promis
     runner = new AppRunner(app, runnerOptions);
     const sites = makeSites(runner, { host, port, path, sock, tls, backlog, reusePort, mode, unixSite }); // checks options before startup
     await runner.setup();
-    for (const site of sites) await site.start();
-    if (printUrl !== false) for (const site of sites) printUrl(`======== Running on ${site.name} ========\n(Press CTRL+C to quit)`);
-    onStarted?.(runner);
+    // a stop requested during startup: the app stops as soon as it started, and no site
+    // listens meanwhile (a connection accepted now would only be closed unanswered)
+    for (const site of sites) if (!stopping) await site.start();
+    if (!stopping) {
+      if (printUrl !== false) for (const site of sites) printUrl(`======== Running on ${site.name} ========\n(Press CTRL+C to quit)`);
+      onStarted?.(runner);
+    }
   } catch (err) {
     logger.error({ err }, `startup failed: ${messageOf(err)}`);
     await runner?.cleanup().catch(() => {}); // after a failed site: the app started and must stop; each failure is logged
@@ -135,7 +146,6 @@ async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promis
     throw err;
   }
 
-  if (signal?.aborted === true) stopRequested('abort signal');
   await stopped;
   try {
     await runner.cleanup();
