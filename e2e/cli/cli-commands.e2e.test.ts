@@ -64,6 +64,16 @@ test('an error thrown by the app at startup: exit code 1, logged, cleanups ran',
   expect(stdout).toMatch(/startup failed: WEFT_ERR_STARTUP: .*database unreachable/);
 });
 
+test('a bad LOG_LEVEL: weft serve names it and exits 1, with one process or with workers', async () => {
+  for (const workers of ['1', '2']) {
+    const { code, stderr } = await runCli(['serve', target('createClusterApp'), '--host', '127.0.0.1', '--port', '0', '--workers', workers], { LOG_LEVEL: 'bogus' });
+    expect({ workers, code }).toEqual({ workers, code: 1 });
+    expect(stderr).toMatch(/WEFT_ERR_INVALID_OPTION: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(in any case\), got "bogus"/);
+    // reported by weft (runApp's startup failure, or the CLI's error line), not as an unhandled rejection
+    expect(stderr).toMatch(workers === '1' ? /^error: startup failed: WEFT_ERR_INVALID_OPTION/m : /^weft: error: WEFT_ERR_INVALID_OPTION/m);
+  }
+});
+
 test('weft --help and --version', async () => {
   const help = await runCli(['--help']);
   expect(help.code).toBe(0);

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import path from 'node:path';
 import { WeftError } from '../errors.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { runApp } from '../server/run-app.js';
 import { VERSION } from '../index.js';
 import { Supervisor } from '../cluster/supervisor.js';
@@ -72,6 +72,7 @@ async function serve(options: ServeOptions): Promise<number> {
     return Number(process.exitCode ?? 0);
   }
   let moduleFile: string;
+  let logger: Logger;
   try {
     // --reload forks even one worker: a new process loads the new code
     if (!options.reload && (options.workers === 1 || options.preload)) {
@@ -79,10 +80,10 @@ async function serve(options: ServeOptions): Promise<number> {
       if (options.workers === 1) return await serveHere(options, appOrFactory);
     }
     moduleFile = resolveTarget(options.target, process.cwd()).file; // a missing module fails here, before forking
+    logger = createLogger(); // a bad LOG_LEVEL too
   } catch (err) {
     return fail(err);
   }
-  const logger = createLogger();
   const supervisor = new Supervisor({ workers: options.workers, shutdownTimeout: options.shutdownTimeout ?? 60_000, reload: options.reload, logger });
   const stopWatching = options.reload ? reloadOnChange(path.dirname(moduleFile), supervisor, logger) : () => {};
   try {
