@@ -73,6 +73,17 @@ describe('bodies', () => {
     expect((await client.post('/small', { body: 'x'.repeat(10) })).json()).toEqual({ length: 10 });
   });
 
+  test('a transfer coding other than chunked (gzip, chunked) is 501: its bytes are never taken for the content', async () => {
+    const res = await rawRequest(client, {
+      method: 'POST',
+      path: '/echo',
+      headers: { 'transfer-encoding': 'gzip, chunked', 'content-type': 'text/plain' },
+      body: gzipSync('hello'),
+    });
+    expect(res.status).toBe(501);
+    expect(res.text).toBe('501: Not Implemented: Transfer-Encoding "gzip, chunked": only chunked is understood (send a compressed body with Content-Encoding)');
+  });
+
   test('invalid JSON is 400 naming the problem; prototype pollution is refused', async () => {
     const bad = await client.post('/json', { body: '{"a":', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);

@@ -249,6 +249,14 @@ export class RequestBody {
       return new WeftError('WEFT_ERR_BODY_CONSUMED', 'the request body was already consumed from the raw IncomingMessage');
     }
     if (raw.destroyed && !raw.readableEnded) return gone();
+    // node frames by the last transfer coding (chunked) but applies none before it: the
+    // bytes would be gzip, say, taken for content (RFC 9112 6.1: 501 for a coding not understood)
+    const transfer = headers['transfer-encoding'];
+    if (transfer !== undefined && transfer.trim().toLowerCase() !== 'chunked') {
+      this.res.shouldKeepAlive = false;
+      raw.resume();
+      return new HTTPNotImplemented({ text: `501: Not Implemented: Transfer-Encoding ${JSON.stringify(transfer)}: only chunked is understood (send a compressed body with Content-Encoding)` });
+    }
     const coding = headers['content-encoding'];
     if (coding !== undefined && this.decompress()) {
       const codings = contentCodings(coding);
