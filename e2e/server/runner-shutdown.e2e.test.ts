@@ -118,6 +118,21 @@ test('step 4 waits for background jobs; one still running after shutdownTimeout 
   ]);
 });
 
+test('a response still being sent after 2 × shutdownTimeout is cut short with a warning naming it', async () => {
+  const app = makeApp();
+  app.router.add('GET', '/big', () => Buffer.alloc(64 * 1024 * 1024, 'a'));
+  const port = await start({ shutdownTimeout: 200 }, app);
+  const socket = await openConnection({ port });
+  socket.write(requestText('GET', '/big'));
+  socket.pause(); // a client that does not read
+  await sleep(200);
+  await runner!.cleanup();
+  expect(await waitClosed(socket, 1_000)).toBe(true);
+  expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.responses])).toEqual([
+    ['shutdown: 1 response(s) still being sent after 2 × 200 ms are cut short: their connections are closed, the clients get them incomplete', ['GET /big (router.add)']],
+  ]);
+});
+
 test('a job spawned by a handler that finishes during the wait is waited for too', async () => {
   const app = makeApp();
   app.router.add('POST', '/later', async (request: Request) => {

@@ -72,9 +72,13 @@ export async function drainRequests(tracker: RequestTracker, timeoutMs: number, 
   }
   if (await tracker.waitIdle(timeoutMs, site)) return;
   const stuck = tracker.runningLabels(site);
+  const sending = tracker.sendingLabels(site);
   tracker.destroyRunning(site);
   if (stuck.length > 0) {
     logger.warn({ handlers: stuck }, `shutdown: ${stuck.length} handler(s) ignored the abort for ${timeoutMs} ms; their connections are closed and shutdown goes on without them`);
+  }
+  if (sending.length > 0) {
+    logger.warn({ responses: sending }, `shutdown: ${sending.length} response(s) still being sent after 2 × ${timeoutMs} ms are cut short: their connections are closed, the clients get them incomplete`);
   }
 }
 

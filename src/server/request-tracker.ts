@@ -277,6 +277,15 @@ export class RequestTracker {
     }
   }
 
+  /** Labels of the requests whose handler settled but whose response is still being sent (of `site`, or all), for logs. */
+  sendingLabels(site?: DrainState): string[] {
+    const labels: string[] = [];
+    for (const exchange of this.#exchanges.values()) {
+      if (exchange.handled && !exchange.closed && (site === undefined || exchange.site === site)) labels.push(labelOf(exchange.request));
+    }
+    return labels;
+  }
+
   /** Labels of the handlers still running (of `site`, or all), for logs. */
   runningLabels(site?: DrainState): string[] {
     const labels: string[] = [];
