@@ -105,3 +105,8 @@ test('a bad chunk inside the body of a request being handled ends the connection
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(orders).toBe(0);
 });
+
+test('CONNECT (a proxy tunnel, which node never hands to the request listener) is answered 501, not closed unanswered', async () => {
+  const raw = await exchange(['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n']);
+  expect(statusLines(raw)).toEqual(['HTTP/1.1 501 Not Implemented']);
+});

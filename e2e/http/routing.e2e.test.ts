@@ -129,6 +129,9 @@ describe('route table errors at startup', () => {
     await expect(app.startup()).rejects.toThrow(
       'WEFT_ERR_INVALID_ROUTE: BREW /pot (router.add): node\'s HTTP parser does not accept the method "BREW" (it answers 400 before weft sees the request); use one of node:http\'s METHODS, or \'*\'',
     );
+    const tunnel = createApp({ logger });
+    tunnel.router.add('CONNECT', '/', () => 'never');
+    await expect(tunnel.startup()).rejects.toThrow("WEFT_ERR_INVALID_ROUTE: CONNECT / (router.add): CONNECT opens a tunnel, which node hands to its 'connect' event");
     const lower = createApp({ logger });
     lower.router.add('purge', '/cache', () => 'purged');
     const client = await new TestClient(lower).start();

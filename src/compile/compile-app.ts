@@ -125,6 +125,9 @@ function addRoute(
   options: RouteOptions,
 ): void {
   // node's parser answers 400 for any other method before weft sees the request: such a route could never be reached
+  if (method === 'CONNECT') {
+    throw new WeftError('WEFT_ERR_INVALID_ROUTE', `${label}: CONNECT opens a tunnel, which node hands to its 'connect' event, never to a request listener: weft answers it 501`);
+  }
   if (typeof method === 'string' && method !== '*' && !METHODS.includes(method)) {
     throw new WeftError(
       'WEFT_ERR_INVALID_ROUTE',

@@ -82,3 +82,17 @@ function afterOwed(socket: ServerSocket, response: ServerResponse, answer: strin
     else socket.destroy();
   });
 }
+
+/**
+ * A `connect` listener: node hands a CONNECT request (a proxy tunnel) to this event, never to
+ * the request listener, and closes the connection unanswered when nothing listens. weft is
+ * no proxy: it answers 501 (RFC 9110 9.3.6 lets a server refuse the method).
+ *
+ * @example
+ * ```ts
+ * server.on('connect', refuseConnect);
+ * ```
+ */
+export function refuseConnect(_request: unknown, socket: Duplex): void {
+  socket.end('HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+}

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { TlsOptions } from 'node:tls';
 import { type RequestListener } from '../pipeline/handle-request.js';
 import { upgradeListener } from '../ws/upgrade.js';
-import { keepOwedResponses } from './client-error.js';
+import { keepOwedResponses, refuseConnect } from './client-error.js';
 import { applyServerLimits, serverOptionsOf, type ConnectionOptions } from './connection-options.js';
 
 /**
@@ -60,5 +60,6 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   server.on('upgrade', upgradeListener(listener));
   // a request node cannot parse is answered after the responses owed before it
   server.on('clientError', keepOwedResponses);
+  server.on('connect', refuseConnect);
   return server;
 }
