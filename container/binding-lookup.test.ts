@@ -1,10 +1,7 @@
 import type { Binding } from './binding.js';
 import { BindingLookup } from './binding-lookup.js';
 import type { ExternalContainer } from './external-container.js';
-import { InstanceClaims } from './instance-claims.js';
 import { Key } from './key.js';
-
-const claims = new InstanceClaims();
 
 const binding = (name: string): Binding => ({
   token: name,
@@ -29,9 +26,9 @@ const fallback = (name: string, tokens: unknown[], asked: unknown[] = []): Exter
 
 describe('BindingLookup', () => {
   test('own bindings, then the parents, nearest first', () => {
-    const root = new BindingLookup(undefined, claims);
-    const middle = new BindingLookup(root, claims);
-    const leaf = new BindingLookup(middle, claims);
+    const root = new BindingLookup(undefined);
+    const middle = new BindingLookup(root);
+    const leaf = new BindingLookup(middle);
     root.bindings = new Map([
       ['a', binding('root a')],
       ['b', binding('root b')],
@@ -47,8 +44,8 @@ describe('BindingLookup', () => {
 
   test('fallbacks after every weft binding, nearest container first, each answer cached', () => {
     const asked: unknown[] = [];
-    const root = new BindingLookup(undefined, claims);
-    const child = new BindingLookup(root, claims);
+    const root = new BindingLookup(undefined);
+    const child = new BindingLookup(root);
     root.bindings = new Map([['weft', binding('weft')]]);
     child.bindings = new Map();
     root.fallbacks.push(fallback('root-fb', ['x', 'weft', 'y'], asked));
@@ -62,7 +59,7 @@ describe('BindingLookup', () => {
 
   test('Keys never reach a fallback', () => {
     const asked: unknown[] = [];
-    const lookup = new BindingLookup(undefined, claims);
+    const lookup = new BindingLookup(undefined);
     lookup.fallbacks.push(fallback('fb', [], asked));
     expect(lookup.find(new Key('k'))).toBeUndefined();
     expect(asked).toEqual([]);

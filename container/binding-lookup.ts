@@ -2,7 +2,6 @@ import type { Binding } from './binding.js';
 import { externalBinding } from './binding.js';
 import type { ExternalContainer } from './external-container.js';
 import { fallbackHas } from './fallback-error.js';
-import type { InstanceClaims } from './instance-claims.js';
 import { readInjectable } from './injection-metadata.js';
 import { Key } from './key.js';
 import type { Token } from './token.js';
@@ -15,8 +14,8 @@ import type { Token } from './token.js';
  *
  * @example
  * ```ts
- * const root = new BindingLookup(undefined, claims);
- * const child = new BindingLookup(root, claims);
+ * const root = new BindingLookup(undefined);
+ * const child = new BindingLookup(root);
  * root.bindings = compileBindings(...);
  * child.find(Config); // the root's binding
  * ```
@@ -29,14 +28,8 @@ export class BindingLookup {
   #cache = new Map<Token, Binding>();
   #external = new Map<Token, Binding>();
 
-  /**
-   * @param parent the lookup of the parent container.
-   * @param claims the objects the container tree accounts for: fallback instances are marked there as not weft's.
-   */
-  constructor(
-    readonly parent: BindingLookup | undefined,
-    readonly claims: InstanceClaims,
-  ) {}
+  /** @param parent the lookup of the parent container. */
+  constructor(readonly parent: BindingLookup | undefined) {}
 
   /** The binding of `token` as seen from this container, or `undefined`. */
   find(token: Token): Binding | undefined {
@@ -67,7 +60,7 @@ export class BindingLookup {
     if (known !== undefined) return known;
     const fallback = this.fallbacks.find((candidate) => fallbackHas(candidate, token));
     if (fallback === undefined) return this.parent === undefined ? undefined : this.parent.#fromFallback(token);
-    const binding = externalBinding(token, fallback, this.claims);
+    const binding = externalBinding(token, fallback);
     this.#external.set(token, binding);
     return binding;
   }

@@ -1,10 +1,9 @@
 import { externalBinding } from './binding.js';
-import { InstanceClaims } from './instance-claims.js';
 
 describe('externalBinding', () => {
   test('a singleton owned by the fallback, fetched once, needing no scope', () => {
     let gets = 0;
-    const binding = externalBinding('Mailer', { name: 'inversify container', has: () => true, get: () => ({ n: ++gets }) }, new InstanceClaims());
+    const binding = externalBinding('Mailer', { name: 'inversify container', has: () => true, get: () => ({ n: ++gets }) });
     expect(binding.name).toBe('"Mailer" (from inversify container)');
     expect(binding.kind).toBe('external');
     expect(binding.scope).toBe('singleton');

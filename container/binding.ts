@@ -2,7 +2,6 @@ import type { RequestScope } from './request-scope.js';
 import type { Scope } from './scope.js';
 import type { ExternalContainer } from './external-container.js';
 import { fallbackGet, fallbackGetAsync } from './fallback-error.js';
-import type { InstanceClaims } from './instance-claims.js';
 import { externalResolver } from './resolvers.js';
 import type { Token } from './token.js';
 import { tokenName } from './token.js';
@@ -72,16 +71,14 @@ export interface Binding {
  *
  * @example
  * ```ts
- * const binding = externalBinding('Mailer', fromInversify(inversify), claims);
+ * const binding = externalBinding('Mailer', fromInversify(inversify));
  * binding.resolve();
  * ```
  */
-export function externalBinding(token: Token, fallback: ExternalContainer, claims: InstanceClaims): Binding {
+export function externalBinding(token: Token, fallback: ExternalContainer): Binding {
   const { resolve, prepare } = externalResolver(
     () => fallbackGet(fallback, token, 'get-late'),
     () => fallbackGetAsync(fallback, token),
-    // the fallback's, whatever a factory passing it on does with it
-    (instance) => claims.foreign(instance),
   );
   return {
     token,

@@ -134,7 +134,6 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     const { token, name, recipe } = registration;
     switch (recipe.kind) {
       case 'value': {
-        owner.claims.foreign(recipe.value);
         const resolve = valueResolver(recipe.value);
         return binding(token, name, 'value', 'singleton', resolve, [], undefined);
       }
@@ -211,18 +210,18 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     const kind = recipe.kind;
     switch (recipe.scope) {
       case 'singleton': {
-        if (!isFactory) return binding(token, name, kind, 'singleton', singletonResolver(make, owner, name), dependencies, undefined);
+        if (!isFactory) return binding(token, name, kind, 'singleton', singletonResolver(make, owner, name, isFactory), dependencies, undefined);
         const { resolve, prepare } = asyncSingletonResolver(make, isAsync, owner, name);
         return binding(token, name, kind, 'singleton', resolve, dependencies, prepare);
       }
       case 'transient': {
-        const resolve = transientResolver(make, owner, name);
+        const resolve = transientResolver(make, owner, name, isFactory);
         const base = binding(token, name, kind, 'transient', resolve, dependencies, undefined);
         if (needy === undefined) return base;
         return { ...base, needsScope: true, scopeChain: [name, ...needy.scopeChain], scopeOrigin: needy.scopeOrigin };
       }
       case 'request': {
-        const resolve = requestResolver(make, input.allocateSlot(), name, owner.claims);
+        const resolve = requestResolver(make, input.allocateSlot(), name, isFactory);
         const base = binding(token, name, kind, 'request', resolve, dependencies, undefined);
         return { ...base, needsScope: true, scopeChain: [name], scopeOrigin: `request-scoped ${name}` };
       }

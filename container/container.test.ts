@@ -656,6 +656,42 @@ describe('dispose', () => {
     expect(log).toEqual(['child']);
   });
 
+  test('a pooled object a factory acquires is disposed (released) with every scope, however often the pool hands it out again', async () => {
+    const released: number[] = [];
+    class Conn {
+      constructor(readonly id: number) {}
+      dispose(): void {
+        released.push(this.id);
+        pool.idle.push(this);
+      }
+    }
+    const pool = { idle: [new Conn(1)], made: 1, acquire: (): Conn => pool.idle.pop() ?? new Conn(++pool.made) };
+    const Pool = new Key<typeof pool>('pool');
+    const PerRequest = new Key<Conn>('conn');
+    const Passed = new Key<Conn>('passed');
+    const Fresh = new Key<Conn>('fresh');
+    const container = new Container()
+      .provide(Pool, pool)
+      .register(PerRequest, { useFactory: (p: typeof pool) => p.acquire(), deps: [Pool], scope: 'request' })
+      // passes the request's connection on: the scope owns it once, through PerRequest
+      .register(Passed, { useFactory: (conn: Conn) => conn, deps: [PerRequest], scope: 'request' })
+      .register(Fresh, { useFactory: (p: typeof pool) => p.acquire(), deps: [Pool], scope: 'transient' })
+      .freeze();
+    for (let i = 0; i < 3; i++) {
+      const scope = container.createScope();
+      expect(scope.get(Passed)).toBe(scope.get(PerRequest));
+      await scope.dispose();
+    }
+    expect(released).toEqual([1, 1, 1]);
+    const scope = container.createScope();
+    scope.get(Fresh);
+    await scope.dispose();
+    const again = container.createScope();
+    again.get(Fresh);
+    await again.dispose();
+    expect(released).toEqual([1, 1, 1, 1, 1]);
+  });
+
   test('a factory passing on an object it was given does not dispose it, and nothing is disposed twice', async () => {
     const log: string[] = [];
     const Given = new Key<Resource>('given');

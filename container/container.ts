@@ -9,7 +9,6 @@ import { DiError, DisposeError } from './errors.js';
 import type { ExternalContainer } from './external-container.js';
 import { isExternalContainer } from './external-container.js';
 import { fallbackHas } from './fallback-error.js';
-import type { InstanceClaims } from './instance-claims.js';
 import { InstanceOwner } from './instance-owner.js';
 import { Key } from './key.js';
 import type {
@@ -66,16 +65,11 @@ export class Container {
   #state: ContainerState;
   /** True between freeze() and dispose(): the one check createScope() makes. */
   #serving = false;
-  #lookup: BindingLookup;
+  #lookup = new BindingLookup(undefined);
 
   /** @internal Whether the container is between freeze() and dispose(): its scopes may make instances. */
   get serving(): boolean {
     return this.#serving;
-  }
-
-  /** @internal The objects the container tree accounts for: given values are marked here, so no factory's provider disposes them. */
-  get claims(): InstanceClaims {
-    return this.#owner.claims;
   }
 
   #initialising: Promise<void> | undefined = undefined;
@@ -91,7 +85,6 @@ export class Container {
     this.#table = new RegistrationTable(name);
     this.#state = new ContainerState(name);
     this.#owner = new InstanceOwner(`container "${name}"`);
-    this.#lookup = new BindingLookup(undefined, this.#owner.claims);
     if (options.fallback !== undefined) this.useFallback(options.fallback);
   }
 
@@ -253,9 +246,7 @@ export class Container {
     if (this.#state.phase === 'disposed') throw this.#state.disposedError('createChild');
     const child = new Container({ name });
     child.#parent = this;
-    // one tree, one account of its objects: a child's factory may pass on the parent's instances
-    child.#owner = new InstanceOwner(child.#owner.where, this.#owner.claims);
-    child.#lookup = new BindingLookup(this.#lookup, this.#owner.claims);
+    child.#lookup = new BindingLookup(this.#lookup);
     child.#slots = this.#slots;
     this.#children.push(child);
     return child;

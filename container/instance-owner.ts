@@ -1,6 +1,5 @@
 import { disposeInReverse, type DisposableInstance } from './disposal.js';
 import { DiError } from './errors.js';
-import { InstanceClaims } from './instance-claims.js';
 
 /**
  * What a container owns: the singletons (and transients resolved outside a request scope)
@@ -18,14 +17,8 @@ export class InstanceOwner {
   #instances: DisposableInstance[] = [];
   #disposed = false;
 
-  /**
-   * @param where how errors name the owner (`container "root"`).
-   * @param claims the objects its container tree accounts for (shared by a root and its children).
-   */
-  constructor(
-    readonly where: string,
-    readonly claims: InstanceClaims = new InstanceClaims(),
-  ) {}
+  /** @param where how errors name the owner (`container "root"`). */
+  constructor(readonly where: string) {}
 
   /** True once {@link InstanceOwner.dispose} started: nothing new may be created. */
   get disposed(): boolean {

@@ -74,8 +74,30 @@ function stableClassMaker(C: new (...args: unknown[]) => unknown, deps: readonly
   }
 }
 
+/** Whether the factory a maker of {@link factoryMaker} called last returned one of its arguments. */
+let passedOn = false;
+
 /**
- * Like {@link classMaker}, for a factory function.
+ * Whether the factory just called (by a maker of {@link factoryMaker}) returned one of its
+ * own arguments (`(pool: Pool) => pool`): that object is its giver's, not the factory
+ * provider's to dispose. Read by the resolver right after the maker returned (all
+ * synchronous: no other factory runs in between), and reset.
+ *
+ * @example
+ * ```ts
+ * const instance = make(scope);
+ * if (!passedOnArgument() && isDisposable(instance)) scope.track(instance);
+ * ```
+ */
+export function passedOnArgument(): boolean {
+  const was = passedOn;
+  passedOn = false;
+  return was;
+}
+
+/**
+ * Like {@link classMaker}, for a factory function. Each call also says, through
+ * {@link passedOnArgument}, whether the factory returned one of its arguments.
  *
  * @example
  * ```ts
@@ -87,20 +109,45 @@ export function factoryMaker(fn: (...args: never[]) => unknown, deps: readonly R
   if (stable && deps.length > 0) {
     // singletons: resolved on the first successful call, then passed as values
     let values: unknown[] | undefined;
-    return () => f(...(values ??= deps.map((dep) => dep())));
+    return () => {
+      values ??= deps.map((dep) => dep());
+      const made = f(...values);
+      passedOn = values.includes(made);
+      return made;
+    };
   }
   switch (deps.length) {
     case 0:
-      return () => f();
+      return () => {
+        const made = f();
+        passedOn = false;
+        return made;
+      };
     case 1: {
       const [a] = deps;
-      return (s) => f(a(s));
+      return (s) => {
+        const x = a(s);
+        const made = f(x);
+        passedOn = made === x;
+        return made;
+      };
     }
     case 2: {
       const [a, b] = deps;
-      return (s) => f(a(s), b(s));
+      return (s) => {
+        const x = a(s);
+        const y = b(s);
+        const made = f(x, y);
+        passedOn = made === x || made === y;
+        return made;
+      };
     }
     default:
-      return (s) => f(...deps.map((d) => d(s)));
+      return (s) => {
+        const args = deps.map((d) => d(s));
+        const made = f(...args);
+        passedOn = args.includes(made);
+        return made;
+      };
   }
 }

@@ -1,6 +1,5 @@
 import { Container } from './container.js';
 import { DiError } from './errors.js';
-import { InstanceClaims } from './instance-claims.js';
 import type { RequestScope } from './request-scope.js';
 import { declaredResolver, requestResolver, writeDeclared } from './request-resolvers.js';
 import { thrownBy } from './thrown-by.test-support.js';
@@ -12,7 +11,7 @@ const scope = (): RequestScope => new Container().freeze().createScope();
 describe('requestResolver', () => {
   test('one instance per scope, made on first use', () => {
     let made = 0;
-    const resolve = requestResolver(() => ({ n: ++made }), 0, 'Cart', new InstanceClaims());
+    const resolve = requestResolver(() => ({ n: ++made }), 0, 'Cart');
     const one = scope();
     const two = scope();
     expect(resolve(one)).toBe(resolve(one));
@@ -22,13 +21,13 @@ describe('requestResolver', () => {
 
   test('slots beyond the inline ones work the same', () => {
     const s = scope();
-    const resolve = requestResolver(() => ({}), 7, 'Far', new InstanceClaims());
+    const resolve = requestResolver(() => ({}), 7, 'Far');
     expect(resolve(s)).toBe(resolve(s));
   });
 
   test('a factory returning undefined is still made once per scope', () => {
     let calls = 0;
-    const resolve = requestResolver(() => void calls++, 1, 'Nothing', new InstanceClaims());
+    const resolve = requestResolver(() => void calls++, 1, 'Nothing');
     const s = scope();
     expect(resolve(s)).toBeUndefined();
     expect(resolve(s)).toBeUndefined();
@@ -37,7 +36,7 @@ describe('requestResolver', () => {
 
   test('disposable instances are tracked by the scope', async () => {
     const log: string[] = [];
-    const resolve = requestResolver(() => ({ dispose: () => log.push('gone') }), 0, 'Conn', new InstanceClaims());
+    const resolve = requestResolver(() => ({ dispose: () => log.push('gone') }), 0, 'Conn');
     const s = scope();
     resolve(s);
     await s.dispose();
@@ -45,7 +44,7 @@ describe('requestResolver', () => {
   });
 
   test('without a scope: WEFT_DI_NO_SCOPE; in a disposed scope: WEFT_DI_DISPOSED', () => {
-    const resolve = requestResolver(() => ({}), 0, 'Cart', new InstanceClaims());
+    const resolve = requestResolver(() => ({}), 0, 'Cart');
     expect(errorOf(() => resolve()).code).toBe('WEFT_DI_NO_SCOPE');
     const s = scope();
     s.dispose();

@@ -5,7 +5,8 @@
  */
 import type { Resolver } from './binding.js';
 import { DiError } from './errors.js';
-import type { InstanceClaims } from './instance-claims.js';
+import { isDisposable } from './disposal.js';
+import { passedOnArgument } from './makers.js';
 import { UNDEFINED_VALUE, readSlot, writeSlot, type SlotStore } from './request-slots.js';
 
 /**
@@ -13,11 +14,11 @@ import { UNDEFINED_VALUE, readSlot, writeSlot, type SlotStore } from './request-
  *
  * @example
  * ```ts
- * const resolve = requestResolver(classMaker(UserRepo, [resolveDb]), 3, 'UserRepo', claims);
+ * const resolve = requestResolver(classMaker(UserRepo, [resolveDb]), 3, 'UserRepo');
  * resolve(scope) === resolve(scope); // true
  * ```
  */
-export function requestResolver(make: Resolver<unknown>, slot: number, name: string, claims: InstanceClaims): Resolver<unknown> {
+export function requestResolver(make: Resolver<unknown>, slot: number, name: string, fromFactory = false): Resolver<unknown> {
   // hot path: a hit is one field load and a compare; a miss adds the `new` and a field store
   return (scope) => {
     if (scope === undefined) throw noScope(name);
@@ -26,8 +27,8 @@ export function requestResolver(make: Resolver<unknown>, slot: number, name: str
     if (scope.disposed) throw disposedScope(name);
     const instance = make(scope);
     writeSlot(scope, slot, instance === undefined ? UNDEFINED_VALUE : instance);
-    // a factory's product it was given (a singleton, a provided value) is not the scope's to dispose
-    if (claims.claim(instance)) scope.track(instance);
+    // a factory's argument it passed on (a singleton, a provided value) is not the scope's to dispose
+    if (!(fromFactory && passedOnArgument()) && isDisposable(instance)) scope.track(instance);
     return instance;
   };
 }

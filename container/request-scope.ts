@@ -123,8 +123,6 @@ export class RequestScope implements SlotStore {
     }
     if (this.disposed) throw disposedError(token);
     const binding = this.container.lookup(token);
-    // the caller's: a request-scoped factory passing it on does not make it the scope's to dispose
-    this.container.claims.foreign(value);
     if (binding === undefined) {
       (extrasOf(this).provided ??= new Map()).set(token, value);
     } else if (binding.declaredSlot !== undefined) {

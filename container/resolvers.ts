@@ -5,9 +5,10 @@
  * per-request resolvers are in `request-resolvers.ts`.
  */
 import type { Resolver } from './binding.js';
-import { disposeInReverse } from './disposal.js';
+import { disposeInReverse, isDisposable, type DisposableInstance } from './disposal.js';
 import { DiError } from './errors.js';
 import type { InstanceOwner } from './instance-owner.js';
+import { passedOnArgument } from './makers.js';
 import { disposedScope } from './request-resolvers.js';
 
 /**
@@ -20,12 +21,12 @@ import { disposedScope } from './request-resolvers.js';
  * resolve(scope) !== resolve(scope); // true
  * ```
  */
-export function transientResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string): Resolver<unknown> {
+export function transientResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string, fromFactory = false): Resolver<unknown> {
   return (scope) => {
     if (scope === undefined) owner.assertCanCreate(name);
     else if (scope.disposed) throw disposedScope(name);
     const instance = make(scope);
-    if (owner.claims.claim(instance)) {
+    if (ownsProduct(instance, fromFactory && passedOnArgument())) {
       if (scope === undefined) owner.track(instance);
       else scope.track(instance);
     }
@@ -41,7 +42,7 @@ export function transientResolver(make: Resolver<unknown>, owner: InstanceOwner,
  * const resolve = singletonResolver(classMaker(Db, []), owner, 'Db');
  * ```
  */
-export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string): Resolver<unknown> {
+export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner, name: string, fromFactory = false): Resolver<unknown> {
   let ready = false;
   let instance: unknown;
   // hot path once made: one compare
@@ -50,7 +51,7 @@ export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner,
     owner.assertCanCreate(name);
     instance = make(undefined);
     ready = true;
-    if (owner.claims.claim(instance)) owner.track(instance);
+    if (ownsProduct(instance, fromFactory && passedOnArgument())) owner.track(instance);
     return instance;
   };
 }
@@ -77,11 +78,12 @@ export function asyncSingletonResolver(
   let instance: unknown;
   let pending: Promise<void> | undefined;
 
-  const settle = (value: unknown): void => {
+  // an async factory's product is compared with nothing: one returning its own argument is rare
+  const settle = (value: unknown, passedOn = false): void => {
     instance = value;
     state = 'ready';
     pending = undefined;
-    if (owner.claims.claim(value)) owner.track(value);
+    if (ownsProduct(value, passedOn)) owner.track(value);
   };
   // the container was disposed while the factory ran (a stop during startup): nobody will
   // dispose the product later, so it is disposed now and init() learns why
@@ -89,14 +91,15 @@ export function asyncSingletonResolver(
     if (!owner.disposed) return settle(value);
     state = 'idle';
     pending = undefined;
-    if (owner.claims.claim(value)) await disposeInReverse([value], owner.where);
+    if (ownsProduct(value, false)) await disposeInReverse([value], owner.where);
     throw new DiError('WEFT_DI_DISPOSED', `${name} was made after ${owner.where} was disposed: it was disposed at once`, [name]);
   };
   const start = (): Promise<void> | undefined => {
     owner.assertCanCreate(name);
     const value = make(undefined);
+    const passedOn = passedOnArgument();
     if (!isPromiseLike(value)) {
-      settle(value);
+      settle(value, passedOn);
       return undefined;
     }
     state = 'pending';
@@ -127,6 +130,16 @@ export function asyncSingletonResolver(
 }
 
 /**
+ * Whether a resolver tracks what it made for disposal: a disposable it created, not an
+ * object a factory passed on from its arguments (a singleton, a `useValue`, a value
+ * `scope.provide()` gave, a fallback container's instance: each is its giver's). Decided
+ * per call, so a pool's connection a factory acquires is the scope's each time.
+ */
+function ownsProduct(instance: unknown, passedOn: boolean): instance is DisposableInstance {
+  return !passedOn && isDisposable(instance);
+}
+
+/**
  * A token the fallback container (inversify, tsyringe) has: fetched once, then cached as a
  * singleton owned by that container. `prepare()` (called by `container.init()`) fetches it
  * with `fetchAsync`, so async bindings settle and failures happen at startup; a resolution
@@ -134,7 +147,7 @@ export function asyncSingletonResolver(
  *
  * @example
  * ```ts
- * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'), (m) => claims.foreign(m));
+ * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'));
  * await prepare();
  * resolve();
  * ```
@@ -142,7 +155,6 @@ export function asyncSingletonResolver(
 export function externalResolver(
   fetch: () => unknown,
   fetchAsync: () => Promise<unknown>,
-  fetched: (instance: unknown) => void,
 ): { resolve: Resolver<unknown>; prepare: () => Promise<void> | undefined } {
   let ready = false;
   let instance: unknown;
@@ -152,7 +164,6 @@ export function externalResolver(
     if (ready) return;
     instance = value;
     ready = true;
-    fetched(value);
   };
   const resolve: Resolver<unknown> = () => {
     if (!ready) settle(fetch());
