@@ -101,12 +101,55 @@ test('an HTTP/1.0 stream followed by another request gets its whole body', async
 
 test('a bad chunk inside the body of a request being handled ends the connection at once (the read fails), as node does', async () => {
   const started = Date.now();
-  await exchange(['GET /b HTTP/1.1\r\nHost: x\r\n\r\nPOST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'zz\r\n'], 20);
+  const raw = await exchange(['GET /b HTTP/1.1\r\nHost: x\r\n\r\nPOST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'zz\r\n'], 20);
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(orders).toBe(0);
+  // no status line the client would take for GET /b's answer
+  expect(statusLines(raw)).not.toContain('HTTP/1.1 400 Bad Request');
 });
 
 test('CONNECT (a proxy tunnel, which node never hands to the request listener) is answered 501, not closed unanswered', async () => {
   const raw = await exchange(['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n']);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 501 Not Implemented']);
+});
+
+test('once the client closes after the 400, the server lets the connection go at once', async () => {
+  await exchange([post, folded]);
+  const deadline = Date.now() + 2_000;
+  let open = 1;
+  while (Date.now() < deadline) {
+    open = await new Promise<number>((resolve, reject) => client.server.getConnections((err, count) => (err ? reject(err) : resolve(count))));
+    if (open === 0) break;
+    await sleep(20);
+  }
+  expect(open).toBe(0);
+});
+
+test('a client leaving while answers are still owed is seen as gone: with handlerCancellation, the handler is aborted', async () => {
+  const app = createApp({ logger: createLogger({ level: 'silent' }) });
+  let outcome = 'running';
+  app.router.add('GET', '/poll', async (request: Request) => {
+    try {
+      await sleep(5_000, undefined, { signal: request.signal });
+      outcome = 'timed out';
+    } catch {
+      outcome = 'aborted';
+    }
+    return 'poll';
+  });
+  const cancelling = await new TestClient(app, { runner: { handlerCancellation: true, accessLog: null } }).start();
+  try {
+    const { port } = cancelling.server.address() as AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write('GET /poll HTTP/1.1\r\nHost: x\r\n\r\n' + folded);
+    await sleep(100);
+    socket.end();
+    const deadline = Date.now() + 2_000;
+    while (outcome === 'running' && Date.now() < deadline) await sleep(20);
+    expect(outcome).toBe('aborted');
+  } finally {
+    await cancelling.close();
+  }
 });

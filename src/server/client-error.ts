@@ -31,13 +31,18 @@ type ServerSocket = Duplex & {
  * handling writes its `400` at once and destroys the socket, so when a valid request is
  * still being answered (its handler runs, or pipelined responses wait behind it), the 400
  * goes out in its place, or the data after a `Connection: close` request ends a response
- * mid-body. Here, for a request node could not parse after complete ones, the answers owed
- * go out first, in request order (RFC 9112 §9.3.2), then the 400 (431 for headers too
- * large), then the connection closes; data after `Connection: close` is ignored, and the
- * connection closes after the last response as it would have anyway (RFC 9112 §9.6). An
- * error inside a request's own body, a timeout or a socket error is handled as node does:
- * the answer if no response has started, then the socket is destroyed (a handler reading
- * that body sees the client gone).
+ * mid-body. Here:
+ * - a request node could not parse, or that timed out, after complete ones: the answers
+ *   owed go out first, in request order (RFC 9112 §9.3.2), then the 400 (431 for headers
+ *   too large, 408 for a timeout), then the connection closes;
+ * - data after `Connection: close`: ignored; the connection closes after the last response
+ *   as it would have anyway (RFC 9112 §9.6);
+ * - an error inside the body of the request being answered (a bad chunk, its timeout), or a
+ *   socket error: as node does, the answer if its response has not started, then the
+ *   socket is destroyed (a handler reading that body sees the client gone);
+ * - an error inside a later request while earlier answers are still owed: the socket is
+ *   destroyed with no status line, which the client would take for an earlier request's.
+ * A client that closes its side meanwhile is let go at once (its handlers see it gone).
  *
  * @example
  * ```ts
@@ -50,25 +55,26 @@ export function keepOwedResponses(err: Error & { code?: string }, duplex: Duplex
   socket[FAILED] = true;
   const code = err.code ?? '';
   const owed = socket._httpMessage ?? null;
-  // an error inside a request still being received (a bad chunk, the client leaving
-  // mid-body) is that request's: its handler's read fails when the socket is destroyed
-  const last = socket.parser?.incoming;
-  const betweenRequests = last !== undefined && (last === null || last.complete);
-  if (owed === null || !code.startsWith('HPE_') || !betweenRequests || !socket.writable) {
-    if (socket.writable && (owed === null || !owed.headersSent) && code !== 'HPE_CLOSED_CONNECTION') socket.write(ANSWERS[code] ?? BAD_REQUEST);
-    socket.destroy();
+  // the request the parser was on: complete when the error is in a new request's head
+  const current = socket.parser?.incoming;
+  const betweenRequests = current !== undefined && (current === null || current.complete);
+  const answer = code === 'HPE_CLOSED_CONNECTION' ? null : (ANSWERS[code] ?? BAD_REQUEST);
+  if (owed !== null && betweenRequests && socket.writable && (code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT')) {
+    // what follows is read and dropped (node's parser stays failed); the client's FIN ends it
+    socket.once('end', () => socket.destroy());
+    afterOwed(socket, owed, answer);
     return;
   }
-  // nothing more is read; what was parsed before the error is answered
-  socket.pause();
-  const answer = code === 'HPE_CLOSED_CONNECTION' ? null : (ANSWERS[code] ?? BAD_REQUEST);
-  afterOwed(socket, owed, answer);
+  const ours = owed === null || owed.req === current;
+  if (ours && answer !== null && socket.writable && (owed === null || !owed.headersSent)) socket.write(answer);
+  socket.destroy();
 }
 
 /**
  * Waits for `response`, then for each response node queued behind it (node hands the socket
  * to the next one in its own `finish` listener, which runs before this one), then writes
- * `answer` and closes. A connection that dies first needs nothing more.
+ * `answer` and ends the connection. A response that closes the connection (the request
+ * said `Connection: close`) ends it itself, and a connection that dies first needs nothing.
  */
 function afterOwed(socket: ServerSocket, response: ServerResponse, answer: string | null): void {
   response.once('finish', () => {
@@ -77,9 +83,7 @@ function afterOwed(socket: ServerSocket, response: ServerResponse, answer: strin
       afterOwed(socket, next, answer);
       return;
     }
-    // a response that closes the connection already ended it: nothing may follow
     if (answer !== null && socket.writable) socket.end(answer);
-    else socket.destroy();
   });
 }
 
