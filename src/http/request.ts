@@ -167,8 +167,6 @@ export class Request {
   mediaType: string | undefined = undefined;
   /** @internal the 400/404/405/406 a router miss raises inside the middleware chain. */
   matchError: HttpError | undefined = undefined;
-  /** @internal the response whose headers went out for this request (set by `prepare()`): what the access log reports. */
-  sentResponse: StreamResponse | undefined = undefined;
 
   /** Shared with clones, made on first use: the request scope, the abort controller, the id. */
   #shared: SharedState | undefined = undefined;

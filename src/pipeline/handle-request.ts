@@ -3,7 +3,7 @@ import { runInRequestContext } from '../context/context-var.js';
 import { type CompiledApp, type CompiledRoute } from '../compile/compile-app.js';
 import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
-import { RESOLVED, type StreamResponse } from '../http/stream-response.js';
+import { RESOLVED, sentResponseOf, type StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
 import { isUpgrade } from '../http/upgraded-body.js';
 import { WeftError } from '../errors.js';
@@ -172,7 +172,7 @@ async function afterSend(
         );
       }
       // the access log reports what went out; what the stream wrote still goes before the close
-      sent = request.sentResponse ?? response;
+      sent = sentResponseOf(request.rawResponse) ?? response;
       request.rawResponse.socket?.uncork();
       request.rawResponse.destroy();
     } else {
