@@ -113,8 +113,8 @@ test('step 4 waits for background jobs; one still running after shutdownTimeout 
   await runner!.cleanup();
   // the job's finally ran while what it uses was still open
   expect(events).toEqual(['job 200:start', 'job 5000:start', 'onShutdown', 'job 200:done', 'job 5000:aborted', 'onCleanup']);
-  expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.jobs])).toEqual([
-    ['shutdown: 1 background job(s) still running after 500 ms; their signal is aborted', ['job #2']],
+  expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.jobs, r.obj.waiting])).toEqual([
+    ['shutdown: 1 background job(s) still running after 500 ms; their signal is aborted', ['job #2'], []],
   ]);
 });
 
@@ -130,6 +130,23 @@ test('a response still being sent after 2 × shutdownTimeout is cut short with a
   expect(await waitClosed(socket, 1_000)).toBe(true);
   expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.responses])).toEqual([
     ['shutdown: 1 response(s) still being sent after 2 × 200 ms are cut short: their connections are closed, the clients get them incomplete', ['GET /big (router.add)']],
+  ]);
+});
+
+test('jobs still waiting for room at the shutdown timeout are named apart: they are dropped, not aborted', async () => {
+  const app = createApp({ logger, jobs: { limit: 1 } });
+  app.router.add('POST', '/two', (request: Request) => {
+    for (const name of ['first', 'second']) spawn(request, (signal) => sleep(5_000, undefined, { signal }).catch(() => undefined), { name });
+    return 'queued';
+  });
+  const port = await start({ shutdownTimeout: 200 }, app);
+  const socket = await openConnection({ port });
+  socket.write(requestText('POST', '/two', {}, ''));
+  expect((await readResponse(socket)).body).toBe('queued');
+  socket.destroy();
+  await runner!.cleanup();
+  expect(logger.records.filter((r) => r.level === 'warn').map((r) => [r.msg, r.obj.jobs, r.obj.waiting])).toEqual([
+    ['shutdown: 1 background job(s) still running after 200 ms; their signal is aborted; 1 waiting job(s) are dropped', ['first'], ['second']],
   ]);
 });
 

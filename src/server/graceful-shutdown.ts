@@ -91,8 +91,12 @@ export async function drainRequests(tracker: RequestTracker, timeoutMs: number, 
  */
 async function stopJobs(scheduler: Scheduler, deadline: number, timeoutMs: number, logger: Logger): Promise<void> {
   if (!(await scheduler.wait(Math.max(0, deadline - performance.now())))) {
-    const jobs = scheduler.jobs.map((job) => job.name);
-    logger.warn({ jobs }, `shutdown: ${jobs.length} background job(s) still running after ${timeoutMs} ms; their signal is aborted`);
+    // the running ones first, then those still waiting for room
+    const names = scheduler.jobs.map((job) => job.name);
+    const jobs = names.slice(0, scheduler.activeCount);
+    const waiting = names.slice(scheduler.activeCount);
+    const dropped = waiting.length > 0 ? `; ${waiting.length} waiting job(s) are dropped` : '';
+    logger.warn({ jobs, waiting }, `shutdown: ${jobs.length} background job(s) still running after ${timeoutMs} ms; their signal is aborted${dropped}`);
   }
   await scheduler.close();
 }
