@@ -17,7 +17,7 @@ import { tokenName } from './token.js';
  * @example
  * ```ts
  * missingProviderAdvice('Mailer', [fromInversify(inversify)]);
- * // 'strings and symbols are only looked up in fallback containers, and inversify container has no binding for it: ...'
+ * // 'Strings and symbols are only looked up in fallback containers, and the fallback inversify container has no binding for "Mailer": bind it there, or mark the dependency optional'
  * ```
  */
 export function missingProviderAdvice(token: Token, fallbacks: readonly ExternalContainer[]): string {

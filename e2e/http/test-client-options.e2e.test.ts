@@ -261,6 +261,7 @@ test.each(['socket', 'inject'] as const)('TestClient.server before start() and a
       message: 'WEFT_ERR_TEST_CLIENT_CLOSED: TestClient.server is gone: close() stopped it; a closed client does not start again, make a new TestClient (with a new app) for more requests',
     }),
   );
+  await expect(client.start()).rejects.toThrow('WEFT_ERR_TEST_CLIENT_CLOSED: TestClient.start() after close(): a closed client does not start again; make a new TestClient (with a new app)');
 });
 
 test('bad TestClient and runner options are refused when the client is made', () => {

@@ -7,10 +7,11 @@ import { toResponse } from '../http/to-response.js';
  * A request with an `Expect` header. Only `100-continue` is understood; anything else is
  * 417 before the middlewares; HTTP/1.0 requests are served as if they had no `Expect`.
  * Without a route `expectHandler`, `100 Continue` goes out at once (also for misses, as
- * aiohttp), unless the declared `Content-Length` is over the route's `clientMaxSize`: then
- * the handler's read answers 413 without inviting the body. With one, it runs first, sharing the request scope: it may throw an HttpError,
+ * aiohttp). With one, it runs first, sharing the request scope: it may throw an HttpError,
  * return a response (sent instead of calling the handler), or return nothing (weft then
- * sends `100 Continue` unless the handler already did).
+ * sends `100 Continue` unless the handler already did). Either way, a declared
+ * `Content-Length` over the route's `clientMaxSize` gets no 100: the handler's read
+ * answers 413 without inviting the body.
  */
 export async function handleExpect(request: Request, route: CompiledRoute): Promise<unknown> {
   // Expect is HTTP/1.1's (RFC 9110 10.1.1: ignore 100-continue from 1.0 clients); aiohttp

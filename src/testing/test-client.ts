@@ -129,8 +129,14 @@ export class TestClient {
     return this;
   }
 
-  /** Starts the app (compile and startup hooks) and, for the socket transport, the server. */
+  /**
+   * Starts the app (compile and startup hooks) and, for the socket transport, the server.
+   * @throws WeftError `WEFT_ERR_TEST_CLIENT_CLOSED` (a rejection) after `close()`: its app's resources are gone.
+   */
   start(): Promise<this> {
+    if (this.#closed) {
+      return Promise.reject(new WeftError('WEFT_ERR_TEST_CLIENT_CLOSED', 'TestClient.start() after close(): a closed client does not start again; make a new TestClient (with a new app)'));
+    }
     const starting = this.#runnerOptions === undefined ? this.#startPlain() : this.#startRunner(this.#runnerOptions);
     this.#starting = starting.then(
       () => undefined,
