@@ -309,8 +309,6 @@ export class StreamResponse {
     this.headers.seal();
     this.#res = res;
     this.#state = PREPARED;
-    // on node's response, which a cloned request shares
-    (res as Sent)[SENT] = this;
     // node takes [name, value, name, value, ...] as is; it does not modify the array
     const headers = this.headers.rawPairs() as string[];
     if (this.#reason === undefined) res.writeHead(status, headers);
@@ -433,22 +431,6 @@ export class StreamResponse {
 }
 
 /** A status whose response has no content (RFC 9110 6.4.1): 1xx, 204, 304. */
-const SENT = Symbol('weft.sentResponse');
-type Sent = ServerResponse & { [SENT]?: StreamResponse };
-
-/**
- * @internal The response whose headers went out on `res` (set by `prepare()`), for the
- * access log when a later one could not be sent.
- *
- * @example
- * ```ts
- * const sent = sentResponseOf(request.rawResponse) ?? response;
- * ```
- */
-export function sentResponseOf(res: ServerResponse): StreamResponse | undefined {
-  return (res as Sent)[SENT];
-}
-
 function isEmptyStatus(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
 }

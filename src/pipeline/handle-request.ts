@@ -3,7 +3,7 @@ import { runInRequestContext } from '../context/context-var.js';
 import { type CompiledApp, type CompiledRoute } from '../compile/compile-app.js';
 import { Request } from '../http/request.js';
 import { sendResponse } from '../http/send-response.js';
-import { RESOLVED, sentResponseOf, type StreamResponse } from '../http/stream-response.js';
+import { RESOLVED, StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
 import { isUpgrade } from '../http/upgraded-body.js';
 import { WeftError } from '../errors.js';
@@ -137,6 +137,19 @@ function finish(request: Request, response: StreamResponse, hooks: RequestHooks 
   return afterSend(request, response, sending, undefined, hooks);
 }
 
+/**
+ * What the access log gets when the handler's own stream went out before `response`: a
+ * stand-in with the status node sent (read from node's response, which clones share; the
+ * stream itself is not kept per request for this rare case).
+ */
+function sentInstead(request: Request, response: StreamResponse): StreamResponse {
+  try {
+    return new StreamResponse({ status: request.rawResponse.statusCode });
+  } catch {
+    return response;
+  }
+}
+
 /** The asynchronous rest of {@link finish}: waits for the send and for the scope's disposal. */
 async function afterSend(
   request: Request,
@@ -172,7 +185,7 @@ async function afterSend(
         );
       }
       // the access log reports what went out; what the stream wrote still goes before the close
-      sent = sentResponseOf(request.rawResponse) ?? response;
+      sent = sentInstead(request, response);
       request.rawResponse.socket?.uncork();
       request.rawResponse.destroy();
     } else {
