@@ -131,6 +131,23 @@ test('one line per request, every field as the format says, %b the bytes on the 
   }
 });
 
+test('%b with pipelined requests: each response its own bytes, none counted on the one before', async () => {
+  const out = lines();
+  const port = await start({ accessLog: new StreamAccessLogger(out, '%r %b') });
+  const socket = await openConnection({ port });
+  // one write: node queues the second and third responses behind the first
+  socket.write(requestText('GET', '/slow') + requestText('GET', '/notes/12') + requestText('GET', '/notes/3'));
+  const sizes: number[] = [];
+  for (let i = 0; i < 3; i++) sizes.push((await readResponse(socket)).bytes);
+  socket.destroy();
+  await until(() => out.lines.length === 3);
+  expect(out.lines.map((line) => line.trim())).toEqual([
+    `GET /slow HTTP/1.1 ${sizes[0]}`,
+    `GET /notes/12 HTTP/1.1 ${sizes[1]}`,
+    `GET /notes/3 HTTP/1.1 ${sizes[2]}`,
+  ]);
+});
+
 test('by default, lines go to the app logger at info, in aiohttp’s format', async () => {
   const logger = new RecordingLogger();
   const port = await start({}, logger);

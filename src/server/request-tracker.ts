@@ -60,6 +60,10 @@ export class RequestTracker {
   readonly #logger: Logger;
   /** Socket → its `bytesWritten` after the previous response on it, for `%b`. */
   readonly #bytesBefore = new WeakMap<Socket, number>();
+  /** Socket → its `bytesWritten` when a queued response took it over: where the response before it ends. */
+  readonly #bytesAtHandover = new WeakMap<Socket, number>();
+  /** One listener for every queued response's `socket` event. */
+  readonly #onResponseSocket = (socket: Socket): void => void this.#bytesAtHandover.set(socket, socket.bytesWritten);
   #idleWaiters: Array<() => void> = [];
   /** One listener for every response: `this` is the response. */
   readonly #onResponseClose: (this: ServerResponse) => void;
@@ -95,8 +99,13 @@ export class RequestTracker {
     this.#exchanges.set(res, exchange);
     res.on('close', this.#onResponseClose);
     if (site.draining) this.#markLast(exchange);
-    // node forgets the peer's address once the socket is closed; asking now caches it for %a
-    if (logging) void request.raw.socket?.remoteAddress;
+    if (logging) {
+      // node forgets the peer's address once the socket is closed; asking now caches it for %a
+      void request.raw.socket?.remoteAddress;
+      // a pipelined response waits for the socket; when node hands it over, the previous
+      // response is complete and this one's bytes start: the previous one counts up to here
+      if (res.socket === null) res.once('socket', this.#onResponseSocket);
+    }
   }
 
   #handled(request: Request, response: StreamResponse): void {
@@ -146,7 +155,10 @@ export class RequestTracker {
   #bytesOf(request: Request): number {
     const socket = request.raw.socket;
     if (socket === null) return 0;
-    const written = socket.bytesWritten;
+    // a pipelined response after this one may already be flushing: this one ended at the handover
+    const handover = this.#bytesAtHandover.get(socket);
+    if (handover !== undefined) this.#bytesAtHandover.delete(socket);
+    const written = handover ?? socket.bytesWritten;
     const before = this.#bytesBefore.get(socket) ?? 0;
     this.#bytesBefore.set(socket, written);
     return written - before;
