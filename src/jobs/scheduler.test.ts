@@ -154,6 +154,25 @@ describe('Scheduler', () => {
     await noQueue.wait();
   });
 
+  test('a refusal is logged once per spell of saturation (the 503 a handler sends is not logged)', async () => {
+    const scheduler = new Scheduler({ logger, limit: 1, pendingLimit: 0 });
+    const warnings = () => logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg);
+    const first = gate();
+    scheduler.spawn(() => first.promise, { name: 'long' });
+    for (const name of ['a', 'b']) expect(codeOf(() => scheduler.spawn(async () => undefined, { name }))).toBe('WEFT_ERR_JOBS_FULL');
+    expect(warnings()).toEqual([
+      'cannot spawn a: 1 jobs are running (limit 1) and 0 are waiting (pendingLimit 0); further refusals are not logged until the queue drains',
+    ]);
+    first.open();
+    await scheduler.wait(1000);
+    const second = gate();
+    scheduler.spawn(() => second.promise, { name: 'long again' });
+    expect(codeOf(() => scheduler.spawn(async () => undefined, { name: 'c' }))).toBe('WEFT_ERR_JOBS_FULL');
+    expect(warnings()).toHaveLength(2);
+    second.open();
+    await scheduler.wait(1000);
+  });
+
   test('cancelling a pending job drops it: it never starts', async () => {
     const scheduler = new Scheduler({ logger, limit: 1 });
     const hold = gate();

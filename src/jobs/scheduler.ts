@@ -59,6 +59,8 @@ export class Scheduler {
   #spawned = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** A refusal was logged; reset once nothing waits any more. */
+  #fullWarned = false;
 
   /**
    * @param options limits (see {@link SchedulerOptions}) and where failures are logged.
@@ -111,7 +113,13 @@ export class Scheduler {
     if (this.closed) throw new WeftError('WEFT_ERR_JOBS_CLOSED', `cannot spawn ${name}: the scheduler is closed (the application is shutting down)`);
     const room = this.#active.size < this.limit;
     if (!room && this.#pendingCount >= this.pendingLimit) {
-      throw new JobsFullError(`cannot spawn ${name}: ${this.#active.size} jobs are running (limit ${this.limit}) and ${this.#pendingCount} are waiting (pendingLimit ${this.pendingLimit})`);
+      const error = new JobsFullError(`cannot spawn ${name}: ${this.#active.size} jobs are running (limit ${this.limit}) and ${this.#pendingCount} are waiting (pendingLimit ${this.pendingLimit})`);
+      // the 503 a handler sends is not logged (an HttpError): say it once per spell of saturation
+      if (!this.#fullWarned) {
+        this.#fullWarned = true;
+        this.#logger.warn({ job: name }, `${error.message.slice(error.code.length + 2)}; further refusals are not logged until the queue drains`);
+      }
+      throw error;
     }
     this.#spawned++;
     const job = new Job<T>(name, fn);
@@ -195,6 +203,7 @@ export class Scheduler {
       this.#start(next);
     }
     this.#compactQueue();
+    if (this.#pendingCount === 0) this.#fullWarned = false;
     this.#notifyIdle();
   }
 
