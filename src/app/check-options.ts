@@ -7,6 +7,7 @@ import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { checkClientMaxSize, isOptionsObject, shownValue } from '../option-checks.js';
+import { missingLoggerMethods } from '../logging/logger.js';
 import type { AppOptions } from './application.js';
 
 const APP_OPTIONS = ['modules', 'controllers', 'providers', 'middlewares', 'clientMaxSize', 'autoDecompress', 'debug', 'name', 'logger', 'container', 'jobs'];
@@ -48,9 +49,8 @@ export function checkAppOptions(options: AppOptions): void {
   checkType(options.debug, 'boolean', 'debug', where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.logger, 'object', 'logger', where);
-  const logger = options.logger as unknown as Record<string, unknown> | undefined;
-  const missing = ['error', 'warn', 'info', 'debug'].filter((level) => typeof logger?.[level] !== 'function');
-  if (logger !== undefined && missing.length > 0) throw invalid(`${where}: logger must have error, warn, info and debug methods (missing: ${missing.join(', ')})`);
+  const missing = options.logger === undefined ? [] : missingLoggerMethods(options.logger);
+  if (missing.length > 0) throw invalid(`${where}: logger must have error, warn, info and debug methods (missing: ${missing.join(', ')})`);
   if (options.container !== undefined && !(options.container instanceof Container)) {
     throw invalid(`${where}: container must be a weft Container (new Container(), or new Container({ fallback: fromInversify(yours) }) to build on yours), got ${shownValue(options.container)}`);
   }

@@ -35,6 +35,21 @@ export interface Logger {
 }
 
 /**
+ * The methods of a {@link Logger} that `value` lacks (all four for a non-object): what the
+ * option checks name when a logger does not fit.
+ *
+ * @example
+ * ```ts
+ * missingLoggerMethods(console);         // []
+ * missingLoggerMethods({ info() {} });   // ['error', 'warn', 'debug']
+ * ```
+ */
+export function missingLoggerMethods(value: unknown): string[] {
+  const candidate = (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>) : {};
+  return ['error', 'warn', 'info', 'debug'].filter((method) => typeof candidate[method] !== 'function');
+}
+
+/**
  * Whether `value` can serve as a {@link Logger}: it has the four methods weft calls.
  *
  * @example
@@ -44,9 +59,7 @@ export interface Logger {
  * ```
  */
 export function isLogger(value: unknown): value is Logger {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return ['error', 'warn', 'info', 'debug'].every((method) => typeof candidate[method] === 'function');
+  return missingLoggerMethods(value).length === 0;
 }
 
 /** The levels pino knows, most severe first, and `silent`. */
