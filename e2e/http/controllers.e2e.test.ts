@@ -208,6 +208,41 @@ describe('controllers', () => {
   });
 });
 
+test('handlers with one to five decorated parameters get each in its place', async () => {
+  @Controller('/args')
+  class ArgsController {
+    @Get('/1/{a}')
+    one(@Param('a') a: string) {
+      return [a];
+    }
+
+    @Get('/2/{a}')
+    two(@Param('a') a: string, @Query('b') b: string) {
+      return [a, b];
+    }
+
+    @Get('/3/{a}')
+    three(@Param('a') a: string, @Query('b') b: string, @Headers('x-c') c: string) {
+      return [a, b, c];
+    }
+
+    @Get('/5/{a}')
+    five(@Param('a') a: string, @Query('b') b: string, @Headers('x-c') c: string, @Query('d') d: string, @Param() params: Record<string, string>) {
+      return [a, b, c, d, params];
+    }
+  }
+  const client = await new TestClient(createApp({ controllers: [ArgsController], logger: createLogger({ level: 'silent' }) })).start();
+  try {
+    const headers = { 'x-c': 'C' };
+    expect((await client.get('/args/1/A?b=B&d=D', { headers })).json()).toEqual(['A']);
+    expect((await client.get('/args/2/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B']);
+    expect((await client.get('/args/3/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B', 'C']);
+    expect((await client.get('/args/5/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B', 'C', 'D', { a: 'A' }]);
+  } finally {
+    await client.close();
+  }
+});
+
 describe('controller errors at startup', () => {
   test('a class without @Controller is a coded error', async () => {
     class NotAController {}

@@ -75,14 +75,7 @@ export function compileControllerHandler(
   const label = `${controller.name}.${String(key)}`;
   const resolvers = denseResolvers(params, container, label);
   const bodyIndexes = params.filter((p) => p.kind === 'body').map((p) => p.index);
-  if (bodyIndexes.length === 0) {
-    // hot path
-    return (r) => {
-      const args = new Array<unknown>(resolvers.length);
-      for (let i = 0; i < resolvers.length; i++) args[i] = resolvers[i](r);
-      return getController(r)[key](...args);
-    };
-  }
+  if (bodyIndexes.length === 0) return argumentsHandler(resolvers, getController, key);
   if (bodyIndexes.length === 1) {
     const bodyIndex = bodyIndexes[0];
     // hot path: the other arguments at once, then one promise for the body (no async frame)
@@ -100,6 +93,38 @@ export function compileControllerHandler(
     for (let i = 0; i < resolvers.length; i++) args[i] = await resolvers[i](r);
     return getController(r)[key](...args);
   };
+}
+
+/**
+ * A handler calling the method with its resolved arguments: up to three passed directly
+ * (no arguments array, no spread; most handlers take one to three), more through an array.
+ */
+function argumentsHandler(
+  resolvers: ArgumentResolver[],
+  getController: (r: Request) => Record<string | symbol, (...args: unknown[]) => unknown>,
+  key: string | symbol,
+): CompiledHandler {
+  // hot path
+  switch (resolvers.length) {
+    case 1: {
+      const [a] = resolvers;
+      return (r) => getController(r)[key](a(r));
+    }
+    case 2: {
+      const [a, b] = resolvers;
+      return (r) => getController(r)[key](a(r), b(r));
+    }
+    case 3: {
+      const [a, b, c] = resolvers;
+      return (r) => getController(r)[key](a(r), b(r), c(r));
+    }
+    default:
+      return (r) => {
+        const args = new Array<unknown>(resolvers.length);
+        for (let i = 0; i < resolvers.length; i++) args[i] = resolvers[i](r);
+        return getController(r)[key](...args);
+      };
+  }
 }
 
 /** Resolvers by parameter index; an undecorated parameter between decorated ones gets undefined. */
