@@ -208,7 +208,7 @@ describe('controllers', () => {
   });
 });
 
-test('handlers with one to five decorated parameters get each in its place', async () => {
+test('handlers with one to six decorated parameters get each in its place', async () => {
   @Controller('/args')
   class ArgsController {
     @Get('/1/{a}')
@@ -226,9 +226,19 @@ test('handlers with one to five decorated parameters get each in its place', asy
       return [a, b, c];
     }
 
+    @Get('/4/{a}')
+    four(@Param('a') a: string, @Query('b') b: string, @Headers('x-c') c: string, @Query('d') d: string) {
+      return [a, b, c, d];
+    }
+
     @Get('/5/{a}')
     five(@Param('a') a: string, @Query('b') b: string, @Headers('x-c') c: string, @Query('d') d: string, @Param() params: Record<string, string>) {
       return [a, b, c, d, params];
+    }
+
+    @Get('/6/{a}')
+    six(@Param('a') a: string, @Query('b') b: string, @Headers('x-c') c: string, @Query('d') d: string, @Param() params: Record<string, string>, @Query('f') f: string) {
+      return [a, b, c, d, params, f];
     }
   }
   const client = await new TestClient(createApp({ controllers: [ArgsController], logger: createLogger({ level: 'silent' }) })).start();
@@ -237,7 +247,9 @@ test('handlers with one to five decorated parameters get each in its place', asy
     expect((await client.get('/args/1/A?b=B&d=D', { headers })).json()).toEqual(['A']);
     expect((await client.get('/args/2/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B']);
     expect((await client.get('/args/3/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B', 'C']);
+    expect((await client.get('/args/4/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B', 'C', 'D']);
     expect((await client.get('/args/5/A?b=B&d=D', { headers })).json()).toEqual(['A', 'B', 'C', 'D', { a: 'A' }]);
+    expect((await client.get('/args/6/A?b=B&d=D&f=F', { headers })).json()).toEqual(['A', 'B', 'C', 'D', { a: 'A' }, 'F']);
   } finally {
     await client.close();
   }

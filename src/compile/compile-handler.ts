@@ -96,8 +96,8 @@ export function compileControllerHandler(
 }
 
 /**
- * A handler calling the method with its resolved arguments: up to three passed directly
- * (no arguments array, no spread; most handlers take one to three), more through an array.
+ * A handler calling the method with its resolved arguments: up to five passed directly
+ * (no arguments array, no spread), more through an array.
  */
 function argumentsHandler(
   resolvers: ArgumentResolver[],
@@ -117,6 +117,14 @@ function argumentsHandler(
     case 3: {
       const [a, b, c] = resolvers;
       return (r) => getController(r)[key](a(r), b(r), c(r));
+    }
+    case 4: {
+      const [a, b, c, d] = resolvers;
+      return (r) => getController(r)[key](a(r), b(r), c(r), d(r));
+    }
+    case 5: {
+      const [a, b, c, d, e] = resolvers;
+      return (r) => getController(r)[key](a(r), b(r), c(r), d(r), e(r));
     }
     default:
       return (r) => {
