@@ -389,11 +389,19 @@ describe('resolverFor and needsScope', () => {
   test('an unknown token is WEFT_DI_MISSING for get, resolverFor and needsScope; optional resolvers give undefined', () => {
     const app = new Container().freeze();
     const message = 'WEFT_DI_MISSING: no provider for Key(db) in container "root" or its parents';
-    expect(diErrorOf(() => app.get(Db)).message).toBe(message);
+    expect(diErrorOf(() => app.get(Db)).message).toBe(
+      `${message}. Register it (container.register / container.provide), declare it per request (container.declare), or use getOptional()`,
+    );
     expect(diErrorOf(() => app.resolverFor(Db)).message).toBe(message);
     expect(diErrorOf(() => app.needsScope(Db)).message).toBe(message);
     expect(app.getOptional(Db)).toBeUndefined();
     expect(app.resolverFor(Db, { optional: true })()).toBeUndefined();
+    // a string token at run time: the advice names the fallback consulted
+    const legacy = new Container({ fallback: { name: 'legacy', has: () => false, get: () => undefined } }).freeze();
+    expect(diErrorOf(() => legacy.get('Mailer')).message).toBe(
+      'WEFT_DI_MISSING: no provider for "Mailer" in container "root" or its parents. ' +
+        'Strings and symbols are only looked up in fallback containers, and the fallback legacy has no binding for "Mailer": bind it there, or use getOptional()',
+    );
   });
 
   test('an optional resolver of a declared token gives undefined until provided', () => {

@@ -9,6 +9,7 @@ import { DiError, DisposeError } from './errors.js';
 import type { ExternalContainer } from './external-container.js';
 import { isExternalContainer } from './external-container.js';
 import { fallbackHas } from './fallback-error.js';
+import { missingProviderAdvice } from './missing-provider.js';
 import { InstanceOwner } from './instance-owner.js';
 import { Key } from './key.js';
 import type {
@@ -414,7 +415,14 @@ export class Container {
     const binding = this.lookup(token);
     if (binding !== undefined) return binding;
     const name = tokenName(token);
-    throw new DiError('WEFT_DI_MISSING', `no provider for ${name} in container "${this.name}" or its parents`, [name]);
+    // a lookup at run time gets the advice; resolverFor and needsScope callers (the compile step) add their own
+    const advice = method === 'get' ? `. ${this.missingAdvice(token)}` : '';
+    throw new DiError('WEFT_DI_MISSING', `no provider for ${name} in container "${this.name}" or its parents${advice}`, [name]);
+  }
+
+  /** @internal The advice of a `WEFT_DI_MISSING` for a lookup of `token` at run time (`get`, `scope.get`). */
+  missingAdvice(token: Token): string {
+    return missingProviderAdvice(token, this.#lookup.allFallbacks(), 'use getOptional()');
   }
 
   async #initialise(): Promise<void> {

@@ -12,7 +12,8 @@ import { tokenName } from './token.js';
 
 /**
  * The advice ending a `WEFT_DI_MISSING` message for `token`, seen from a container whose
- * fallbacks (its own and its parents', nearest first) are `fallbacks`.
+ * fallbacks (its own and its parents', nearest first) are `fallbacks`; `optional` is how
+ * to do without it (an optional dependency, or `getOptional()` for a lookup at run time).
  *
  * @example
  * ```ts
@@ -20,27 +21,27 @@ import { tokenName } from './token.js';
  * // 'Strings and symbols are only looked up in fallback containers, and the fallback inversify container has no binding for "Mailer": bind it there, or mark the dependency optional'
  * ```
  */
-export function missingProviderAdvice(token: Token, fallbacks: readonly ExternalContainer[]): string {
+export function missingProviderAdvice(token: Token, fallbacks: readonly ExternalContainer[], optional = 'mark the dependency optional'): string {
   const name = tokenName(token);
   const names = fallbacks.map((fallback) => fallback.name).join(', ');
   if (typeof token === 'string' || typeof token === 'symbol') {
     if (fallbacks.length === 0) {
       return (
         'Strings and symbols are only looked up in a fallback container, and this container has none: ' +
-        'add one (new Container({ fallback: fromInversify(yours) })), inject a Key or a class weft provides instead, or mark the dependency optional'
+        `add one (new Container({ fallback: fromInversify(yours) })), inject a Key or a class weft provides instead, or ${optional}`
       );
     }
-    return `Strings and symbols are only looked up in fallback containers, and ${fallbacksHave(names, fallbacks.length)} no binding for ${name}: bind it there, or mark the dependency optional`;
+    return `Strings and symbols are only looked up in fallback containers, and ${fallbacksHave(names, fallbacks.length)} no binding for ${name}: bind it there, or ${optional}`;
   }
   const scope = typeof token === 'function' ? readInjectable(token as new (...args: never[]) => unknown)?.scope : undefined;
   const refusing = scope === 'request' || scope === 'transient' ? fallbacks.find((fallback) => answersHas(fallback, token)) : undefined;
   if (refusing !== undefined) {
     return (
       `${refusing.name} has ${name}, but weft takes no ${scope === 'request' ? 'request-scoped' : 'transient'} class from a fallback container (it would cache one instance for every request, ` +
-      `widening the scope @Injectable gives ${name}): register ${name} in weft (container.register, or the app's providers), or mark the dependency optional`
+      `widening the scope @Injectable gives ${name}): register ${name} in weft (container.register, or the app's providers), or ${optional}`
     );
   }
-  const advice = 'Register it (container.register / container.provide), declare it per request (container.declare), or mark the dependency optional';
+  const advice = `Register it (container.register / container.provide), declare it per request (container.declare), or ${optional}`;
   if (token instanceof Key || fallbacks.length === 0) return advice;
   return `${advice} (${fallbacksHave(names, fallbacks.length)} no binding for it either)`;
 }

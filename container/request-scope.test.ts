@@ -53,7 +53,8 @@ describe('RequestScope', () => {
     expect(error.code).toBe('WEFT_DI_MISSING');
     expect(error.path).toEqual(['Key(request-id)']);
     expect(error.message).toBe(
-      'WEFT_DI_MISSING: no provider for Key(request-id) in container "root" or its parents, and nothing provided it in this request scope',
+      'WEFT_DI_MISSING: no provider for Key(request-id) in container "root" or its parents, and nothing provided it in this request scope. ' +
+        'Register it (container.register / container.provide), declare it per request (container.declare), or use getOptional()',
     );
     scope.provide(RequestId, 'r-1');
     expect(scope.get(RequestId)).toBe('r-1');

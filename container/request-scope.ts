@@ -65,7 +65,7 @@ export class RequestScope implements SlotStore {
     if (provided !== undefined && provided.has(token)) return provided.get(token) as T;
     throw new DiError(
       'WEFT_DI_MISSING',
-      `no provider for ${tokenName(token)} in container "${this.container.name}" or its parents, and nothing provided it in this request scope`,
+      `no provider for ${tokenName(token)} in container "${this.container.name}" or its parents, and nothing provided it in this request scope. ${this.container.missingAdvice(token)}`,
       [tokenName(token)],
     );
   }
