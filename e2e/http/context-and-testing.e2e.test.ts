@@ -240,4 +240,12 @@ describe('TestClient.override', () => {
     );
     expect(() => client.override('Mailer', { useValue: {} })).toThrow(/^WEFT_DI_INVALID_TOKEN: override\(\) got "Mailer" as token/);
   });
+
+  test('app.provide() with a string or symbol token is refused where it is written, not at startup', () => {
+    const app = createApp({ logger });
+    expect(() => app.provide('settings', {})).toThrow(
+      'WEFT_DI_INVALID_TOKEN: provide() got "settings" as token: strings and symbols are only looked up in a fallback container (inversify, tsyringe); register a class or a Key',
+    );
+    expect(() => app.provide(Symbol('settings'), {})).toThrow(/^WEFT_DI_INVALID_TOKEN: provide\(\) got Symbol\(settings\) as token/);
+  });
 });

@@ -235,9 +235,20 @@ export class Application {
     return this.slots.flatMap((slot) => (slot.kind === 'app' ? [slot.app] : []));
   }
 
-  /** Sets an app-level value before startup (aiohttp's `app[key] = value`). */
+  /**
+   * Sets an app-level value before startup (aiohttp's `app[key] = value`).
+   *
+   * @throws DiError `WEFT_DI_INVALID_TOKEN` for a string, a symbol or another non-token (here,
+   *   not at startup). @throws WeftError `WEFT_ERR_APP_FROZEN` after startup began.
+   * @example
+   * ```ts
+   * const Settings = new Key<{ debug: boolean }>('settings');
+   * app.provide(Settings, { debug: false });
+   * ```
+   */
   provide<T>(token: unknown, value: T): void {
     this.assertNotFrozen('provide a value');
+    assertProviderToken(token, 'provide');
     this.registrations.values.push({ token, value });
   }
 
