@@ -8,6 +8,7 @@ import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamResponse, createApp, createLogger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
+import { exchange } from './raw-exchange.js';
 
 let client: TestClient;
 let orders = 0;
@@ -43,65 +44,49 @@ beforeEach(() => {
   orders = 0;
 });
 
-/** Writes each part on one connection (`gap` ms apart); resolves all received once the server closes it. */
-async function exchange(parts: string[], gap = 50): Promise<string> {
-  const { port } = client.server.address() as AddressInfo;
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await once(socket, 'connect');
-  for (const [i, part] of parts.entries()) {
-    if (i > 0) await sleep(gap);
-    socket.write(part);
-  }
-  await once(socket, 'close');
-  return Buffer.concat(chunks).toString('latin1');
-}
-
 const statusLines = (raw: string): string[] => raw.match(/HTTP\/1\.[01] \d{3} [^\r]*/g) ?? [];
 const post = 'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc';
 const folded = 'GET /a HTTP/1.1\r\nHost: x\r\nX: 1\r\n 2\r\n\r\n';
 
 test('a malformed request behind one still being handled: its response first, then the 400, then close', async () => {
-  const raw = await exchange([post, folded]);
+  const raw = await exchange(client, [post, folded]);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
   expect(raw).toContain('\r\n\r\ncreated');
   expect(orders).toBe(1);
 });
 
 test('headers too large behind a request still being handled: its response, then 431', async () => {
-  const raw = await exchange([post, `GET /a HTTP/1.1\r\nHost: x\r\nX-Big: ${'A'.repeat(70_000)}\r\n\r\n`]);
+  const raw = await exchange(client, [post, `GET /a HTTP/1.1\r\nHost: x\r\nX-Big: ${'A'.repeat(70_000)}\r\n\r\n`]);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 431 Request Header Fields Too Large']);
   expect(raw).toContain('\r\n\r\ncreated');
 });
 
 test('pipelined requests before a malformed one in the same write are all answered, in order', async () => {
-  const raw = await exchange(['GET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n' + folded]);
+  const raw = await exchange(client, ['GET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n' + folded]);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
   expect(raw.indexOf('\r\n\r\nb')).toBeLessThan(raw.indexOf('\r\n\r\na'));
 });
 
 test('a malformed request alone is answered 400 at once', async () => {
-  expect(statusLines(await exchange([folded]))).toEqual(['HTTP/1.1 400 Bad Request']);
+  expect(statusLines(await exchange(client, [folded]))).toEqual(['HTTP/1.1 400 Bad Request']);
 });
 
 test('data after a Connection: close request is ignored; the response is complete', async () => {
-  const raw = await exchange(['POST /orders HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc', 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n']);
+  const raw = await exchange(client, ['POST /orders HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc', 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n']);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
   expect(raw.endsWith('\r\n\r\ncreated')).toBe(true);
   expect(orders).toBe(1);
 });
 
 test('an HTTP/1.0 stream followed by another request gets its whole body', async () => {
-  const raw = await exchange(['GET /report HTTP/1.0\r\n\r\n', 'GET /a HTTP/1.0\r\n\r\n']);
+  const raw = await exchange(client, ['GET /report HTTP/1.0\r\n\r\n', 'GET /a HTTP/1.0\r\n\r\n']);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 200 OK']);
   expect(raw.endsWith('\r\n\r\nfull report')).toBe(true);
 });
 
 test('a bad chunk inside the body of a request being handled ends the connection at once (the read fails), as node does', async () => {
   const started = Date.now();
-  const raw = await exchange(['GET /b HTTP/1.1\r\nHost: x\r\n\r\nPOST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'zz\r\n'], 20);
+  const raw = await exchange(client, ['GET /b HTTP/1.1\r\nHost: x\r\n\r\nPOST /orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'zz\r\n'], 20);
   expect(Date.now() - started).toBeLessThan(2_000);
   expect(orders).toBe(0);
   // no status line the client would take for GET /b's answer
@@ -109,12 +94,12 @@ test('a bad chunk inside the body of a request being handled ends the connection
 });
 
 test('CONNECT (a proxy tunnel, which node never hands to the request listener) is answered 501, not closed unanswered', async () => {
-  const raw = await exchange(['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n']);
+  const raw = await exchange(client, ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n']);
   expect(statusLines(raw)).toEqual(['HTTP/1.1 501 Not Implemented']);
 });
 
 test('once the client closes after the 400, the server lets the connection go at once', async () => {
-  await exchange([post, folded]);
+  await exchange(client, [post, folded]);
   const deadline = Date.now() + 2_000;
   let open = 1;
   while (Date.now() < deadline) {

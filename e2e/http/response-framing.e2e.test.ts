@@ -1,20 +1,6 @@
-import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
 import { Response, StreamResponse, createApp, text, type Logger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
-
-/** Sends `raw` on one connection; resolves everything received once the server closes it. */
-async function exchange(client: TestClient, raw: string): Promise<string> {
-  const { port } = client.server.address() as AddressInfo;
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await once(socket, 'connect');
-  socket.write(raw);
-  await once(socket, 'close');
-  return Buffer.concat(chunks).toString('latin1');
-}
+import { exchange } from './raw-exchange.js';
 
 const get = (path: string, close = false): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
 
