@@ -44,8 +44,8 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
  * ```
  * @throws WeftError `WEFT_ERR_INVALID_OPTION` naming `where`.
  */
-export function checkClientMaxSize(value: unknown, where: string): void {
-  if (value === undefined) return;
+export function checkClientMaxSize(value: unknown, where: string, { required = false } = {}): void {
+  if (value === undefined && !required) return;
   if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
     throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shownValue(value)}`);
   }

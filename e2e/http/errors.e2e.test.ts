@@ -216,6 +216,30 @@ describe('errors: logged once, never a crash', () => {
       await client.close();
     }
   });
+
+  test('a middleware setting request.clientMaxSize to something that is not a size is a 500 naming it, not a body without a limit', async () => {
+    const logger = recordingLogger();
+    const app = createApp({ logger });
+    app.middlewares.push((request, next) => {
+      if (request.path === '/typo') request.clientMaxSize = '10mb' as unknown as number;
+      if (request.path === '/raised') request.clientMaxSize = 20;
+      return next();
+    });
+    for (const path of ['/typo', '/raised', '/route']) app.router.add('POST', path, async (r: Request) => (await r.text()).length, { clientMaxSize: 10 });
+    const client = await new TestClient(app).start();
+    try {
+      const typo = await client.post('/typo', { body: 'x'.repeat(5) });
+      expect([typo.status, typo.text]).toEqual([500, '500: Internal Server Error']);
+      expect(logger.lines.map((line) => [line.level, (line.err as Error).message])).toEqual([
+        ['error', 'WEFT_ERR_INVALID_OPTION: request.clientMaxSize: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got "10mb"'],
+      ]);
+      // a valid value set by the middleware wins over the route's; without one, the route's applies
+      expect((await client.post('/raised', { body: 'x'.repeat(15) })).json()).toBe(15);
+      expect((await client.post('/route', { body: 'x'.repeat(15) })).status).toBe(413);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('errors after a StreamResponse was prepared: one line each, the connection closed', () => {

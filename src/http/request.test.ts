@@ -439,6 +439,35 @@ describe('Request body limit (clientMaxSize)', () => {
     const response = await fetch(server.url, { method: 'POST', body: 'hello' });
     expect(response.status).toBe(413);
   });
+
+  it.each([['10mb'], [Number.NaN], [-1], [1.5], [undefined], [null]])('refuses clientMaxSize = %p where it is set (it would mean no limit)', (value) => {
+    const request = new Request({} as http.IncomingMessage, {} as http.ServerResponse);
+    let thrown: unknown;
+    try {
+      request.clientMaxSize = value as number;
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(WeftError);
+    expect((thrown as WeftError).code).toBe('WEFT_ERR_INVALID_OPTION');
+    expect((thrown as WeftError).message).toMatch(/request\.clientMaxSize: clientMaxSize must be a non-negative integer number of bytes \(or Infinity\), got /);
+    expect(request.clientMaxSize).toBe(1_048_576);
+    const construct = () => new Request({} as http.IncomingMessage, {} as http.ServerResponse, { clientMaxSize: value as number });
+    // the constructor's option, like every option, may be left undefined
+    if (value === undefined) expect(construct().clientMaxSize).toBe(1_048_576);
+    else expect(construct).toThrow(/clientMaxSize must be/);
+  });
+
+  it('gives the route\'s limit until one is set on the request, then that one (Infinity too)', () => {
+    const request = new Request({} as http.IncomingMessage, {} as http.ServerResponse);
+    expect(request.clientMaxSize).toBe(1_048_576);
+    request.route = { clientMaxSize: 10 } as NonNullable<Request['route']>;
+    expect(request.clientMaxSize).toBe(10);
+    request.clientMaxSize = Infinity;
+    expect(request.clientMaxSize).toBe(Infinity);
+    expect(request.clone().clientMaxSize).toBe(Infinity);
+    expect(request.clone({ clientMaxSize: 3 }).clientMaxSize).toBe(3);
+  });
 });
 
 describe('Request streaming', () => {

@@ -154,8 +154,8 @@ function decoderFor(charset: string): TextDecoder {
 export class Request {
   /** Path parameters of the matched route, set by the router (decoded strings). */
   params: Readonly<Record<string, string>> = FROZEN_EMPTY;
-  /** Largest body accepted, in bytes (inclusive). Set per route before the body is read. */
-  clientMaxSize: number;
+  /** What `clientMaxSize` was set to on this request; undefined: the route's. */
+  #clientMaxSize: number | undefined;
   /** Runs in `StreamResponse.prepare()` before headers go out: the app's `onResponsePrepare` chain. */
   prepareHook: PrepareHook | null = null;
   /** @internal the compiled route handling this request (a miss route for 404/405/…); set by routing. */
@@ -195,7 +195,27 @@ export class Request {
     options?: RequestOptions,
   ) {
     // hot path: one per request, field assignments only
-    this.clientMaxSize = options?.clientMaxSize ?? DEFAULT_CLIENT_MAX_SIZE;
+    if (options?.clientMaxSize !== undefined) this.clientMaxSize = options.clientMaxSize;
+  }
+
+  /**
+   * Largest body accepted, in bytes (inclusive): the route's `clientMaxSize` (1 MiB by
+   * default) unless set on this request, e.g. by a middleware before the body is read.
+   *
+   * @example
+   * ```ts
+   * request.clientMaxSize = 50 * 1024 * 1024; // this upload may be 50 MiB
+   * ```
+   * @throws WeftError `WEFT_ERR_INVALID_OPTION` when set to anything but a non-negative
+   *   integer or `Infinity` (`'10mb'` or `NaN` would compare smaller than no size: no limit at all).
+   */
+  get clientMaxSize(): number {
+    return this.#clientMaxSize ?? this.route?.clientMaxSize ?? DEFAULT_CLIENT_MAX_SIZE;
+  }
+
+  set clientMaxSize(value: number) {
+    checkClientMaxSize(value, 'request.clientMaxSize', { required: true });
+    this.#clientMaxSize = value;
   }
 
   /** The method, uppercase: `GET`. */

@@ -54,7 +54,6 @@ export function createRequestListener(compiled: Omit<CompiledApp, 'listener'>, h
         request.matchError = matchError(match, request);
       }
       request.route = route;
-      request.clientMaxSize = route.clientMaxSize;
       request.prepareHook = route.prepareHook;
       result = request.expect === undefined ? route.pipeline(request) : handleExpect(request, route);
     } catch (err) {
