@@ -37,7 +37,10 @@ export interface SliceResult {
   /** 1-based within the round. */
   cycle: number;
   framework: Framework;
-  /** Rotate mode: its place in the cycle's order, 0 = loaded first. Absent in together mode, where all are loaded at once. */
+  /**
+   * Its place in the cycle's order, 0 = loaded first: in rotate mode one after another, in
+   * together mode the order the loads were started in (a few milliseconds apart).
+   */
   position?: number;
   /**
    * What the load generator measured. In together mode `load.loaderCpu` is not this
@@ -189,21 +192,29 @@ async function rotateCycle(servers: ServerGroup, loader: Loader, seconds: number
 
 /**
  * Together mode: loads every healthy server for one slice at the same time, each by its
- * own run of the load generator, and waits for all. A framework failing in its slice is
- * failed and stopped; its slice is kept, and so are the others'. Each slice gets the
- * cycle's {@link CycleCpu}.
+ * own run of the load generator, and waits for all. The loads start a few milliseconds
+ * apart, in the frameworks' order turned by one place per cycle, so no server always
+ * starts first (an A/A run, the same server in every place, read 0.97-1.00 for the first
+ * place when it always started first). The slices come back in the frameworks' order.
+ * A framework failing in its slice is failed and stopped; its slice is kept, and so are
+ * the others'. Each slice gets the cycle's {@link CycleCpu}.
  */
 async function togetherCycle(servers: ServerGroup, loader: Loader, seconds: number, where: CycleWhere): Promise<SliceResult[]> {
-  const measured = await Promise.all(
-    [...servers.healthy()].map(async ([framework, server]) => {
-      let slice: SliceResult | undefined;
-      await servers.step(framework, `cycle ${where.cycle}: `, async () => {
-        slice = await measureSlice(server, loader, seconds, { ...where, framework });
-        return loadProblem(slice.load);
-      });
-      return slice;
+  const healthy = [...servers.healthy()];
+  const started = new Map(
+    rotate(healthy, where.cycle - 1).map(([framework, server], position) => {
+      const measuring = (async () => {
+        let slice: SliceResult | undefined;
+        await servers.step(framework, `cycle ${where.cycle}: `, async () => {
+          slice = await measureSlice(server, loader, seconds, { ...where, framework, position });
+          return loadProblem(slice.load);
+        });
+        return slice;
+      })();
+      return [framework, measuring] as const;
     }),
   );
+  const measured = await Promise.all(healthy.map(([framework]) => started.get(framework)!));
   const cycleSlices = measured.filter((slice) => slice !== undefined);
   const cycleCpu: CycleCpu = {
     servers: cycleSlices.reduce((sum, slice) => sum + slice.serverCpu, 0),
