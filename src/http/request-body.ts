@@ -241,8 +241,11 @@ export class RequestBody {
     // an upgrade request whose body was not kept (chunked): node parsed none of it, so an
     // error, never an empty body (the connection closes after the answer, as on that whole path)
     if (raw === this.raw && isUpgrade(this.raw)) {
+      // a websocket handshake's body is never kept, whatever its framing
+      const what = headers['transfer-encoding'] === undefined ? 'the body' : 'the chunked body';
+      const instead = headers['transfer-encoding'] === undefined ? 'without the Upgrade header' : 'without the Upgrade header or with a Content-Length';
       return new HTTPNotImplemented({
-        text: `501: Not Implemented: the chunked body of a request with "Upgrade: ${headers.upgrade ?? ''}" cannot be read; send it without the Upgrade header or with a Content-Length`,
+        text: `501: Not Implemented: ${what} of a request with "Upgrade: ${headers.upgrade ?? ''}" cannot be read; send it ${instead}`,
       });
     }
     if (raw.readableEnded) {

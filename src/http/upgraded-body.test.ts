@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { keepUpgradedBody, upgradedBodyOf } from './upgraded-body.js';
 
 function request(headers: Record<string, string>): IncomingMessage {
@@ -35,6 +36,66 @@ describe('keepUpgradedBody', () => {
     keepUpgradedBody(req, socket, Buffer.from('abc'));
     socket.destroy();
     await expect(text(req)).rejects.toThrow('the connection closed before the request body was complete');
+  });
+
+  test('a body no one reads, cut short by the connection closing, ends the process no more (no unhandled error)', async () => {
+    const req = request({ 'content-length': '10' });
+    const socket = new PassThrough();
+    keepUpgradedBody(req, socket, Buffer.from('abc'));
+    socket.destroy();
+    await sleep(10); // an 'error' without a listener would be thrown from the next tick
+    expect(upgradedBodyOf(req)!.destroyed).toBe(true);
+    expect(socket.listenerCount('data')).toBe(0);
+  });
+
+  describe('timeout (node no longer applies requestTimeout to this socket)', () => {
+    /** A socket that records what is written to it and never sends anything itself. */
+    function socketStub(): Duplex & { written: string[]; bytesWritten: number } {
+      const written: string[] = [];
+      const socket = new Duplex({
+        read: () => undefined,
+        write: (chunk: Buffer, _encoding, callback) => {
+          written.push(chunk.toString());
+          socket.bytesWritten += chunk.length;
+          callback();
+        },
+      }) as Duplex & { written: string[]; bytesWritten: number };
+      return Object.assign(socket, { written, bytesWritten: 0 });
+    }
+
+    test('a body still incomplete when it expires: 408 as node sends it, the connection closed, a reader sees the body cut', async () => {
+      const req = request({ 'content-length': '10' });
+      const socket = socketStub();
+      keepUpgradedBody(req, socket, Buffer.from('abc'), 30);
+      const reading = text(req);
+      socket.push('de');
+      await expect(reading).rejects.toThrow('the connection closed before the request body was complete');
+      expect(socket.written).toEqual(['HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n']);
+      expect(socket.destroyed).toBe(true);
+    });
+
+    test('an answer already started is not followed by a 408: the connection just closes', async () => {
+      const req = request({ 'content-length': '10' });
+      const socket = socketStub();
+      keepUpgradedBody(req, socket, Buffer.from('abc'), 30);
+      socket.write('HTTP/1.1 200 OK\r\n');
+      await sleep(60);
+      expect(socket.written).toEqual(['HTTP/1.1 200 OK\r\n']);
+      expect(socket.destroyed).toBe(true);
+    });
+
+    test('a body complete in time, or a timeout of 0, leaves the connection alone', async () => {
+      const req = request({ 'content-length': '5' });
+      const socket = socketStub();
+      keepUpgradedBody(req, socket, Buffer.from('abc'), 30);
+      socket.push('de');
+      expect(await text(req)).toBe('abcde');
+      const unbounded = request({ 'content-length': '5' });
+      const other = socketStub();
+      keepUpgradedBody(unbounded, other, Buffer.from('abc'), 0);
+      await sleep(60);
+      expect([socket.destroyed, socket.written, other.destroyed, other.written]).toEqual([false, [], false, []]);
+    });
   });
 
   test('nothing is kept without a Content-Length, or for a chunked body', () => {

@@ -24,22 +24,34 @@ export function isUpgrade(req: IncomingMessage): boolean {
   return (req as { upgrade?: boolean }).upgrade === true;
 }
 
+/** What node's HTTP server answers when `requestTimeout` expires; no handler answered yet. */
+const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+
 /**
  * Registers the body of an upgrade request that is no websocket handshake: `Content-Length`
  * bytes, from `head` and then the socket, read no faster than they are consumed (nothing is
  * pulled from the socket until the body is read). A chunked body is not reassembled here:
  * reading it stays a 501.
  *
+ * Node's parser, and with it `requestTimeout`, has let go of this socket: `timeout` (ms, 0
+ * for none; the server's `requestTimeout`, counted from here) bounds the rest of the body
+ * instead. When it expires the client gets node's 408 unless an answer has started, and the
+ * connection closes; a reader sees the body cut short.
+ *
  * @example
  * ```ts
- * server.on('upgrade', (req, socket, head) => { keepUpgradedBody(req, socket, head); listener(req, res); });
+ * server.on('upgrade', (req, socket, head) => { keepUpgradedBody(req, socket, head, server.requestTimeout); listener(req, res); });
  * ```
  */
-export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buffer, timeout = 0): void {
   const length = Number(req.headers['content-length']);
   if (!(length > 0) || req.headers['transfer-encoding'] !== undefined) return;
   let remaining = length;
   const body = new Readable({ read: () => void socket.resume() });
+  // no one may ever read it (a 404, a handler that ignores the body): an 'error' without a
+  // listener would end the process; a reader gets the error through its own listener
+  body.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
   const take = (chunk: Buffer): void => {
     const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
     remaining -= part.length;
@@ -53,15 +65,25 @@ export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buf
     done();
     body.destroy(new Error('the connection closed before the request body was complete'));
   };
+  const expire = (): void => {
+    if (remaining === 0) return;
+    const bytes = socket as Duplex & { bytesWritten?: number };
+    if (!socket.destroyed && (bytes.bytesWritten ?? 0) === 0) socket.write(REQUEST_TIMEOUT_RESPONSE);
+    cut();
+    socket.destroy();
+  };
   const done = (): void => {
     socket.off('data', take);
     socket.off('close', cut);
+    clearTimeout(timer);
   };
   take(head);
   if (remaining > 0) {
     socket.on('data', take);
     socket.once('close', cut);
     socket.pause(); // until the body is read
+    // unref'd: an unfinished upload does not keep the process alive on its own
+    if (timeout > 0) timer = setTimeout(expire, timeout).unref();
   }
   bodies.set(req, body);
 }

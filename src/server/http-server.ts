@@ -57,7 +57,7 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   server.on('checkContinue', listener);
   server.on('checkExpectation', listener);
   // websocket upgrades take the same path: router, middlewares, in-flight tracking
-  server.on('upgrade', upgradeListener(listener));
+  server.on('upgrade', upgradeListener(listener, () => server.requestTimeout));
   // a request node cannot parse is answered after the responses owed before it
   server.on('clientError', keepOwedResponses);
   server.on('connect', refuseConnect);

@@ -40,18 +40,20 @@ export function upgradeOf(request: Request): UpgradeInfo | undefined {
  * A listener for the server's `upgrade` event that hands the request to `listener` with a
  * stand-in `ServerResponse` writing to the raw socket. A response that is not a websocket
  * handshake (a refusal, a 404, a 400) goes out with `Connection: close`, then the socket
- * closes.
+ * closes. `requestTimeout` gives the server's current `requestTimeout`, which bounds the
+ * body of such a request that is no websocket handshake (node no longer does).
  *
  * @example
  * ```ts
- * server.on('upgrade', upgradeListener(app.callback()));
+ * server.on('upgrade', upgradeListener(app.callback(), () => server.requestTimeout));
  * ```
  */
-export function upgradeListener(listener: RequestListener): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function upgradeListener(listener: RequestListener, requestTimeout: () => number = () => 0): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     heads.set(req, head);
-    // not a websocket handshake (h2c): served as an ordinary request, its body kept from the socket
-    if (req.headers.upgrade?.toLowerCase() !== 'websocket') keepUpgradedBody(req, socket, head);
+    // not a websocket handshake (h2c): served as an ordinary request, its body kept from the
+    // socket within requestTimeout (node no longer watches this socket)
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') keepUpgradedBody(req, socket, head, requestTimeout());
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
