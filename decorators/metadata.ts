@@ -85,7 +85,11 @@ export interface WebSocketRouteOptions {
   heartbeat?: number;
   /** Negotiates permessage-deflate when the client offers it (off by default). */
   compress?: boolean;
-  /** `send*` waits for the socket to drain while more than this many bytes are buffered (default 1 MiB). */
+  /**
+   * `send*` waits for the socket to drain while more than this many bytes are buffered, and
+   * reading from the socket pauses while more than this many bytes of messages are unread
+   * (default 1 MiB).
+   */
   highWaterMark?: number;
   /** ms that `close()` waits for the peer's close frame before dropping the connection (default 10 000). */
   closeTimeout?: number;

@@ -2,9 +2,9 @@ import { WeftError } from '../errors.js';
 import { MessageInbox } from './message-inbox.js';
 import type { WebSocketMessage } from './websocket-message.js';
 
-function inbox(): { inbox: MessageInbox; flow: string[] } {
+function inbox(pauseBytes?: number): { inbox: MessageInbox; flow: string[] } {
   const flow: string[] = [];
-  return { inbox: new MessageInbox({ pause: () => flow.push('pause'), resume: () => flow.push('resume') }), flow };
+  return { inbox: new MessageInbox({ pause: () => flow.push('pause'), resume: () => flow.push('resume') }, pauseBytes), flow };
 }
 
 const text = (data: string): WebSocketMessage => ({ type: 'text', data });
@@ -83,6 +83,28 @@ describe('MessageInbox', () => {
     expect(flow).toEqual(['pause', 'resume']);
     expect(read).toHaveLength(65 - 16);
     for (let i = read.length; i < 65; i++) expect(await box.receive('receive()')).toEqual(text(String(i)));
+    expect(flow).toEqual(['pause', 'resume']);
+  });
+
+  test('a few large unread messages pause it too: past pauseBytes; reading down to a quarter of it resumes', async () => {
+    const { inbox: box, flow } = inbox(1000);
+    const binary = (n: number): WebSocketMessage => ({ type: 'binary', data: Buffer.alloc(n) });
+    box.push(binary(400));
+    box.push(text('x'.repeat(600)));
+    expect(flow).toEqual([]); // exactly 1000: not past it
+    box.push(binary(1));
+    expect(flow).toEqual(['pause']);
+    box.push(binary(4000)); // what ws had already read still arrives, and is kept
+    expect(flow).toEqual(['pause']);
+    for (const size of [400, 600, 1]) {
+      const msg = await box.receive('receive()');
+      expect(msg.type === 'text' || msg.type === 'binary' ? msg.data.length : -1).toBe(size);
+      expect(flow).toEqual(['pause']); // 4000 still unread
+    }
+    expect(await box.receive('receive()')).toEqual(binary(4000));
+    expect(flow).toEqual(['pause', 'resume']);
+    box.push(text('y'.repeat(250)));
+    box.push(close); // control messages count for nothing
     expect(flow).toEqual(['pause', 'resume']);
   });
 });

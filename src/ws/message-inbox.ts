@@ -7,7 +7,10 @@
 import { WeftError } from '../errors.js';
 import type { WebSocketMessage } from './websocket-message.js';
 
-/** Past this many unread messages the socket is paused (TCP pushes back on the peer). */
+/**
+ * Past this many unread messages, or past the inbox's byte limit, the socket is paused
+ * (TCP pushes back on the peer); it resumes once both are down to a quarter.
+ */
 const QUEUE_PAUSE = 64;
 const QUEUE_RESUME = 16;
 
@@ -23,10 +26,13 @@ export interface FlowControl {
 /**
  * The unread messages of one websocket and its single reader. After the close message,
  * nothing more is taken in and every read gets the close (or the end of the loop).
+ * `pauseBytes` bounds the unread backlog by size as well as by count: 64 unread messages
+ * of 4 MiB would otherwise be 256 MiB per connection (and with permessage-deflate a few
+ * hundred KB on the wire). Frames ws has already read still arrive after a pause.
  *
  * @example
  * ```ts
- * const inbox = new MessageInbox({ pause: () => ws.pause(), resume: () => ws.resume() });
+ * const inbox = new MessageInbox({ pause: () => ws.pause(), resume: () => ws.resume() }, 1024 * 1024);
  * ws.on('message', (data) => inbox.push({ type: 'text', data: data.toString() }));
  * const msg = await inbox.receive('receive()');
  * ```
@@ -34,6 +40,9 @@ export interface FlowControl {
 export class MessageInbox {
   readonly #flow: FlowControl;
   #queue: WebSocketMessage[] = [];
+  /** The size of the queued messages: bytes, or UTF-16 units for text. */
+  #queuedBytes = 0;
+  readonly #pauseBytes: number;
   #paused = false;
   #closeMessage: WebSocketMessage | null = null;
   // the one waiting reader: receive() wants a message, for await an iterator result
@@ -47,8 +56,9 @@ export class MessageInbox {
     this.#waitingResult = resolve;
   };
 
-  constructor(flow: FlowControl) {
+  constructor(flow: FlowControl, pauseBytes = Infinity) {
     this.#flow = flow;
+    this.#pauseBytes = pauseBytes;
   }
 
   /** Hands `message` to the waiting reader, or queues it; ignored after the close message. */
@@ -69,7 +79,8 @@ export class MessageInbox {
       return;
     }
     this.#queue.push(message);
-    if (!this.#paused && this.#queue.length >= QUEUE_PAUSE) {
+    this.#queuedBytes += sizeOf(message);
+    if (!this.#paused && (this.#queue.length >= QUEUE_PAUSE || this.#queuedBytes > this.#pauseBytes)) {
       this.#paused = true;
       this.#flow.pause();
     }
@@ -127,10 +138,16 @@ export class MessageInbox {
   #shift(): WebSocketMessage | null {
     if (this.#queue.length === 0) return null;
     const next = this.#queue.shift()!;
-    if (this.#paused && this.#queue.length <= QUEUE_RESUME) {
+    this.#queuedBytes -= sizeOf(next);
+    if (this.#paused && this.#queue.length <= QUEUE_RESUME && this.#queuedBytes <= this.#pauseBytes / 4) {
       this.#paused = false;
       this.#flow.resume();
     }
     return next;
   }
+}
+
+/** What a queued message holds in memory, near enough: its data's length. */
+function sizeOf(message: WebSocketMessage): number {
+  return message.type === 'text' || message.type === 'binary' ? message.data.length : 0;
 }

@@ -7,14 +7,15 @@ import { createLogger } from '../logging/logger.js';
 import { TestClient } from '../testing/test-client.js';
 import { WebSocketResponse } from './websocket-response.js';
 import type { WebSocketMessage } from './websocket-message.js';
+import type { WebSocketRouteOptions } from '../../decorators/metadata.js';
 
 const logger = createLogger({ level: 'silent' });
 
 /** Starts an app whose only route, `/ws`, runs `handler` on the prepared websocket. */
-async function serve(handler: (ws: WebSocketResponse, request: Request) => Promise<void>): Promise<TestClient> {
+async function serve(handler: (ws: WebSocketResponse, request: Request) => Promise<void>, options?: WebSocketRouteOptions): Promise<TestClient> {
   const app = createApp({ logger });
   app.router.add('GET', '/ws', async (request) => {
-    const ws = new WebSocketResponse();
+    const ws = new WebSocketResponse(options);
     await ws.prepare(request);
     await handler(ws, request);
     return ws;
@@ -187,6 +188,29 @@ describe('WebSocketResponse reading and sending', () => {
     expect(read).toEqual(Array.from({ length: total }, (_, i) => String(i)));
     expect(pausedWhileReading[0]).toBe(true);
     expect(pausedWhileReading.at(-1)).toBe(false);
+  });
+
+  test('a backlog of a few large messages pauses the socket too: past highWaterMark bytes, not only past 64 messages', async () => {
+    const start = deferred<void>();
+    let socket: Socket | undefined;
+    const sizes: number[] = [];
+    client = await serve(
+      async (ws, request) => {
+        socket = request.raw.socket as Socket;
+        await start.promise;
+        for await (const msg of ws) {
+          if (msg.type === 'binary') sizes.push(msg.data.length);
+          if (sizes.length === 3) break;
+        }
+        await ws.sendStr(`read ${sizes.join(',')}`);
+      },
+      { highWaterMark: 64 * 1024 },
+    );
+    const ws = await client.ws('/ws');
+    for (const size of [40_000, 40_000, 1]) void ws.sendBytes(Buffer.alloc(size));
+    await until(() => socket?.isPaused() === true, 'the server paused the socket');
+    start.resolve();
+    expect(await ws.receiveStr()).toBe('read 40000,40000,1');
   });
 
   test('a close() started while a backlog pauses the socket completes once the backlog is read', async () => {

@@ -62,16 +62,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   #ws: WsSocket | null = null;
   #socket: Socket | null = null;
   #sealed = false;
-  readonly #inbox = new MessageInbox({
-    // a backlog pauses reading while open; once read down, reading resumes, also while
-    // closing (the peer's close frame must get through)
-    pause: () => {
-      if (this.#state === OPEN) this.#ws!.pause();
-    },
-    resume: () => {
-      if (this.#state !== CLOSED) this.#ws!.resume();
-    },
-  });
+  readonly #inbox: MessageInbox;
   #closeCode: number | null = null;
   #closing: Promise<void> | null = null;
   #onClosed: () => void = () => undefined;
@@ -86,6 +77,20 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   constructor(options: WebSocketRouteOptions = {}) {
     super({ status: 101 });
     this.#options = checkWebSocketOptions(options);
+    this.#inbox = new MessageInbox(
+      {
+        // a backlog pauses reading while open; once read down, reading resumes, also while
+        // closing (the peer's close frame must get through)
+        pause: () => {
+          if (this.#state === OPEN) this.#ws!.pause();
+        },
+        resume: () => {
+          if (this.#state !== CLOSED) this.#ws!.resume();
+        },
+      },
+      // unread messages are held back by size as sends are: highWaterMark
+      this.#options.highWaterMark,
+    );
   }
 
   /** @internal the handshake's 101 is this response's status; final statuses as any response's. */
