@@ -148,6 +148,20 @@ test('%b with pipelined requests: each response its own bytes, none counted on t
   ]);
 });
 
+test('a bad chunk in a body being read: the line has the status the client got (node’s 400), not the 500 the handler’s failed read made', async () => {
+  const out = lines();
+  const port = await start({ accessLog: new StreamAccessLogger(out, '%r %s %b') });
+  const socket = await openConnection({ port });
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  socket.write('POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n');
+  await closed;
+  await until(() => out.lines.length === 1);
+  expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  expect(out.lines[0].trim()).toBe(`POST /notes HTTP/1.1 400 ${answer.length}`);
+});
+
 test('by default, lines go to the app logger at info, in aiohttp’s format', async () => {
   const logger = new RecordingLogger();
   const port = await start({}, logger);

@@ -13,6 +13,25 @@ const ANSWERS: Record<string, string> = {
 };
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 
+/**
+ * The status this listener wrote in place of a response still being produced (a bad chunk
+ * in the body its handler reads): what the client got, for the access log.
+ */
+const answeredInstead = new WeakMap<ServerResponse, number>();
+
+/**
+ * The status of the error answer {@link keepOwedResponses} wrote in place of `res`, or
+ * undefined when `res` went out itself (or not at all).
+ *
+ * @example
+ * ```ts
+ * const status = statusSentInstead(request.rawResponse) ?? response.status; // for the access log
+ * ```
+ */
+export function statusSentInstead(res: ServerResponse): number | undefined {
+  return answeredInstead.get(res);
+}
+
 /** Marks a connection whose error is being handled: node reports the same parser error again for every later chunk. */
 const FAILED = Symbol('weft.clientError');
 
@@ -66,7 +85,10 @@ export function keepOwedResponses(err: Error & { code?: string }, duplex: Duplex
     return;
   }
   const ours = owed === null || owed.req === current;
-  if (ours && answer !== null && socket.writable && (owed === null || !owed.headersSent)) socket.write(answer);
+  if (ours && answer !== null && socket.writable && (owed === null || !owed.headersSent)) {
+    socket.write(answer);
+    if (owed !== null) answeredInstead.set(owed, Number(answer.slice(9, 12)));
+  }
   socket.destroy();
 }
 

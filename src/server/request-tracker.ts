@@ -9,11 +9,12 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WeftError } from '../errors.js';
 import type { Request } from '../http/request.js';
-import type { StreamResponse } from '../http/stream-response.js';
+import { StreamResponse } from '../http/stream-response.js';
 import type { AccessLogger } from '../logging/access-log.js';
 import type { Logger } from '../logging/logger.js';
 import type { RequestHooks } from '../pipeline/handle-request.js';
 import { endSoon } from '../ws/upgrade.js';
+import { statusSentInstead } from './client-error.js';
 
 /** What the tracker needs to know of a site: whether its connections are being closed. */
 export interface DrainState {
@@ -170,7 +171,7 @@ export class RequestTracker {
     exchange.unwatch?.();
     if (this.#accessLogger !== null) {
       try {
-        this.#accessLogger.log(request, exchange.response!, performance.now() - exchange.start, exchange.bytesSent);
+        this.#accessLogger.log(request, sentResponse(request, exchange.response!), performance.now() - exchange.start, exchange.bytesSent);
       } catch (err) {
         this.#logger.error({ err }, 'the access logger failed');
       }
@@ -311,4 +312,13 @@ export class RequestTracker {
 /** The route's label (`UsersController.show`), or the request line for a request not routed yet. */
 function labelOf(request: Request): string {
   return request.route?.label ?? `${request.method} ${request.target}`;
+}
+
+/**
+ * What the access log reports as sent: `response`, or a stand-in with the status of the
+ * error answer written in its place when node's parser failed inside the request's body.
+ */
+function sentResponse(request: Request, response: StreamResponse): StreamResponse {
+  const status = statusSentInstead(request.rawResponse);
+  return status === undefined ? response : new StreamResponse({ status });
 }
