@@ -54,7 +54,7 @@ export * from './http/index.js';
 
 // Static files and templates
 export { FileResponse, type FileResponseOptions } from './static/file-response.js';
-export { type StaticOptions } from './static/static-options.js';
+export { type StaticDotfiles, type StaticOptions } from './static/static-options.js';
 export { setupTemplates, render, type TemplateOptions } from './templates/templates.js';
 export { Render } from '../decorators/render.js';
 

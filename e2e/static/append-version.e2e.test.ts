@@ -20,10 +20,12 @@ describe('router.url for static routes (appendVersion)', () => {
     writeFileSync(path.join(base, 'secret.txt'), 'secret');
     writeFileSync(path.join(root, 'css', 'site.css'), 'body{}');
     writeFileSync(path.join(root, 'a b&c.js'), 'x');
+    writeFileSync(path.join(root, '.env'), 'SECRET=1');
     symlinkSync(path.join(base, 'secret.txt'), path.join(root, 'out.txt'));
     const app = createApp({ logger });
     app.static('/static', root, { name: 'static', appendVersion: true });
     app.static('/plain', root, { name: 'plain' });
+    app.static('/dots', root, { name: 'dots', appendVersion: true, dotfiles: 'allow' });
     const admin = createApp({ logger });
     admin.static('/assets', root, { name: 'assets', appendVersion: true });
     app.mount('/admin', admin);
@@ -72,6 +74,14 @@ describe('router.url for static routes (appendVersion)', () => {
     expect(client.app.router.url('static', { filename: 'css' })).toBe('/static/css');
     // a name leaving the root cannot even make a URL: clients would resolve the `..` away
     expect(() => client.app.router.url('static', { filename: '../secret.txt' })).toThrow(expect.objectContaining({ code: 'WEFT_ERR_URL_PARAMS' }));
+  });
+
+  test('no version for a dotfile the route does not serve; a version under dotfiles allow', async () => {
+    expect(client.app.router.url('static', { filename: '.env' })).toBe('/static/.env');
+    expect((await client.get('/static/.env')).status).toBe(404);
+    const url = client.app.router.url('dots', { filename: '.env' });
+    expect(url).toBe(`/dots/.env?v=${hash('SECRET=1')}`);
+    expect((await client.get(url)).text).toBe('SECRET=1');
   });
 
   test('a mounted app prefixes its static URLs', async () => {

@@ -5,7 +5,7 @@ import { type Request } from '../http/request.js';
 import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
 import { checkRouteOptions } from './check-options.js';
-import { resolveInsideSync } from '../static/safe-path.js';
+import { isDotfileName, resolveInsideSync } from '../static/safe-path.js';
 import { type StaticRoot } from '../static/static-options.js';
 import { versionHash } from '../static/version-hash.js';
 
@@ -145,7 +145,10 @@ export class AppRouter {
   #staticUrl(pattern: PathPattern, settings: StaticRoot, filename: string, appendVersion: boolean, query: UrlQuery | undefined): string {
     const url = buildUrl(pattern, { params: { filename: filename.replace(/^\/+/, '') }, query });
     if (!appendVersion) return url;
-    const real = resolveInsideSync(settings.root, filename.replace(/^\/+/, ''), settings.followSymlinks);
+    const name = filename.replace(/^\/+/, '');
+    // a dotfile the route would not serve gets no version, as any refused name
+    if (settings.dotfiles !== 'allow' && isDotfileName(name)) return url;
+    const real = resolveInsideSync(settings.root, name, settings.followSymlinks);
     const hash = real === null ? undefined : versionHash(real);
     if (hash === undefined) return url;
     return `${url}${url.includes('?') ? '&' : '?'}v=${hash}`;

@@ -210,7 +210,8 @@ export class Application {
    * Serves the files of `directory` under `prefix` (aiohttp's `web.static`): a GET/HEAD
    * route `prefix/{filename:.*}` that goes through the app's middlewares. Paths outside
    * the directory, missing files and (without `followSymlinks`) symlinks leading out all
-   * answer 404; a directory (the bare prefix too) 403 unless `showIndex`. Throws
+   * answer 404, and so do dotfiles (`.env`, `.git/config`) unless the `dotfiles` option
+   * says otherwise; a directory (the bare prefix too) 403 unless `showIndex`. Throws
    * `WEFT_ERR_STATIC` for a bad prefix, a missing directory or a bad option.
    *
    * @example

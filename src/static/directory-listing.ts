@@ -16,15 +16,18 @@ export function escapeHtml(text: string): string {
 /**
  * Builds the listing of `directory` (a real path), shown as `urlPath`, with links under it.
  * `urlPath` is the decoded path of the directory relative to the site, such as
- * `/static/img`; each segment is percent-encoded in the links.
+ * `/static/img`; each segment is percent-encoded in the links. Entries whose name starts
+ * with `.` are left out unless `showDotfiles` (a static route's `dotfiles: 'allow'`),
+ * `.well-known` too: it is served, not advertised.
  *
  * @example
  * ```ts
- * const response = await directoryListing('/srv/public/img', '/static/img');
+ * const response = await directoryListing('/srv/public/img', '/static/img', false);
  * ```
  */
-export async function directoryListing(directory: string, urlPath: string): Promise<Response> {
-  const entries = await readdir(directory, { withFileTypes: true });
+export async function directoryListing(directory: string, urlPath: string, showDotfiles: boolean): Promise<Response> {
+  const all = await readdir(directory, { withFileTypes: true });
+  const entries = showDotfiles ? all : all.filter((entry) => !entry.name.startsWith('.'));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const base = urlPath.replace(/\/+$/, '').split('/').map(encodeURIComponent).join('/');
   const items = entries.map((entry) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkName, isInside, resolveInsideSync } from './safe-path.js';
+import { checkName, isDotfileName, isInside, resolveInsideSync } from './safe-path.js';
 
 describe('checkName', () => {
   test.each(['../x', 'a/../../x', '..', 'a\\..\\x', 'a\0b', '/etc/passwd', 'x'.repeat(5000)])('refuses %j', (name) => {
@@ -17,6 +17,22 @@ describe('checkName', () => {
   ])('accepts %j', (name, segments) => {
     expect(checkName(name)).toEqual(segments);
   });
+});
+
+describe('isDotfileName', () => {
+  test.each(['.env', '.git/config', '.git/', 'sub/.npmrc', 'a/b/.c/d', './.env', 'a//.env', '..', '...', '.well-known/.secret', 'sub/.well-known/x', '.well-known/acme-challenge/.x'])(
+    'a dotfile: %j',
+    (name) => {
+      expect(isDotfileName(name)).toBe(true);
+    },
+  );
+
+  test.each(['', '.', './a', 'app.min.js', 'css/site.css.gz', 'a./b', 'a/b.', '%2eenv', '.well-known', '.well-known/', '.well-known/acme-challenge/token', './.well-known/x'])(
+    'not a dotfile: %j',
+    (name) => {
+      expect(isDotfileName(name)).toBe(false);
+    },
+  );
 });
 
 describe('isInside', () => {

@@ -29,6 +29,37 @@ export function checkName(name: string): string[] | null {
   return segments;
 }
 
+/** The one dot directory served under `dotfiles: 'ignore'` or `'deny'`, at the root's top level (RFC 8615). */
+export const WELL_KNOWN = '.well-known';
+
+/**
+ * Whether a requested name (the route's decoded `filename`) names a dotfile: a segment,
+ * file or directory, that starts with `.`. `.` itself and empty segments are not (`join`
+ * drops them), a dot inside a name (`app.min.js`) is not, and `.well-known` is not when it
+ * is the first segment (`.well-known/acme-challenge/x`), though dot names below it are.
+ * A `..` segment counts; `checkName` refuses it anyway. The name alone decides: a symlink
+ * with a plain name is followed as before, wherever it points.
+ *
+ * @example
+ * ```ts
+ * isDotfileName('.env');                           // true
+ * isDotfileName('repo/.git/config');               // true
+ * isDotfileName('.well-known/acme-challenge/tok'); // false
+ * isDotfileName('js/app.min.js');                  // false
+ * ```
+ */
+export function isDotfileName(name: string): boolean {
+  // hot path: most names hold no segment starting with a dot
+  if (name.charCodeAt(0) !== 0x2e && !name.includes('/.')) return false;
+  let first = true;
+  for (const segment of name.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment.charCodeAt(0) === 0x2e && !(first && segment === WELL_KNOWN)) return true;
+    first = false;
+  }
+  return false;
+}
+
 /** Whether `real` is `root` or below it; both are real paths. */
 export function isInside(root: string, real: string): boolean {
   return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);

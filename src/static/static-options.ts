@@ -4,6 +4,12 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
+
+/** What a static route does with dotfiles; see {@link StaticOptions.dotfiles}. */
+export type StaticDotfiles = 'ignore' | 'allow' | 'deny';
+
+const DOTFILES: readonly StaticDotfiles[] = ['ignore', 'allow', 'deny'];
 
 /**
  * Options of `app.static`.
@@ -26,6 +32,29 @@ export interface StaticOptions {
   maxAge?: number;
   /** Serve `.br` / `.gz` siblings to clients that accept them. Default false. */
   precompressed?: boolean;
+  /**
+   * Requests for dotfiles: a path with a segment, file or directory, whose name starts
+   * with `.` (`.env`, `.git/config`; not `app.min.js`), judged after percent-decoding
+   * (`%2eenv` is `.env`). Default `'ignore'`, as `@fastify/static`, `serve-static` and
+   * `send`: a dotfile in a served directory is usually a secret put there by mistake.
+   *
+   * - `'ignore'`: 404, as if it did not exist; directory listings leave it out.
+   * - `'deny'`: 403; directory listings leave it out.
+   * - `'allow'`: served and listed like any other file.
+   *
+   * Under `'ignore'` and `'deny'`, the `.well-known` directory at the top level of the
+   * directory (`<prefix>/.well-known/...`, RFC 8615, e.g. ACME challenges) is served;
+   * dotfiles inside it, and `.well-known` directories further down, are not.
+   * `FileResponse` is not concerned: a handler's file is served whatever its name.
+   *
+   * @example
+   * ```ts
+   * app.static('/static', './public');                                // GET /static/.env → 404
+   * app.static('/static', './public', { dotfiles: 'deny' });          // GET /static/.env → 403
+   * app.static('/config', './shared-config', { dotfiles: 'allow' });  // GET /config/.eslintrc → 200
+   * ```
+   */
+  dotfiles?: StaticDotfiles;
 }
 
 /** A static route's checked settings. */
@@ -39,9 +68,10 @@ export interface StaticRoot {
   appendVersion: boolean;
   maxAge: number | undefined;
   precompressed: boolean;
+  dotfiles: StaticDotfiles;
 }
 
-const KNOWN = new Set(['showIndex', 'followSymlinks', 'appendVersion', 'name', 'maxAge', 'precompressed']);
+const KNOWN = new Set(['showIndex', 'followSymlinks', 'appendVersion', 'name', 'maxAge', 'precompressed', 'dotfiles']);
 
 /**
  * Checks `app.static`'s arguments: the prefix starts with `/` and has no parameters, the
@@ -67,6 +97,9 @@ export function checkStaticOptions(prefix: string, directory: string, options: S
   if (options.maxAge !== undefined && (!Number.isInteger(options.maxAge) || options.maxAge < 0)) {
     throw new WeftError('WEFT_ERR_STATIC', `static option maxAge must be a non-negative integer of seconds, got ${String(options.maxAge)}`);
   }
+  if (options.dotfiles !== undefined && !DOTFILES.includes(options.dotfiles)) {
+    throw new WeftError('WEFT_ERR_STATIC', `static option dotfiles must be one of ${DOTFILES.map((d) => `'${d}'`).join(', ')}, got ${shownValue(options.dotfiles)}`);
+  }
   let root: string;
   try {
     root = realpathSync(resolve(directory));
@@ -82,5 +115,6 @@ export function checkStaticOptions(prefix: string, directory: string, options: S
     appendVersion: options.appendVersion ?? false,
     maxAge: options.maxAge,
     precompressed: options.precompressed ?? false,
+    dotfiles: options.dotfiles ?? 'ignore',
   };
 }
