@@ -14,7 +14,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,8 +84,8 @@ async function freePort(): Promise<number> {
 }
 
 /** `weft deploy nginx`'s output, wrapped in a main config that keeps every path in `dir`. */
-async function writeNginxConfig(port: number, socketPath: string): Promise<string> {
-  const generated = await runCli(['deploy', 'nginx', '--workers', '2', '--path', socketPath, '--listen', String(port), '--server-name', 'localhost']);
+async function writeNginxConfig(port: number, socketPath: string, extra: string[] = []): Promise<string> {
+  const generated = await runCli(['deploy', 'nginx', '--workers', '2', '--path', socketPath, '--listen', String(port), '--server-name', 'localhost', ...extra]);
   expect(generated.code).toBe(0);
   // loopback only for the test run: the generated `listen <port>` / `listen [::]:<port>` bind every interface
   const site = generated.stdout.replace(`    listen ${port};\n`, `    listen 127.0.0.1:${port};\n`).replace(`    listen [::]:${port};\n`, '');
@@ -261,6 +261,31 @@ maybe('SIGHUP behind nginx on unix sockets: a rolling restart under autocannon l
 });
 
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
+maybe('--static-root: nginx serves the files and, as app.static, no dotfiles; .well-known/ is served', async () => {
+  const port = await freePort();
+  const root = path.join(dir, 'public');
+  await mkdir(path.join(root, '.git'), { recursive: true });
+  await mkdir(path.join(root, '.well-known', 'acme-challenge'), { recursive: true });
+  await writeFile(path.join(root, 'app.min.js'), 'js');
+  await writeFile(path.join(root, '.env'), 'SECRET=1');
+  await writeFile(path.join(root, '.git', 'config'), '[core]');
+  await writeFile(path.join(root, '.well-known', 'acme-challenge', 'token'), 'proof');
+  await startNginx(await writeNginxConfig(port, path.join(dir, 'w{n}.sock'), ['--static-root', root]), port);
+  const statusOf = async (target: string): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${port}${target}`, { headers: { connection: 'close' } });
+    return `${res.status} ${res.status === 200 ? await res.text() : ''}`.trim();
+  };
+  const answers: Record<string, string> = {};
+  for (const target of ['/static/app.min.js', '/static/.env', '/static/%2eenv', '/static/.git/config', '/static/.well-known/acme-challenge/token']) answers[target] = await statusOf(target);
+  expect(answers).toEqual({
+    '/static/app.min.js': '200 js',
+    '/static/.env': '404',
+    '/static/%2eenv': '404',
+    '/static/.git/config': '404',
+    '/static/.well-known/acme-challenge/token': '200 proof',
+  });
+});
+
 if (!haveOpenssl) console.warn('skipping the nginx --ssl check: no openssl binary to make a test certificate');
 (haveNginx && haveOpenssl ? test : test.skip)('the --ssl configuration is accepted by this nginx (nginx -t)', async () => {
   const cert = path.join(dir, 'cert.pem');

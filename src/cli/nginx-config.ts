@@ -87,7 +87,19 @@ export function nginxConfig(options: NginxOptions): string {
   if (options.staticRoot !== undefined) {
     const prefix = options.staticPrefix.endsWith('/') ? options.staticPrefix : `${options.staticPrefix}/`;
     const root = options.staticRoot.endsWith('/') ? options.staticRoot : `${options.staticRoot}/`;
-    lines.push('', `    # static files, served by nginx from ${options.staticRoot}`, `    location ${prefix} {`, `        alias ${root};`, '        expires 7d;', '        access_log off;', '    }');
+    lines.push(
+      '',
+      `    # static files, served by nginx from ${options.staticRoot}`,
+      `    location ${prefix} {`,
+      `        alias ${root};`,
+      '        expires 7d;',
+      '        access_log off;',
+      "        # no dotfiles (.env, .git/), as weft's app.static; .well-known/ is served (RFC 8615)",
+      '        location ~ /\\.(?!well-known/) {',
+      '            return 404;',
+      '        }',
+      '    }',
+    );
   }
   lines.push('}', '');
   return lines.join('\n');
