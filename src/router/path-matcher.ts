@@ -1,5 +1,5 @@
 import { SEGMENT_PARAM_REGEX, type PathToken } from './path-parser.js';
-import { RANK_LITERAL, RANK_PARAM, type PatternSegment } from './specificity.js';
+import { RANK_LITERAL, type PatternSegment } from './specificity.js';
 
 /**
  * Matches a normalised raw path against one compiled pattern and writes the raw (still
@@ -99,8 +99,103 @@ class SegmentMatcher implements PathMatcher {
 }
 
 /**
- * Everything else: one regex for what follows the prefix, compiled once, sticky so it
- * starts right after the prefix; custom regexes see the raw path.
+ * A segment of literal text and plain parameters: `{name}.{ext}`, `v{major}.{minor}`,
+ * `{a}-{b}`, `{a}{b}`.
+ */
+interface CompositeSegment {
+  /** The literal text before the first parameter ('' when the segment starts with one). */
+  readonly head: string;
+  /** Per parameter, the literal text after it ('' before an adjacent parameter or at the end). */
+  readonly tails: readonly string[];
+}
+
+/**
+ * Patterns whose parameters are all plain `{name}`s, some sharing a segment with literal
+ * text or each other (`/files/{name}.{ext}`): the walk of {@link SegmentMatcher}, plus
+ * {@link matchComposite} for those segments. The regex `[^{}/]+` groups these compile to
+ * backtrack polynomially on a failing path (`/d/{a}-{b}-{c}.{ext}`: seconds for a few KB).
+ */
+class CompositeMatcher implements PathMatcher {
+  readonly size: number;
+  readonly prefix: string;
+  /** Per segment after the prefix: its literal text, null for a whole-segment parameter, or its pieces. */
+  readonly #segments: Array<string | null | CompositeSegment>;
+
+  constructor(prefix: string, segments: Array<string | null | CompositeSegment>) {
+    this.prefix = prefix;
+    this.#segments = segments;
+    let size = 0;
+    for (const segment of segments) if (typeof segment !== 'string') size += segment === null ? 1 : segment.tails.length;
+    this.size = size;
+  }
+
+  matchRest(path: string, out: string[]): boolean {
+    // hot path
+    const segments = this.#segments;
+    const length = path.length;
+    let pos = this.prefix.length;
+    let k = 0;
+    for (let i = 0; i < segments.length; i++) {
+      if (path.charCodeAt(pos) !== SLASH) return false;
+      pos++;
+      let end = pos;
+      let braces = false;
+      for (; end < length; end++) {
+        const code = path.charCodeAt(end);
+        if (code === SLASH) break;
+        if (code === OPEN_BRACE || code === CLOSE_BRACE) braces = true;
+      }
+      const segment = segments[i];
+      if (typeof segment === 'string') {
+        if (end - pos !== segment.length || path.substring(pos, end) !== segment) return false;
+      } else if (segment === null) {
+        if (end === pos || braces) return false;
+        out[k++] = path.slice(pos, end);
+      } else {
+        // literals hold no braces, so a brace would be inside a value
+        if (braces || !matchComposite(path, pos, end, segment, out, k)) return false;
+        k += segment.tails.length;
+      }
+      pos = end;
+    }
+    return pos === length;
+  }
+}
+
+/**
+ * Matches `path[pos, end)` (no `/`, no brace) against a composite segment, writing its
+ * values from `out[k]`, with the regex's result: greedy groups, leftmost first, take as
+ * much as the rest allows, which places each literal as far right as it fits, right to
+ * left. One `lastIndexOf` per literal, no backtracking.
+ */
+function matchComposite(path: string, pos: number, end: number, segment: CompositeSegment, out: string[], k: number): boolean {
+  const head = segment.head;
+  const tails = segment.tails;
+  const first = pos + head.length; // where the first value starts
+  // anchored at the segment's start (a lastIndexOf would let `v{a}` skip a leading `v`);
+  // head has no '/', so it cannot match text past the segment's end
+  if (path.substring(pos, first) !== head) return false;
+  let n = tails.length - 1;
+  let right = end - tails[n].length; // where the literal after value n starts
+  if (right <= first || path.substring(right, end) !== tails[n]) return false;
+  for (; n > 0; n--) {
+    const tail = tails[n - 1];
+    // the rightmost occurrence leaving value n one character at least ('' gives it exactly
+    // one); a negative fromIndex counts as 0, and 0 <= first, so it fails below too
+    const left = path.lastIndexOf(tail, right - 1 - tail.length);
+    if (left <= first) return false; // -1, before the segment, or no room for the values on its left
+    out[k + n] = path.slice(left + tail.length, right);
+    right = left;
+  }
+  out[k] = path.slice(first, right);
+  return true;
+}
+
+/**
+ * Patterns with a custom regex (`{id:\d+}`, `{tail:.*}`): one regex for what follows the
+ * prefix, compiled once, sticky so it starts right after the prefix; custom regexes see the
+ * raw path. Its plain `{name}`s are `[^{}/]+` groups, which can backtrack polynomially
+ * beside each other: only these patterns accept that.
  */
 class RegexMatcher implements PathMatcher {
   readonly size: number;
@@ -161,12 +256,24 @@ export function createMatcher(tokens: readonly PathToken[], segments: readonly P
     .map((segment) => '/' + segment.join(''))
     .join('');
   if (literalCount === segments.length) return new ExactMatcher(prefix);
-  const rest = segments.slice(literalCount);
-  const restRanks = ranks.slice(literalCount);
-  const simple = rest.every((segment, i) => restRanks[i] === RANK_LITERAL || (restRanks[i] === RANK_PARAM && segment.length === 1));
-  if (!simple) return new RegexMatcher(prefix, tokens);
-  return new SegmentMatcher(
-    prefix,
-    rest.map((segment) => (typeof segment[0] === 'object' ? null : segment.join(''))),
-  );
+  // a custom regex is matched as written, with the whole pattern around it
+  if (tokens.some((token) => token.kind === 'param' && token.regex !== null)) return new RegexMatcher(prefix, tokens);
+  // from here every parameter is a plain `{name}`, confined to its segment
+  const rest = segments.slice(literalCount).map(describeSegment);
+  if (rest.every((segment) => typeof segment === 'string' || segment === null)) return new SegmentMatcher(prefix, rest as Array<string | null>);
+  return new CompositeMatcher(prefix, rest);
+}
+
+/** A segment of plain parameters as the matchers hold it: literal text, null for `{name}` alone, or its pieces. */
+function describeSegment(segment: PatternSegment): string | null | CompositeSegment {
+  if (segment.every((piece) => typeof piece === 'string')) return segment.join('');
+  if (segment.length === 1) return null;
+  let head = '';
+  const tails: string[] = [];
+  for (const piece of segment) {
+    if (typeof piece === 'object') tails.push('');
+    else if (tails.length === 0) head += piece;
+    else tails[tails.length - 1] += piece;
+  }
+  return { head, tails };
 }
