@@ -3,6 +3,7 @@ import {
   AppRunner,
   Broadcaster,
   Controller,
+  HTTPForbidden,
   HTTPUnauthorized,
   InMemoryPubSub,
   Injectable,
@@ -429,6 +430,29 @@ describe('websockets', () => {
     const ws = await client.ws('/echo', { headers: { Authorization: 'Bearer ok' } });
     await ws.sendStr('hi');
     expect(await ws.receiveStr()).toBe('echo: hi');
+  });
+
+  test('docs/websockets.md, "Checking the Origin": the middleware refuses a foreign page (403), lets the app\'s own and a client without Origin through', async () => {
+    const app = createApp({ logger });
+    // as written in docs/websockets.md
+    const ALLOWED = new Set(['https://app.example.com']);
+    app.middlewares.push((request, next) => {
+      const origin = request.headers.get('origin');
+      if (request.headers.get('upgrade')?.toLowerCase() === 'websocket' && origin !== undefined && !ALLOWED.has(origin)) {
+        throw new HTTPForbidden({ text: 'origin not allowed' });
+      }
+      return next();
+    });
+    app.router.add('GET', '/echo', echo);
+    client = await new TestClient(app).start();
+    const refused = await client.ws('/echo', { headers: { Origin: 'https://evil.example' } }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 403, body: 'origin not allowed' });
+    for (const headers of [{ Origin: 'https://app.example.com' }, {}] as Array<Record<string, string>>) {
+      const ws = await client.ws('/echo', { headers });
+      await ws.sendStr('hi');
+      expect(await ws.receiveStr()).toBe('echo: hi');
+      await ws.close();
+    }
   });
 
   test.each(['socket', 'inject'] as const)('an upgrade to an unknown path gets 404; a plain request to a websocket route gets 400, %s transport', async (transport) => {
