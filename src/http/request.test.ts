@@ -183,6 +183,9 @@ describe('Request accessors', () => {
     const response = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: evil.test/x@y\r\nConnection: close\r\n\r\n');
     expect(statusOf(response)).toBe(400);
     expect(bodyOf(response)).toBe('Invalid Host header: evil.test/x@y');
+    // characters a host may hold, which still cannot form one, are blamed on the Host header too
+    const encoded = await rawExchange(server.port, 'GET /fine HTTP/1.1\r\nHost: evil.test%2f\r\nConnection: close\r\n\r\n');
+    expect([statusOf(encoded), bodyOf(encoded)]).toEqual([400, 'Invalid Host header: evil.test%2f']);
   });
 
   it('request.host answers 400 for two Host headers or an invalid one, as request.url does (RFC 9112 3.2)', async () => {

@@ -282,7 +282,8 @@ export class Request {
         // connection's (an https:// target on a plain connection is not secure)
         this.#url = new URL(`${this.scheme}://${host}${target.startsWith('/') ? target : target === '*' ? '' : pathAndQuery(absoluteTarget(target))}`);
       } catch {
-        throw new HTTPBadRequest({ text: `Invalid request target: ${target}` });
+        // say which part cannot form a URL: `Host: example.com%2f` passes the character check
+        throw new HTTPBadRequest({ text: URL.canParse(`${this.scheme}://${host}/`) ? `Invalid request target: ${target}` : `Invalid Host header: ${host}` });
       }
     }
     return this.#url;
