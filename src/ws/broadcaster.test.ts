@@ -55,6 +55,24 @@ describe('Broadcaster over InMemoryPubSub', () => {
     expect([await sub.next(), await sub.next()]).toEqual(['3', '4']);
   });
 
+  test('a slow reader loses the oldest messages past maxQueueSize characters, keeping the newest whatever its size', async () => {
+    const broadcaster = new Broadcaster({ maxQueueSize: 10 });
+    const sub = await broadcaster.subscribe('big');
+    for (const message of ['aaaa', 'bbbb', 'cc']) await broadcaster.publish('big', message);
+    expect(sub.dropped).toBe(0); // exactly 10
+    await broadcaster.publish('big', 'd');
+    expect(sub.dropped).toBe(1);
+    expect(await sub.next()).toBe('bbbb');
+    await broadcaster.publish('big', 'x'.repeat(50)); // alone over the limit: kept, the others dropped
+    expect(sub.dropped).toBe(3);
+    expect(await sub.next()).toBe('x'.repeat(50));
+    // read down, the queue takes messages again up to the limit
+    const small = await broadcaster.subscribe('big', { maxQueueSize: 3 });
+    for (const message of ['a', 'b', 'c']) await broadcaster.publish('big', message);
+    expect(small.dropped).toBe(0);
+    expect([await small.next(), await small.next(), await small.next()]).toEqual(['a', 'b', 'c']);
+  });
+
   test('one reader per subscription: a second concurrent next() is a coded error', async () => {
     const broadcaster = new Broadcaster();
     const sub = await broadcaster.subscribe('news');
@@ -108,5 +126,12 @@ describe('Broadcaster over InMemoryPubSub', () => {
 
   test('a bad maxQueue is a coded error', () => {
     expect(() => new Broadcaster({ maxQueue: 0 })).toThrow(/WEFT_ERR_WS_OPTIONS: maxQueue must be a positive integer, got 0/);
+    expect(() => new Broadcaster({ maxQueueSize: 1.5 })).toThrow(/WEFT_ERR_WS_OPTIONS: maxQueueSize must be a positive integer, got 1.5/);
+  });
+
+  test('a bad maxQueue or maxQueueSize given to subscribe() is a coded error too (0 dropped every message)', async () => {
+    const broadcaster = new Broadcaster();
+    await expect(broadcaster.subscribe('news', { maxQueue: 0 })).rejects.toThrow(/WEFT_ERR_WS_OPTIONS: maxQueue must be a positive integer, got 0/);
+    await expect(broadcaster.subscribe('news', { maxQueueSize: -1 })).rejects.toThrow(/WEFT_ERR_WS_OPTIONS: maxQueueSize must be a positive integer, got -1/);
   });
 });

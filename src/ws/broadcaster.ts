@@ -14,6 +14,12 @@ export interface BroadcasterOptions {
   backend?: PubSubBackend;
   /** Unread messages a subscription keeps before dropping the oldest (default 1 000). */
   maxQueue?: number;
+  /**
+   * The total length of the unread messages a subscription keeps, in characters, before
+   * dropping the oldest (default 16 Mi, about 16 MiB of ASCII text); the newest message is
+   * always kept. Bounds memory when messages are large: 1 000 messages of 4 MiB would be 4 GiB.
+   */
+  maxQueueSize?: number;
 }
 
 /**
@@ -37,16 +43,17 @@ export class Broadcaster implements AsyncDisposable {
   /** The transport. */
   readonly backend: PubSubBackend;
   readonly #maxQueue: number;
+  readonly #maxQueueSize: number;
   readonly #subscriptions = new Set<Subscription>();
   #closed = false;
 
   constructor(options: BroadcasterOptions = {}) {
-    const { backend = new InMemoryPubSub(), maxQueue = 1000 } = options;
-    if (!Number.isSafeInteger(maxQueue) || maxQueue < 1) {
-      throw new WeftError('WEFT_ERR_WS_OPTIONS', `maxQueue must be a positive integer, got ${String(maxQueue)}`);
-    }
+    const { backend = new InMemoryPubSub(), maxQueue = 1000, maxQueueSize = DEFAULT_MAX_QUEUE_SIZE } = options;
+    checkQueueLimit('maxQueue', maxQueue);
+    checkQueueLimit('maxQueueSize', maxQueueSize);
     this.backend = backend;
     this.#maxQueue = maxQueue;
+    this.#maxQueueSize = maxQueueSize;
   }
 
   /** Publishes a message to every subscriber of `channel`. */
@@ -72,9 +79,12 @@ export class Broadcaster implements AsyncDisposable {
   }
 
   /** Subscribes to `channel`; resolves once the backend delivers to it. */
-  async subscribe(channel: string, options: { maxQueue?: number } = {}): Promise<Subscription> {
+  async subscribe(channel: string, options: { maxQueue?: number; maxQueueSize?: number } = {}): Promise<Subscription> {
     if (this.#closed) throw closedError();
-    const subscription = new Subscription(channel, options.maxQueue ?? this.#maxQueue);
+    const { maxQueue = this.#maxQueue, maxQueueSize = this.#maxQueueSize } = options;
+    checkQueueLimit('maxQueue', maxQueue);
+    checkQueueLimit('maxQueueSize', maxQueueSize);
+    const subscription = new Subscription(channel, maxQueue, maxQueueSize);
     const release = await this.backend.subscribe(channel, (message) => subscription.deliver(message));
     subscription.attach(release, (s) => this.#subscriptions.delete(s));
     if (this.#closed) {
@@ -119,6 +129,15 @@ export class Broadcaster implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/** The default `maxQueueSize`: 16 Mi characters. */
+const DEFAULT_MAX_QUEUE_SIZE = 16 * 1024 * 1024;
+
+function checkQueueLimit(name: string, value: unknown): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new WeftError('WEFT_ERR_WS_OPTIONS', `${name} must be a positive integer, got ${String(value)}`);
   }
 }
 

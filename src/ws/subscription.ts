@@ -8,7 +8,8 @@ import { WeftError } from '../errors.js';
 /**
  * A subscription made by `Broadcaster.subscribe()`. Iterate it to read messages; the
  * loop ends after `unsubscribe()` (or `Broadcaster.close()`). When more than `maxQueue`
- * messages wait unread, the oldest are dropped and counted in `dropped`.
+ * messages wait unread, or their lengths add up to more than `maxQueueSize` characters,
+ * the oldest are dropped (the newest is always kept) and counted in `dropped`.
  *
  * @example
  * ```ts
@@ -18,6 +19,8 @@ import { WeftError } from '../errors.js';
  */
 export class Subscription implements AsyncIterable<string> {
   readonly #queue: string[] = [];
+  /** The total length of the queued messages. */
+  #queuedSize = 0;
   #waiter: ((message: string | undefined) => void) | null = null;
   #ended = false;
   #dropped = 0;
@@ -29,6 +32,8 @@ export class Subscription implements AsyncIterable<string> {
     readonly channel: string,
     /** Unread messages kept at most; older ones are dropped. */
     readonly maxQueue: number,
+    /** Total length of the unread messages kept at most, in characters; older ones are dropped. */
+    readonly maxQueueSize = Infinity,
   ) {}
 
   /** @internal Broadcaster: how to release the backend subscription, and who to tell. */
@@ -47,8 +52,9 @@ export class Subscription implements AsyncIterable<string> {
       return;
     }
     this.#queue.push(message);
-    if (this.#queue.length > this.maxQueue) {
-      this.#queue.shift();
+    this.#queuedSize += message.length;
+    while (this.#queue.length > this.maxQueue || (this.#queuedSize > this.maxQueueSize && this.#queue.length > 1)) {
+      this.#queuedSize -= this.#queue.shift()!.length;
       this.#dropped++;
     }
   }
@@ -66,7 +72,10 @@ export class Subscription implements AsyncIterable<string> {
   /** The next message, or undefined once the subscription ended (queued messages are dropped then). */
   next(): Promise<string | undefined> {
     const message = this.#queue.shift();
-    if (message !== undefined) return Promise.resolve(message);
+    if (message !== undefined) {
+      this.#queuedSize -= message.length;
+      return Promise.resolve(message);
+    }
     if (this.#ended) return Promise.resolve(undefined);
     if (this.#waiter !== null) {
       return Promise.reject(new WeftError('WEFT_ERR_PUBSUB_CONCURRENT_READ', `the subscription to ${JSON.stringify(this.channel)} has one reader: next() was called while another next() waits`));
