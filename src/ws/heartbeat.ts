@@ -5,7 +5,9 @@
 import type { WebSocket as WsSocket } from 'ws';
 
 /**
- * The heartbeat of one connection. Its timers never keep the process alive.
+ * The heartbeat of one connection. Its timers never keep the process alive. While reading
+ * is paused (`hold()`, an unread backlog), no pong could be read: it neither pings nor
+ * waits for one until `release()`.
  *
  * @example
  * ```ts
@@ -17,12 +19,13 @@ import type { WebSocket as WsSocket } from 'ws';
 export class Heartbeat {
   #interval: NodeJS.Timeout | null;
   #pongTimer: NodeJS.Timeout | null = null;
+  #held = false;
 
   /** Starts pinging at once; `onMissed(ms)` runs when a pong is `ms` late. */
   constructor(ws: WsSocket, interval: number, onMissed: (ms: number) => void) {
     const wait = interval / 2;
     this.#interval = setInterval(() => {
-      if (this.#pongTimer !== null || ws.readyState !== ws.OPEN) return;
+      if (this.#held || this.#pongTimer !== null || ws.readyState !== ws.OPEN) return;
       ws.ping();
       this.#pongTimer = setTimeout(() => {
         this.#pongTimer = null;
@@ -41,6 +44,17 @@ export class Heartbeat {
   }
 
   /** Stops the timers (the connection closed). */
+  /** Reading is paused: a pong would sit unread, so none is waited for until {@link release}. */
+  hold(): void {
+    this.#held = true;
+    this.alive();
+  }
+
+  /** Reading resumed: pings go on at the next interval. */
+  release(): void {
+    this.#held = false;
+  }
+
   stop(): void {
     if (this.#interval !== null) clearInterval(this.#interval);
     if (this.#pongTimer !== null) clearTimeout(this.#pongTimer);

@@ -213,6 +213,26 @@ describe('WebSocketResponse reading and sending', () => {
     expect(await ws.receiveStr()).toBe('read 40000,40000,1');
   });
 
+  test('a heartbeat does not drop a live peer while a backlog holds reading paused (its pongs wait unread too)', async () => {
+    const got: string[] = [];
+    client = await serve(
+      async (ws) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_200)); // busy elsewhere: three heartbeats pass
+        for await (const msg of ws) {
+          got.push(msg.type === 'binary' ? `binary ${msg.data.length}` : msg.type);
+          if (got.length === 2) break;
+        }
+        got.push(`closeCode ${String(ws.closeCode)}`);
+      },
+      { heartbeat: 400, highWaterMark: 1_000 },
+    );
+    const ws = await client.ws('/ws');
+    void ws.sendBytes(Buffer.alloc(2_000)); // over highWaterMark: reading pauses at once
+    void ws.sendBytes(Buffer.alloc(1));
+    await until(() => got.length === 3, 'the handler read both messages');
+    expect(got).toEqual(['binary 2000', 'binary 1', 'closeCode null']);
+  });
+
   test('a close() started while a backlog pauses the socket completes once the backlog is read', async () => {
     const total = 200;
     const start = deferred<void>();

@@ -81,11 +81,16 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       {
         // a backlog pauses reading while open; once read down, reading resumes, also while
         // closing (the peer's close frame must get through)
+        // while paused the peer's pongs are not read either: the heartbeat waits for none
         pause: () => {
-          if (this.#state === OPEN) this.#ws!.pause();
+          if (this.#state !== OPEN) return;
+          this.#ws!.pause();
+          this.#heartbeat?.hold();
         },
         resume: () => {
-          if (this.#state !== CLOSED) this.#ws!.resume();
+          if (this.#state === CLOSED) return;
+          this.#ws!.resume();
+          this.#heartbeat?.release();
         },
       },
       // unread messages are held back by size as sends are: highWaterMark
