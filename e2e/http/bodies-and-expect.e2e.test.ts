@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { Body, Controller, HTTPForbidden, Post, createApp, createLogger, text, type Request } from 'weft';
+import { Body, Controller, HTTPForbidden, Post, StreamAccessLogger, createApp, createLogger, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -323,10 +323,12 @@ describe('a request with an Upgrade header weft does not speak (h2c)', () => {
     }
   });
 
-  test('a body dripping slower than requestTimeout gets 408 and the connection closed, as without the Upgrade header', async () => {
+  test('a body dripping slower than requestTimeout gets 408 and the connection closed, as without the Upgrade header; the access log says 408', async () => {
     const app = createApp({ logger });
     app.router.add('POST', '/echo', async (request) => text(await request.text()));
-    const client = await new TestClient(app, { runner: { headersTimeout: 500, requestTimeout: 1000, shutdownTimeout: 1000 } }).start();
+    const logged: string[] = [];
+    const accessLog = new StreamAccessLogger({ write: (line: string) => logged.push(line.trim()) > 0 }, '%r %s %b');
+    const client = await new TestClient(app, { runner: { headersTimeout: 500, requestTimeout: 1000, shutdownTimeout: 1000, accessLog } }).start();
     try {
       const { port } = client.server.address() as AddressInfo;
       const socket = connect(port, '127.0.0.1');
@@ -341,7 +343,9 @@ describe('a request with an Upgrade header weft does not speak (h2c)', () => {
       clearInterval(drip);
       socket.destroy();
       expect(outcome).toBe('closed');
-      expect(answer).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      expect(answer).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      for (let i = 0; i < 100 && logged.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(logged).toEqual([`POST /echo HTTP/1.1 408 ${answer.length}`]);
     } finally {
       await client.close();
     }

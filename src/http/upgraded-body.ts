@@ -24,9 +24,6 @@ export function isUpgrade(req: IncomingMessage): boolean {
   return (req as { upgrade?: boolean }).upgrade === true;
 }
 
-/** What node's HTTP server answers when `requestTimeout` expires; no handler answered yet. */
-const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
-
 /**
  * Registers the body of an upgrade request that is no websocket handshake: `Content-Length`
  * bytes, from `head` and then the socket, read no faster than they are consumed (nothing is
@@ -35,15 +32,15 @@ const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: cl
  *
  * Node's parser, and with it `requestTimeout`, has let go of this socket: `timeout` (ms, 0
  * for none; the server's `requestTimeout`, counted from here) bounds the rest of the body
- * instead. When it expires the client gets node's 408 unless an answer has started, and the
- * connection closes; a reader sees the body cut short.
+ * instead. When it expires, `answerTimeout` writes the 408 unless an answer has started,
+ * and the connection closes; a reader sees the body cut short.
  *
  * @example
  * ```ts
- * server.on('upgrade', (req, socket, head) => { keepUpgradedBody(req, socket, head, server.requestTimeout); listener(req, res); });
+ * keepUpgradedBody(req, socket, head, server.requestTimeout, () => answerInstead(socket, res, REQUEST_TIMEOUT_ANSWER));
  * ```
  */
-export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buffer, timeout = 0): void {
+export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buffer, timeout: number, answerTimeout: () => void): void {
   const length = Number(req.headers['content-length']);
   if (!(length > 0) || req.headers['transfer-encoding'] !== undefined) return;
   let remaining = length;
@@ -68,7 +65,7 @@ export function keepUpgradedBody(req: IncomingMessage, socket: Duplex, head: Buf
   const expire = (): void => {
     if (remaining === 0) return;
     const bytes = socket as Duplex & { bytesWritten?: number };
-    if (!socket.destroyed && (bytes.bytesWritten ?? 0) === 0) socket.write(REQUEST_TIMEOUT_RESPONSE);
+    if (!socket.destroyed && (bytes.bytesWritten ?? 0) === 0) answerTimeout();
     cut();
     socket.destroy();
   };

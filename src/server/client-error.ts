@@ -6,12 +6,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const ANSWERS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+/** A status line this module writes itself, with the status for the access log. */
+interface ErrorAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+function answerOf(status: number, reason: string): ErrorAnswer {
+  return { status, text: `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n` };
+}
+
+/**
+ * The 408 for a request not received within `requestTimeout` (node's words, with
+ * `Content-Length: 0`).
+ */
+export const REQUEST_TIMEOUT_ANSWER = answerOf(408, 'Request Timeout');
+
+const ANSWERS: Record<string, ErrorAnswer> = {
+  HPE_HEADER_OVERFLOW: answerOf(431, 'Request Header Fields Too Large'),
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: answerOf(413, 'Payload Too Large'),
+  ERR_HTTP_REQUEST_TIMEOUT: REQUEST_TIMEOUT_ANSWER,
 };
-const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+const BAD_REQUEST = answerOf(400, 'Bad Request');
 
 /**
  * The status this listener wrote in place of a response still being produced (a bad chunk
@@ -30,6 +46,20 @@ const answeredInstead = new WeakMap<ServerResponse, number>();
  */
 export function statusSentInstead(res: ServerResponse): number | undefined {
   return answeredInstead.get(res);
+}
+
+/**
+ * Writes `answer` on `socket` in place of `res` (still being produced, or null when no
+ * response exists), so that the access log reports what the client got.
+ *
+ * @example
+ * ```ts
+ * answerInstead(socket, res, REQUEST_TIMEOUT_ANSWER); // the body did not arrive in time
+ * ```
+ */
+export function answerInstead(socket: Duplex, res: ServerResponse | null, answer: ErrorAnswer): void {
+  socket.write(answer.text);
+  if (res !== null) answeredInstead.set(res, answer.status);
 }
 
 /** Marks a connection whose error is being handled: node reports the same parser error again for every later chunk. */
@@ -85,10 +115,7 @@ export function keepOwedResponses(err: Error & { code?: string }, duplex: Duplex
     return;
   }
   const ours = owed === null || owed.req === current;
-  if (ours && answer !== null && socket.writable && (owed === null || !owed.headersSent)) {
-    socket.write(answer);
-    if (owed !== null) answeredInstead.set(owed, Number(answer.slice(9, 12)));
-  }
+  if (ours && answer !== null && socket.writable && (owed === null || !owed.headersSent)) answerInstead(socket, owed, answer);
   socket.destroy();
 }
 
@@ -98,14 +125,14 @@ export function keepOwedResponses(err: Error & { code?: string }, duplex: Duplex
  * `answer` and ends the connection. A response that closes the connection (the request
  * said `Connection: close`) ends it itself, and a connection that dies first needs nothing.
  */
-function afterOwed(socket: ServerSocket, response: ServerResponse, answer: string | null): void {
+function afterOwed(socket: ServerSocket, response: ServerResponse, answer: ErrorAnswer | null): void {
   response.once('finish', () => {
     const next = socket._httpMessage ?? null;
     if (next !== null && next !== response) {
       afterOwed(socket, next, answer);
       return;
     }
-    if (answer !== null && socket.writable) socket.end(answer);
+    if (answer !== null && socket.writable) socket.end(answer.text);
   });
 }
 

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { Request } from '../http/request.js';
 import { keepUpgradedBody } from '../http/upgraded-body.js';
+import { REQUEST_TIMEOUT_ANSWER, answerInstead } from '../server/client-error.js';
 import type { RequestListener } from '../pipeline/handle-request.js';
 
 /** The bytes read past the upgrade request's head (the first frames), by request. */
@@ -48,13 +49,13 @@ export function upgradeOf(request: Request): UpgradeInfo | undefined {
  * server.on('upgrade', upgradeListener(app.callback(), () => server.requestTimeout));
  * ```
  */
-export function upgradeListener(listener: RequestListener, requestTimeout: () => number = () => 0): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function upgradeListener(listener: RequestListener, requestTimeout: () => number): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     heads.set(req, head);
+    const res = new ServerResponse(req);
     // not a websocket handshake (h2c): served as an ordinary request, its body kept from the
     // socket within requestTimeout (node no longer watches this socket)
-    if (req.headers.upgrade?.toLowerCase() !== 'websocket') keepUpgradedBody(req, socket, head, requestTimeout());
-    const res = new ServerResponse(req);
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') keepUpgradedBody(req, socket, head, requestTimeout(), () => answerInstead(socket, res, REQUEST_TIMEOUT_ANSWER));
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
     // destroySoon: a net.Socket's end-then-destroy; the in-memory stream of TestClient's
