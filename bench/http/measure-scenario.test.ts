@@ -167,6 +167,22 @@ describe('measureScenario', () => {
     expectStopped(dir, ['weft', 'raw', 'fastify']);
   }, 30_000);
 
+  it('together mode: the loads start in the order the slices record, even when a server answers its stats late', async () => {
+    // weft's server answers each stats line 100 ms late: a load started on its own reply would start last
+    const dir = serversDir({ weft: server('hello', "if (line === 'stats') { const t = Date.now(); while (Date.now() - t < 100); }"), raw: GOOD, fastify: GOOD });
+    const loader = fakeLoader(() => ({}), 20);
+    const cycles: SliceResult[][] = [];
+    await measureScenario(setup(dir), { warmup: 1, cycles: 3, slice: 1, mode: 'together' }, loader, (_cycle, slices) => cycles.push(slices));
+    const warmupPorts = loader.calls.slice(0, 3).map((call) => call.port); // one at a time, in the frameworks' order
+    const frameworkOf = (port: number): Framework => (['weft', 'raw', 'fastify'] as const)[warmupPorts.indexOf(port)];
+    for (const [i, slices] of cycles.entries()) {
+      const startedInOrder = loader.calls.slice(3 + 3 * i, 6 + 3 * i).map((call) => frameworkOf(call.port));
+      const recorded = [...slices].sort((a, b) => a.position! - b.position!).map((slice) => slice.framework);
+      expect({ cycle: i + 1, started: startedInOrder }).toEqual({ cycle: i + 1, started: recorded });
+      expect(recorded).toEqual(rotate(['weft', 'raw', 'fastify'], i));
+    }
+  }, 30_000);
+
   it('together mode: fails a framework on error answers mid-run, keeps every slice of that cycle, and loads it no more', async () => {
     const dir = serversDir({ weft: GOOD, raw: GOOD, fastify: GOOD });
     let rawPort = 0;

@@ -3,6 +3,7 @@ import { type CycleMode, type Framework } from './bench-options.js';
 import { type LoadResult, type Loader, loadProblem } from './load.js';
 import { SCENARIOS, type ScenarioId } from './scenarios.js';
 import { ServerProcess } from './server-process.js';
+import { type StatsLine } from './servers/serve.js';
 import { verifyResponse } from './verify-response.js';
 
 /** Where and how to run one scenario's servers in one round. */
@@ -39,7 +40,7 @@ export interface SliceResult {
   framework: Framework;
   /**
    * Its place in the cycle's order, 0 = loaded first: in rotate mode one after another, in
-   * together mode the order the loads were started in (a few milliseconds apart).
+   * together mode the order the loads were started in (one right after another).
    */
   position?: number;
   /**
@@ -192,21 +193,27 @@ async function rotateCycle(servers: ServerGroup, loader: Loader, seconds: number
 
 /**
  * Together mode: loads every healthy server for one slice at the same time, each by its
- * own run of the load generator, and waits for all. The loads start a few milliseconds
- * apart, in the frameworks' order turned by one place per cycle, so no server always
- * starts first (an A/A run, the same server in every place, read 0.97-1.00 for the first
- * place when it always started first). The slices come back in the frameworks' order.
- * A framework failing in its slice is failed and stopped; its slice is kept, and so are
- * the others'. Each slice gets the cycle's {@link CycleCpu}.
+ * own run of the load generator, and waits for all. Every server's CPU time is read
+ * first; then the loads start one right after another, in the frameworks' order turned by
+ * one place per cycle, so no server always starts first (an A/A run, the same server in
+ * every place, read 0.97-1.00 for the first place when it always started first). The
+ * slices come back in the frameworks' order. A framework failing in its slice is failed
+ * and stopped; its slice is kept, and so are the others'. Each slice gets the cycle's
+ * {@link CycleCpu}.
  */
 async function togetherCycle(servers: ServerGroup, loader: Loader, seconds: number, where: CycleWhere): Promise<SliceResult[]> {
   const healthy = [...servers.healthy()];
+  const order = rotate(healthy, where.cycle - 1);
+  // the replies come back in any order: a load started on its own reply would not start in `order`
+  const befores = order.map(([, server]) => server.stats());
+  const allRead = Promise.allSettled(befores);
   const started = new Map(
-    rotate(healthy, where.cycle - 1).map(([framework, server], position) => {
+    order.map(([framework, server], position) => {
       const measuring = (async () => {
         let slice: SliceResult | undefined;
         await servers.step(framework, `cycle ${where.cycle}: `, async () => {
-          slice = await measureSlice(server, loader, seconds, { ...where, framework, position });
+          await allRead;
+          slice = await measureSlice(server, loader, seconds, { ...where, framework, position }, befores[position]);
           return loadProblem(slice.load);
         });
         return slice;
@@ -278,14 +285,15 @@ class ServerGroup {
   }
 }
 
-/** Loads one server for one slice, reading its CPU time just before and just after. */
+/** Loads one server for one slice, reading its CPU time just before (or taking `reading`) and just after. */
 async function measureSlice(
   server: ServerProcess,
   loader: Loader,
   seconds: number,
   where: Pick<SliceResult, 'scenario' | 'round' | 'cycle' | 'framework' | 'position'>,
+  reading: Promise<StatsLine> = server.stats(),
 ): Promise<SliceResult> {
-  const before = await server.stats();
+  const before = await reading;
   const started = process.hrtime.bigint();
   const load = await loader.load(server.port, SCENARIOS[where.scenario], seconds);
   const after = await server.stats();
