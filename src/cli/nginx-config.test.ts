@@ -29,7 +29,7 @@ test('an upstream over the worker sockets, proxy and websocket headers, body siz
     'proxy_pass http://weft;',
     'location /static/ {',
     'alias /path/to/app/static/;',
-    'location ~ /\\.(?!well-known/) {',
+    'location ~ /\\.(?!well-known(/|$)) {',
     'map $http_upgrade $connection_upgrade {',
   ]) {
     expect(config).toContain(line);

@@ -95,7 +95,7 @@ export function nginxConfig(options: NginxOptions): string {
       '        expires 7d;',
       '        access_log off;',
       "        # no dotfiles (.env, .git/), as weft's app.static; .well-known/ is served (RFC 8615)",
-      '        location ~ /\\.(?!well-known/) {',
+      '        location ~ /\\.(?!well-known(/|$)) {',
       '            return 404;',
       '        }',
       '    }',

@@ -53,7 +53,10 @@ function checkCloneOptions(overrides: RequestCloneOptions): void {
  * ```
  */
 export interface RequestOptions {
-  /** Largest body accepted, in bytes (inclusive); 1 MiB by default. */
+  /**
+   * Largest body accepted, in bytes (inclusive); the route's limit (1 MiB by default) when
+   * not given. Given here, it wins over the route's, as `request.clientMaxSize = n` does.
+   */
   clientMaxSize?: number;
 }
 

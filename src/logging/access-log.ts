@@ -27,6 +27,9 @@ import type { Logger } from './logger.js';
  */
 export interface AccessLogger {
   /**
+   * @param response the response sent; when node's parser failed inside the request's body
+   *   and an error status line went out in its place (a bad chunk: 400; an h2c body past
+   *   `requestTimeout`: 408), a bare `StreamResponse` with that status and no headers.
    * @param timeMs from the request's arrival to the end of its response, in milliseconds.
    * @param bytesSent bytes written for the response: status line, headers and body.
    */
