@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { WeftError } from '../errors.js';
 import { HTTPRequestEntityTooLarge } from './http-errors.js';
-import { RequestBody } from './request-body.js';
+import { ChunkList, RequestBody } from './request-body.js';
 
 interface FakeResponse {
   shouldKeepAlive: boolean;
@@ -54,6 +54,32 @@ describe('RequestBody', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of body.stream(10)) chunks.push(chunk);
     expect(chunks).toEqual([]);
+  });
+
+  it('a body arriving a byte per packet is read whole, in order, between larger chunks', async () => {
+    const { raw, body } = fake({ 'transfer-encoding': 'chunked' });
+    const reading = body.read(1_000_000);
+    const expected: Buffer[] = [];
+    const send = (chunk: Buffer): void => {
+      expected.push(chunk);
+      raw.write(chunk);
+    };
+    for (let i = 0; i < 20_000; i++) send(Buffer.from([i % 251]));
+    send(Buffer.alloc(5_000, 7));
+    for (let i = 0; i < 300; i++) send(Buffer.from('xy'));
+    raw.end();
+    expect((await reading).equals(Buffer.concat(expected))).toBe(true);
+  });
+
+  it('keeps small chunks copied together, not one Buffer each (each costs ~190 bytes of heap)', () => {
+    const chunks = new ChunkList(Buffer.from('a'));
+    for (let i = 0; i < 40_000; i++) chunks.push(Buffer.from('b'));
+    expect(chunks.held).toBe(4); // the first, then 16 KiB buffers: 16384 + 16384 + 7232 bytes
+    chunks.push(Buffer.alloc(4096, 'c'));
+    chunks.push(Buffer.from('d'));
+    expect(chunks.held).toBe(6);
+    const all = chunks.concat(1 + 40_000 + 4096 + 1);
+    expect(all.toString()).toBe(`a${'b'.repeat(40_000)}${'c'.repeat(4096)}d`);
   });
 
   it('reads once: concurrent and later reads share the result', async () => {
