@@ -162,6 +162,33 @@ test('a bad chunk in a body being read: the line has the status the client got (
   expect(out.lines[0].trim()).toBe(`POST /notes HTTP/1.1 400 ${answer.length}`);
 });
 
+test('a pipeline 30 deep behind a slow request: every response in order, every line, one close listener on the socket (not one per queued response)', async () => {
+  const app = createApp({ logger: new RecordingLogger() });
+  let closeListeners = -1;
+  app.router.add('GET', '/slow', async (request: Request) => {
+    await sleep(250); // meanwhile the 30 behind it are handled, their responses queued
+    closeListeners = request.raw.socket!.listenerCount('close');
+    return 'slow';
+  });
+  app.router.add('GET', '/notes/{id}', (request: Request) => ({ id: request.params.id }));
+  const out = lines();
+  runner = new AppRunner(app, { shutdownTimeout: 1_000, accessLog: new StreamAccessLogger(out, '%r %s') });
+  await runner.setup();
+  const { port } = await runner.addSite(new TCPSite(runner, { host: '127.0.0.1', port: 0 }));
+  const socket = await openConnection({ port });
+  const paths = ['/slow', ...Array.from({ length: 30 }, (_, i) => `/notes/${i}`)];
+  socket.write(paths.map((path) => requestText('GET', path)).join(''));
+  const statuses: number[] = [];
+  for (let i = 0; i < paths.length; i++) statuses.push((await readResponse(socket)).status);
+  socket.destroy();
+  await until(() => out.lines.length === paths.length);
+  expect(statuses).toEqual(paths.map(() => 200));
+  expect(out.lines.map((line) => line.trim())).toEqual(paths.map((path) => `GET ${path} HTTP/1.1 200`));
+  // node's own listeners and the tracker's one: past 10, node warns of a possible leak
+  expect(closeListeners).toBeGreaterThan(0);
+  expect(closeListeners).toBeLessThan(10);
+});
+
 test('by default, lines go to the app logger at info, in aiohttp’s format', async () => {
   const logger = new RecordingLogger();
   const port = await start({}, logger);

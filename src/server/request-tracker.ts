@@ -65,6 +65,8 @@ export class RequestTracker {
   readonly #bytesAtHandover = new WeakMap<Socket, number>();
   /** One listener for every queued response's `socket` event. */
   readonly #onResponseSocket = (socket: Socket): void => void this.#bytesAtHandover.set(socket, socket.bytesWritten);
+  /** Socket → the handled exchanges whose responses wait queued on it (see #watchQueued). */
+  readonly #queuedOn = new WeakMap<Socket, Set<Exchange>>();
   #idleWaiters: Array<() => void> = [];
   /** One listener for every response: `this` is the response. */
   readonly #onResponseClose: (this: ServerResponse) => void;
@@ -127,10 +129,21 @@ export class RequestTracker {
    * `close` for it if the connection dies first: the socket's `close` completes it.
    */
   #watchQueued(exchange: Exchange, socket: Socket): void {
-    const res = exchange.request.rawResponse;
-    const onSocketClose = (): void => this.#responseClosed(res);
-    socket.once('close', onSocketClose);
-    exchange.unwatch = () => socket.off('close', onSocketClose);
+    // one 'close' listener per socket, however deep the pipeline (one per response passed
+    // node's listener limit and warned)
+    let queued = this.#queuedOn.get(socket);
+    if (queued === undefined) {
+      const waiting = new Set<Exchange>();
+      queued = waiting;
+      this.#queuedOn.set(socket, waiting);
+      socket.once('close', () => {
+        this.#queuedOn.delete(socket);
+        for (const each of waiting) this.#responseClosed(each.request.rawResponse);
+      });
+    }
+    const waiting = queued;
+    waiting.add(exchange);
+    exchange.unwatch = () => void waiting.delete(exchange);
   }
 
   #responseClosed(res: ServerResponse): void {
