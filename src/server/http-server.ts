@@ -4,6 +4,7 @@ import type { TlsOptions } from 'node:tls';
 import { type RequestListener } from '../pipeline/handle-request.js';
 import { upgradeListener } from '../ws/upgrade.js';
 import { keepOwedResponses, refuseConnect } from './client-error.js';
+import { boundPipelining } from './pipelining.js';
 import { applyServerLimits, serverOptionsOf, type ConnectionOptions } from './connection-options.js';
 
 /**
@@ -37,7 +38,9 @@ export type HttpServer = Server | HttpsServer;
  * requests go to the listener too (node would otherwise answer `100 Continue` or `417`
  * itself, before routing, middlewares and `onResponsePrepare` could see them), and so do
  * `Upgrade` requests (websockets: see `src/ws/upgrade.ts`). A malformed request behind
- * others on a connection is answered 400 after them, in order (see `keepOwedResponses`).
+ * others on a connection is answered 400 after them, in order (see `keepOwedResponses`),
+ * and a connection with more than 64 responses queued is not read until half went out
+ * (see `boundPipelining`).
  *
  * @example
  * ```ts
@@ -52,7 +55,8 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   const { tls, keepAliveTimeout, headersTimeout, requestTimeout, maxHeadersCount, maxRequestsPerSocket, ...nodeOptions } = options;
   const limits = { keepAliveTimeout, headersTimeout, requestTimeout, maxHeadersCount, maxRequestsPerSocket };
   const serverOptions = { ...serverOptionsOf(limits), ...nodeOptions };
-  const server: HttpServer = tls === undefined ? createServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, ...tls }, listener);
+  const bounded = boundPipelining(listener);
+  const server: HttpServer = tls === undefined ? createServer(serverOptions, bounded) : createHttpsServer({ ...serverOptions, ...tls }, bounded);
   applyServerLimits(server as Server, limits);
   server.on('checkContinue', listener);
   server.on('checkExpectation', listener);
