@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { Body, Controller, HTTPForbidden, Post, StreamAccessLogger, createApp, createLogger, text, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
+import { exchange } from './raw-exchange.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -215,14 +216,7 @@ describe('Expect', () => {
   });
 
   test('an HTTP/1.0 request is served as if it had no Expect (aiohttp reads it from 1.1 requests only)', async () => {
-    const { port } = client.server.address() as AddressInfo;
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const ended = new Promise((resolve) => socket.on('close', resolve));
-    socket.end('POST /guarded HTTP/1.0\r\nExpect: something-else\r\nContent-Length: 3\r\n\r\nabc');
-    await ended;
-    const answer = Buffer.concat(chunks).toString();
+    const answer = await exchange(client, 'POST /guarded HTTP/1.0\r\nExpect: something-else\r\nContent-Length: 3\r\n\r\nabc');
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(answer.endsWith('{"got":3}')).toBe(true);
     expect(prepared).toEqual([200]);
@@ -265,17 +259,7 @@ describe('a request with an Upgrade header weft does not speak (h2c)', () => {
       const posted = await rawRequest(client, { method: 'POST', path: '/echo', headers: { ...upgrade, 'content-type': 'text/plain', 'content-length': String(body.length) }, body });
       expect([posted.status, posted.text]).toEqual([200, 'body=name=weft&x=1']);
       // the body after the head, in later packets
-      const { port } = client.server.address() as AddressInfo;
-      const later = await new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let answer = '';
-        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-        socket.on('close', () => resolve(answer));
-        socket.on('error', reject);
-        socket.write(`POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nname`);
-        setTimeout(() => socket.write('=weft'), 50);
-        setTimeout(() => socket.write('&x=1'), 100);
-      });
+      const later = await exchange(client, ['POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nname', '=weft', '&x=1']);
       expect(later.split('\r\n\r\n')[1]).toBe('body=name=weft&x=1');
       const chunked = await rawRequest(client, { method: 'POST', path: '/echo', headers: { ...upgrade, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, body: Buffer.from('5\r\nhello\r\n0\r\n\r\n') });
       expect([chunked.status, chunked.text]).toEqual([
@@ -292,19 +276,6 @@ describe('a request with an Upgrade header weft does not speak (h2c)', () => {
       await client.close();
     }
   });
-
-  /** Sends `bytes` on a new connection; resolves with all it got back once the server closes it. */
-  function exchange(client: TestClient, bytes: string): Promise<string> {
-    const { port } = client.server.address() as AddressInfo;
-    return new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let answer = '';
-      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-      socket.on('close', () => resolve(answer));
-      socket.on('error', reject);
-      socket.write(bytes);
-    });
-  }
 
   test('a body that never comes, on a 404 or a 413, is no crash: the server keeps serving', async () => {
     const app = createApp({ logger });
