@@ -129,21 +129,23 @@ export class RequestTracker {
    * `close` for it if the connection dies first: the socket's `close` completes it.
    */
   #watchQueued(exchange: Exchange, socket: Socket): void {
-    // one 'close' listener per socket, however deep the pipeline (one per response passed
-    // node's listener limit and warned)
-    let queued = this.#queuedOn.get(socket);
-    if (queued === undefined) {
-      const waiting = new Set<Exchange>();
-      queued = waiting;
-      this.#queuedOn.set(socket, waiting);
-      socket.once('close', () => {
-        this.#queuedOn.delete(socket);
-        for (const each of waiting) this.#responseClosed(each.request.rawResponse);
-      });
-    }
-    const waiting = queued;
+    const waiting = this.#queuedOn.get(socket) ?? this.#watchSocket(socket);
     waiting.add(exchange);
     exchange.unwatch = () => void waiting.delete(exchange);
+  }
+
+  /**
+   * One 'close' listener per socket for all its queued exchanges, however deep the pipeline
+   * (one per response passed node's listener limit, and node warned).
+   */
+  #watchSocket(socket: Socket): Set<Exchange> {
+    const waiting = new Set<Exchange>();
+    this.#queuedOn.set(socket, waiting);
+    socket.once('close', () => {
+      this.#queuedOn.delete(socket);
+      for (const each of waiting) this.#responseClosed(each.request.rawResponse);
+    });
+    return waiting;
   }
 
   #responseClosed(res: ServerResponse): void {
