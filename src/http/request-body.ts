@@ -242,10 +242,9 @@ export class RequestBody {
     // error, never an empty body (the connection closes after the answer, as on that whole path)
     if (raw === this.raw && isUpgrade(this.raw)) {
       // a websocket handshake's body is never kept, whatever its framing
-      const what = headers['transfer-encoding'] === undefined ? 'the body' : 'the chunked body';
-      const instead = headers['transfer-encoding'] === undefined ? 'without the Upgrade header' : 'without the Upgrade header or with a Content-Length';
+      const chunked = headers['transfer-encoding'] !== undefined;
       return new HTTPNotImplemented({
-        text: `501: Not Implemented: ${what} of a request with "Upgrade: ${headers.upgrade ?? ''}" cannot be read; send it ${instead}`,
+        text: `501: Not Implemented: ${chunked ? 'the chunked body' : 'the body'} of a request with "Upgrade: ${headers.upgrade ?? ''}" cannot be read; send it without the Upgrade header${chunked ? ' or with a Content-Length' : ''}`,
       });
     }
     if (raw.readableEnded) {
