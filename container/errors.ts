@@ -5,7 +5,18 @@
  * registration after freezing, and by resolution that cannot succeed.
  */
 
-/** Every code a {@link DiError} can carry, with what it means. */
+/**
+ * Every code a {@link DiError} can carry, with what it means.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await app.startup();
+ * } catch (err) {
+ *   if (err instanceof DiError) console.error(err.code, DI_ERROR_CODES[err.code], err.path.join(' -> '));
+ * }
+ * ```
+ */
 export const DI_ERROR_CODES = {
   WEFT_DI_MISSING: 'no provider is registered for a token that is needed',
   WEFT_DI_CYCLE: 'providers depend on each other in a cycle',

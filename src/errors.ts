@@ -5,7 +5,18 @@
  * request. DI errors have their own coded family in `container/errors.ts`.
  */
 
-/** Every code weft's framework errors can carry, with its default explanation. */
+/**
+ * Every code weft's framework errors can carry, with its default explanation.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   app.router.add('GET', '/', handler);
+ * } catch (err) {
+ *   if (err instanceof WeftError) console.error(err.code, ERROR_CODES[err.code]);
+ * }
+ * ```
+ */
 export const ERROR_CODES = {
   // application and compile
   WEFT_ERR_APP_FROZEN: 'the application is frozen after startup; register before it starts',

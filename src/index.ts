@@ -5,7 +5,14 @@
  */
 import 'reflect-metadata';
 
-/** The package version, as published. */
+/**
+ * The package version, as published.
+ *
+ * @example
+ * ```ts
+ * app.onResponsePrepare.push((request, response) => response.headers.set('server', `weft/${VERSION}`));
+ * ```
+ */
 export const VERSION = '0.1.0';
 
 // Application
@@ -85,13 +92,48 @@ import { Signal as SignalDecorator } from '../decorators/params.js';
 import { type Middleware as MiddlewareFunction } from './pipeline/middleware.js';
 import { type Signal as SignalList } from './app/signal.js';
 
-/** {@inheritDoc MiddlewareDecorator} */
+/**
+ * `@Middleware()` marks a class as a middleware built by dependency injection: its
+ * `handle(request, next)` runs around the handlers it is attached to. As a type,
+ * `Middleware` is a function middleware `(request, next) => response`.
+ *
+ * @example
+ * ```ts
+ * @Middleware()
+ * class Auth {
+ *   constructor(private readonly sessions: Sessions) {}
+ *   handle(request: Request, next: Next) {
+ *     if (!this.sessions.find(request.cookies.sid)) throw new HTTPUnauthorized();
+ *     return next();
+ *   }
+ * }
+ * const timing: Middleware = async (request, next) => {
+ *   const response = await next();
+ *   response.headers.set('x-handled-by', 'weft');
+ *   return response;
+ * };
+ * ```
+ */
 export const Middleware = MiddlewareDecorator;
-/** A function middleware `(request, next) => response`. */
+/** A function middleware `(request, next) => response`; see the `@Middleware()` decorator of the same name. */
 export type Middleware = MiddlewareFunction;
-/** {@inheritDoc SignalDecorator} */
+/**
+ * `@Signal()` injects the request's `AbortSignal`, aborted when the handler is cancelled.
+ * As a type, `Signal<Args>` is a list of async handlers such as `app.onStartup` or
+ * `app.onResponsePrepare`.
+ *
+ * @example
+ * ```ts
+ * @Get('/slow')
+ * slow(@Signal() signal: AbortSignal) { return fetchSlowly({ signal }); }
+ *
+ * app.onResponsePrepare.push((request, response) => {
+ *   response.headers.set('x-served-by', 'weft');
+ * });
+ * ```
+ */
 export const Signal = SignalDecorator;
-/** A list of async handlers, such as `app.onStartup`. */
+/** A list of async handlers run in order, such as `app.onStartup`; see the `@Signal()` decorator of the same name. */
 export type Signal<Args extends unknown[]> = SignalList<Args>;
 
 // WebSockets

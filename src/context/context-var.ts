@@ -68,7 +68,19 @@ export class ContextVar<T> {
   }
 }
 
-/** `ContextVar.get()` found no value and no default. */
+/**
+ * `ContextVar.get()` found no value and no default.
+ *
+ * @example
+ * ```ts
+ * const user = new ContextVar<string>('user');
+ * try {
+ *   user.get();
+ * } catch (err) {
+ *   if (err instanceof LookupError) console.log('no user in this context');
+ * }
+ * ```
+ */
 export class LookupError extends Error {
   override name = 'LookupError';
 }

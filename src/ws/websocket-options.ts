@@ -15,7 +15,14 @@ export interface ResolvedWebSocketOptions {
   readonly closeTimeout: number;
 }
 
-/** aiohttp's default `max_msg_size`. */
+/**
+ * The default `maxMsgSize` of a websocket, 4 MiB: aiohttp's default `max_msg_size`.
+ *
+ * @example
+ * ```ts
+ * const ws = new WebSocketResponse({ maxMsgSize: 4 * DEFAULT_MAX_MSG_SIZE });
+ * ```
+ */
 export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
