@@ -19,18 +19,27 @@ const EXIT_TIMEOUT_MS = 60_000;
 let started = 0;
 
 /**
- * The instruction total of a callgrind output file (its `summary:` or `totals:` line).
+ * Every event total of a callgrind output file, by the names of its `events:` line: `Ir`
+ * alone by default; with `--cache-sim=yes --branch-sim=yes` also the simulated cache misses
+ * (`I1mr`, `D1mr`, `D1mw`, `ILmr`, `DLmr`, `DLmw`) and branch mispredictions (`Bcm`, `Bim`).
  *
  * @example
  * ```ts
- * callgrindTotal('events: Ir\nsummary: 243997868\n'); // 243997868
+ * callgrindEvents('events: Ir I1mr\nsummary: 5000 12\n'); // { Ir: 5000, I1mr: 12 }
  * ```
- * @throws Error when the text has no total (not a callgrind output file).
+ * @throws Error when the text has no `events:` line, no total, totals that do not match the
+ * events, or no `Ir`.
  */
-export function callgrindTotal(text: string): number {
-  const match = /^(?:summary|totals): (\d+)/m.exec(text);
-  if (match === null) throw new Error('not a callgrind output file: no "summary:" or "totals:" line');
-  return Number(match[1]);
+export function callgrindEvents(text: string): Record<string, number> {
+  const names = /^events: (.+)$/m.exec(text)?.[1].trim().split(/\s+/);
+  const line = /^(?:summary|totals): (.+)$/m.exec(text)?.[1].trim();
+  if (names === undefined || line === undefined) throw new Error('not a callgrind output file: no "events:" line or no "summary:"/"totals:" line');
+  const totals = line.split(/\s+/).map(Number);
+  if (names.length !== totals.length || totals.some((total) => !Number.isSafeInteger(total))) {
+    throw new Error(`callgrind totals "${line}" do not match its events ${names.join(' ')}`);
+  }
+  if (!names.includes('Ir')) throw new Error(`callgrind counted no instructions (Ir): its events are ${names.join(' ')}`);
+  return Object.fromEntries(names.map((name, i) => [name, totals[i]]));
 }
 
 /** A benchmark server running under callgrind, instrumentation off until {@link instrumentOn}. */
@@ -50,13 +59,20 @@ export interface CallgrindServer {
    * either way, and the missing dump is the error.
    */
   stop(): Promise<number>;
+  /**
+   * The first dump's event totals ({@link callgrindEvents}), once {@link stop} has
+   * returned; `undefined` before or when there was no dump.
+   */
+  readonly events: Record<string, number> | undefined;
 }
 
 /**
  * Starts `node <script> ...args` under `valgrind --tool=callgrind --instr-atstart=no` and
  * waits for the `{"port":N,"pid":P}` line every benchmark server prints once it listens.
  * The server must exit when its stdin closes (see bench/http/servers/serve.ts). `label`
- * names it in errors and in the dump's file name; `env` is its environment.
+ * names it in errors and in the dump's file name; `env` is its environment; `valgrindArgs`
+ * are added to callgrind's (`['--cache-sim=yes', '--branch-sim=yes']` simulates caches and
+ * branch prediction too, about 2x slower).
  *
  * @example
  * ```ts
@@ -69,9 +85,15 @@ export interface CallgrindServer {
  * ```
  * @throws Error naming `label` when valgrind is missing or the server exits or stays silent before listening.
  */
-export async function startUnderCallgrind(script: string, args: string[], label: string, env: NodeJS.ProcessEnv = process.env): Promise<CallgrindServer> {
+export async function startUnderCallgrind(
+  script: string,
+  args: string[],
+  label: string,
+  env: NodeJS.ProcessEnv = process.env,
+  valgrindArgs: string[] = [],
+): Promise<CallgrindServer> {
   const prefix = join(tmpdir(), `weft-callgrind-${process.pid}-${++started}-${label.replace(/[^\w.-]+/g, '_')}`);
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${prefix}`, process.execPath, script, ...args], {
+  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', ...valgrindArgs, `--callgrind-out-file=${prefix}`, process.execPath, script, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
   });
@@ -82,7 +104,11 @@ export async function startUnderCallgrind(script: string, args: string[], label:
   });
   child.stdin.on('error', () => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  const stop = () => stopServer(child, exited, prefix, label);
+  let events: Record<string, number> | undefined;
+  const stop = async () => {
+    events = await stopServer(child, exited, prefix, label);
+    return events.Ir;
+  };
   let ready: { port: number; pid: number };
   try {
     ready = await readyLine(child, label);
@@ -97,6 +123,9 @@ export async function startUnderCallgrind(script: string, args: string[], label:
     instrumentOn: () => control('--instr=on'),
     dump: () => control('--dump'),
     stop,
+    get events() {
+      return events;
+    },
   };
 }
 
@@ -123,7 +152,7 @@ function readyLine(child: ChildProcessWithoutNullStreams, label: string): Promis
   });
 }
 
-async function stopServer(child: ChildProcessWithoutNullStreams, exited: Promise<number | null>, prefix: string, label: string): Promise<number> {
+async function stopServer(child: ChildProcessWithoutNullStreams, exited: Promise<number | null>, prefix: string, label: string): Promise<Record<string, number>> {
   child.stdin.end();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -141,7 +170,7 @@ async function stopServer(child: ChildProcessWithoutNullStreams, exited: Promise
   try {
     if (ended === 'timeout') throw new Error(`${label} server did not exit within ${EXIT_TIMEOUT_MS / 1000} s of its stdin closing; killed`);
     if (!files.includes(`${base}.1`)) throw new Error(`${label} server left no callgrind dump ${prefix}.1`);
-    return callgrindTotal(readFileSync(`${prefix}.1`, 'utf8'));
+    return callgrindEvents(readFileSync(`${prefix}.1`, 'utf8'));
   } finally {
     for (const name of files) rmSync(join(tmpdir(), name), { force: true });
   }

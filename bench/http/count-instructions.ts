@@ -12,7 +12,7 @@
  * work, the same for the three servers, is left out.
  *
  * Usage: `npm run build && flock /tmp/weft-load.lock node dist/bench/http/count-instructions.js
- * [--warm 20000] [--requests 10000] [--scenarios S1,S3] [--frameworks weft,raw]` (needs
+ * [--warm 20000] [--requests 10000] [--scenarios S1,S3] [--frameworks weft,raw] [--cache-sim]` (needs
  * `valgrind` on the PATH). Prints a Markdown table and writes the counts as JSON to
  * `.bench-results/http-instructions-<timestamp>.json`. Exits 1 on a failure, 2 on a bad option.
  */
@@ -23,7 +23,7 @@ import { startUnderCallgrind } from '../callgrind.js';
 import { type Framework } from './bench-options.js';
 import { startHarness } from '../flags.js';
 import { INSTRUCTION_CONNECTIONS, INSTRUCTION_USAGE, type InstructionOptions, parseInstructionOptions } from './instruction-options.js';
-import { INSTRUCTION_NOTE, type InstructionCount, formatInstructionTable, summariseInstructions } from './instruction-report.js';
+import { INSTRUCTION_NOTE, type InstructionCount, formatInstructionTable, formatSimulationTable, summariseInstructions } from './instruction-report.js';
 import { TARGETS } from './report.js';
 import { SCENARIOS, type Scenario, type ScenarioId } from './scenarios.js';
 import { type ProbeResponse, responseProblem } from './verify-response.js';
@@ -58,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\n${formatInstructionTable(summaries)}\n`);
   for (const summary of summaries) console.log(`${summary.scenario}: ${summary.title}`);
   console.log(`\n${INSTRUCTION_NOTE}`);
+  const simulation = formatSimulationTable(counts);
+  if (simulation !== '') console.log(`\nPer request, simulated by callgrind (--cache-sim):\n\n${simulation}`);
 
   const outDir = resolve(REPO_ROOT, options.outDir);
   mkdirSync(outDir, { recursive: true });
@@ -70,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
 async function countServer(id: ScenarioId, framework: Framework, options: InstructionOptions): Promise<InstructionCount> {
   const scenario = SCENARIOS[id];
   const label = `${framework} ${id}`;
-  const server = await startUnderCallgrind(join(SERVERS_DIR, `${framework}.js`), [id], label, { ...process.env, NODE_ENV: 'production' });
+  const simulation = options.cacheSim ? ['--cache-sim=yes', '--branch-sim=yes'] : [];
+  const server = await startUnderCallgrind(join(SERVERS_DIR, `${framework}.js`), [id], label, { ...process.env, NODE_ENV: 'production' }, simulation);
   const agent = new Agent({ keepAlive: true, maxSockets: INSTRUCTION_CONNECTIONS });
   try {
     await sendRequests(server.port, scenario, options.warm, agent, label);
@@ -84,7 +87,8 @@ async function countServer(id: ScenarioId, framework: Framework, options: Instru
   }
   agent.destroy();
   const instructions = await server.stop();
-  return { scenario: id, framework, instructionsPerRequest: instructions / options.requests, instructions, requests: options.requests };
+  const count: InstructionCount = { scenario: id, framework, instructionsPerRequest: instructions / options.requests, instructions, requests: options.requests };
+  return options.cacheSim ? { ...count, events: server.events } : count;
 }
 
 /** Sends `total` requests, {@link INSTRUCTION_CONNECTIONS} in flight, and checks every answer. */

@@ -10,17 +10,19 @@ describe('parseInstructionOptions', () => {
       scenarios: [...SCENARIO_IDS],
       frameworks: [...FRAMEWORKS],
       outDir: '.bench-results',
+      cacheSim: false,
       help: false,
     });
   });
 
   it('reads every option, lists in the canonical order', () => {
-    expect(parseInstructionOptions(['--warm', '500', '--requests', '2000', '--scenarios', 's3,S1', '--frameworks', 'Fastify,weft', '--out', 'tmp', '--help'])).toEqual({
+    expect(parseInstructionOptions(['--warm', '500', '--requests', '2000', '--scenarios', 's3,S1', '--frameworks', 'Fastify,weft', '--out', 'tmp', '--cache-sim', '--help'])).toEqual({
       warm: 500,
       requests: 2000,
       scenarios: ['S1', 'S3'],
       frameworks: ['weft', 'fastify'],
       outDir: 'tmp',
+      cacheSim: true,
       help: true,
     });
   });

@@ -12,6 +12,8 @@ export interface InstructionOptions {
   frameworks: Framework[];
   /** Where the JSON results go, relative to the repository. */
   outDir: string;
+  /** Also simulate the caches and branch prediction (callgrind `--cache-sim=yes --branch-sim=yes`). */
+  cacheSim: boolean;
   help: boolean;
 }
 
@@ -25,6 +27,7 @@ export const INSTRUCTION_USAGE = `usage: node dist/bench/http/count-instructions
   --scenarios S1,S2,...  scenarios to run (default ${SCENARIO_IDS.join(',')})
   --frameworks a,b,...   frameworks to run (default ${FRAMEWORKS.join(',')})
   --out DIR              results directory, relative to the repository (default .bench-results)
+  --cache-sim            also count simulated cache misses and branch mispredictions (about 2x slower)
   --help                 this text`;
 
 /**
@@ -44,6 +47,7 @@ export function parseInstructionOptions(argv: string[]): InstructionOptions {
     scenarios: { type: 'string' },
     frameworks: { type: 'string' },
     out: { type: 'string' },
+    'cache-sim': { type: 'boolean' },
     help: { type: 'boolean' },
   });
   return {
@@ -52,6 +56,7 @@ export function parseInstructionOptions(argv: string[]): InstructionOptions {
     scenarios: listOption('--scenarios', values.scenarios, SCENARIO_IDS, parseScenarioId),
     frameworks: listOption('--frameworks', values.frameworks, FRAMEWORKS, parseFramework),
     outDir: values.out ?? '.bench-results',
+    cacheSim: values['cache-sim'] === true,
     help: values.help === true,
   };
 }

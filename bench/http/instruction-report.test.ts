@@ -1,5 +1,5 @@
 import { type Framework } from './bench-options.js';
-import { INSTRUCTION_NOTE, type InstructionCount, formatInstructionTable, summariseInstructions } from './instruction-report.js';
+import { INSTRUCTION_NOTE, type InstructionCount, formatInstructionTable, formatSimulationTable, summariseInstructions } from './instruction-report.js';
 import { type ScenarioId } from './scenarios.js';
 
 function count(scenario: ScenarioId, framework: Framework, instructionsPerRequest: number): InstructionCount {
@@ -50,5 +50,25 @@ describe('formatInstructionTable', () => {
     expect(INSTRUCTION_NOTE).toMatch(/user-space instructions of the server process/);
     expect(INSTRUCTION_NOTE).toMatch(/system call counts as one/);
     expect(INSTRUCTION_NOTE).toMatch(/kernel's socket work, equal for all three, is left out/);
+  });
+});
+
+describe('formatSimulationTable', () => {
+  it('prints the simulated misses per request of the counts that have them', () => {
+    const simulated: InstructionCount = {
+      ...count('S1', 'weft', 52_065),
+      events: { Ir: 52_065_000, Dr: 1, I1mr: 2_843_400, D1mr: 1_034_000, D1mw: 185_000, Bc: 1, Bcm: 809_000, Bi: 1, Bim: 108_000 },
+    };
+    const table = formatSimulationTable([simulated, count('S1', 'raw', 51_703), { ...count('S3', 'raw', 10), events: { Ir: 10_000 } }]);
+    expect(table.split('\n')).toEqual([
+      '| scenario | framework |  instr | I1 misses | D1 read misses | D1 write misses | cond. branch mispredicts | indirect mispredicts |',
+      '|----------|----------:|-------:|----------:|---------------:|----------------:|-------------------------:|---------------------:|',
+      '| S1       |      weft | 52,065 |     2,843 |          1,034 |             185 |                      809 |                  108 |',
+      '| S3       |       raw |     10 |         - |              - |               - |                        - |                    - |',
+    ]);
+  });
+
+  it('is empty without --cache-sim', () => {
+    expect(formatSimulationTable([count('S1', 'weft', 1)])).toBe('');
   });
 });

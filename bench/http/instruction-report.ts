@@ -11,6 +11,8 @@ export interface InstructionCount {
   /** The dump's total. */
   instructions: number;
   requests: number;
+  /** With `--cache-sim`: every event total of the dump (`Ir`, `I1mr`, `D1mr`, `Bcm`, ...). */
+  events?: Record<string, number>;
 }
 
 /** One scenario's row of the report. */
@@ -79,6 +81,44 @@ export function formatInstructionTable(summaries: InstructionSummary[]): string 
       return value === undefined ? '-' : Math.round(value).toLocaleString('en-US');
     }),
     ...peers.map((peer) => ratioCell(summary.ratios[peer])),
+  ]);
+  return markdownTable(header, rows);
+}
+
+/** The simulated events `--cache-sim` reports per request, with their column titles. */
+export const SIMULATED_EVENTS: ReadonlyArray<readonly [event: string, title: string]> = [
+  ['Ir', 'instr'],
+  ['I1mr', 'I1 misses'],
+  ['D1mr', 'D1 read misses'],
+  ['D1mw', 'D1 write misses'],
+  ['Bcm', 'cond. branch mispredicts'],
+  ['Bim', 'indirect mispredicts'],
+];
+
+/**
+ * With `--cache-sim`: per scenario and framework, the simulated first-level cache misses
+ * and branch mispredictions per request beside the instructions. Two servers that run the
+ * same instructions can still differ in time by how often these stall them. Counts
+ * without events (no `--cache-sim`) are left out; with none, the table is empty.
+ *
+ * @example
+ * ```ts
+ * console.log(formatSimulationTable(counts));
+ * // | scenario | framework | instr | I1 misses | D1 read misses | D1 write misses | cond. branch mispredicts | indirect mispredicts |
+ * // | S1       | weft      | 52,065 |    2,843 |          1,034 |             185 |                      809 |                  108 |
+ * ```
+ */
+export function formatSimulationTable(counts: InstructionCount[]): string {
+  const simulated = counts.filter((count) => count.events !== undefined);
+  if (simulated.length === 0) return '';
+  const header = ['scenario', 'framework', ...SIMULATED_EVENTS.map(([, title]) => title)];
+  const rows = simulated.map((count) => [
+    count.scenario,
+    count.framework,
+    ...SIMULATED_EVENTS.map(([event]) => {
+      const total = count.events![event];
+      return total === undefined ? '-' : Math.round(total / count.requests).toLocaleString('en-US');
+    }),
   ]);
   return markdownTable(header, rows);
 }
