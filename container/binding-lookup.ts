@@ -68,8 +68,9 @@ export class BindingLookup {
 
 /**
  * A class weft's `@Injectable` makes request-scoped or transient is never taken from a
- * fallback: a fallback's instance is cached as one singleton, which would silently widen
- * its scope (an inversify container with `autobind` answers `isBound` for every class).
+ * fallback: the fallback would build it by its own rules (inversify's scopes, without this
+ * request's provided values), not with the scope weft gives it (an inversify container with
+ * `autobind` answers `isBound` for every class).
  * Unregistered in weft, it is `WEFT_DI_MISSING`.
  */
 function perRequestClass(token: Token): boolean {

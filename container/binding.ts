@@ -1,7 +1,7 @@
 import type { RequestScope } from './request-scope.js';
 import type { Scope } from './scope.js';
 import type { ExternalContainer } from './external-container.js';
-import { fallbackGet, fallbackGetAsync } from './fallback-error.js';
+import { FallbackError, fallbackGet, fallbackGetAsync } from './fallback-error.js';
 import { externalResolver } from './resolvers.js';
 import type { Token } from './token.js';
 import { tokenName } from './token.js';
@@ -43,7 +43,10 @@ export interface Binding {
   /** The token as errors print it. */
   readonly name: string;
   readonly kind: BindingKind;
-  /** How long an instance lives; values and fallback tokens count as singletons. */
+  /**
+   * How long an instance lives; values and fallback tokens count as singletons (a fallback
+   * token its container makes anew each time is still fetched at every injection).
+   */
   readonly scope: Scope;
   readonly resolve: Resolver<unknown>;
   /** Like `resolve`, but `undefined` where a declared token was not provided. */
@@ -65,9 +68,11 @@ export interface Binding {
 }
 
 /**
- * The binding of a token found in a fallback container: fetched once (by `container.init()`,
- * asynchronously where the fallback can, or on first use), then cached as a singleton owned
- * by that container (never disposed by weft). The fallback's errors are `WEFT_DI_FALLBACK`.
+ * The binding of a token found in a fallback container, fetched by `container.init()`
+ * (asynchronously where the fallback can) or on first use: cached when the fallback gives
+ * the same instance twice (its singleton), fetched at every injection when it gives a new
+ * one each time. Either way the instances are that container's (never disposed by weft).
+ * The fallback's errors are `WEFT_DI_FALLBACK`.
  *
  * @example
  * ```ts
@@ -79,6 +84,7 @@ export function externalBinding(token: Token, fallback: ExternalContainer): Bind
   const { resolve, prepare } = externalResolver(
     () => fallbackGet(fallback, token, 'get-late'),
     () => fallbackGetAsync(fallback, token),
+    () => new FallbackError(fallback.name, tokenName(token), 'async-each-time', undefined),
   );
   return {
     token,

@@ -195,8 +195,9 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
       );
     }
     const isFactory = recipe.kind === 'factory';
-    // singletons (values, fallback instances too) never change once made: pass them as values
-    const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton');
+    // singletons never change once made: pass them as values; not a fallback's token, which
+    // its container may make anew for every injection (learnt only when it is first fetched)
+    const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton' && d.kind !== 'external');
     const isAsync = isFactory && isAsyncFunction(recipe.factory);
     let make = isFactory ? factoryMaker(recipe.factory, resolvers, stable) : classMaker(recipe.useClass, resolvers, stable);
     if (isFactory && recipe.scope !== 'singleton') make = settledOnly(make, name, recipe.scope);

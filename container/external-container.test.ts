@@ -87,12 +87,49 @@ describe('fromInversify (inversify 8)', () => {
     expect(log).toEqual(['inversify deactivation']);
   });
 
+  test('a binding inversify makes anew each time (its default transient scope, or request scope) is asked for at every injection, never shared', async () => {
+    for (const scope of ['transient', 'request'] as const) {
+      const bound = new InversifyContainer();
+      bound.bind(Transport).toSelf().inSingletonScope();
+      bound.bind('greeting').toConstantValue('hello');
+      if (scope === 'transient') bound.bind(MAILER).to(Mailer);
+      else bound.bind(MAILER).to(Mailer).inRequestScope();
+      const container = new Container({ fallback: fromInversify(bound) }).register(Signup).freeze();
+      await container.init();
+      const one = container.createScope().get(Signup);
+      const two = container.createScope().get(Signup);
+      expect(one.mailer).toBeInstanceOf(Mailer);
+      expect(one.mailer).not.toBe(two.mailer);
+      expect(one.transport).toBe(two.transport); // Transport is inversify's singleton
+      const asHandlerParameter = container.resolverFor<Mailer>(MAILER);
+      expect(asHandlerParameter()).not.toBe(asHandlerParameter());
+      await container.dispose();
+    }
+  });
+
+  test('an async binding inversify makes anew each time fails init() with WEFT_DI_FALLBACK: injection is synchronous', async () => {
+    const bound = new InversifyContainer();
+    bound.bind('greeting').toDynamicValue(async () => new String('hello'));
+    bound.bind(Transport).toSelf().inSingletonScope();
+    bound.bind(MAILER).toConstantValue({ send: (to: string) => to });
+    const container = new Container({ fallback: fromInversify(bound) }).register(Signup).freeze();
+    const error = (await container.init().catch((e: unknown) => e)) as DiError;
+    expect(error).toBeInstanceOf(DiError);
+    expect(error.code).toBe('WEFT_DI_FALLBACK');
+    expect(error.path).toEqual(['Signup', '"greeting"']);
+    expect(error.message).toBe(
+      'WEFT_DI_FALLBACK: inversify container gives a new "greeting" each time it is asked, and only asynchronously, needed at Signup -> "greeting". ' +
+        'weft asks again at every injection for a binding that is not a singleton there, and injection is synchronous: bind "greeting" as a singleton in inversify container (inversify: inSingletonScope()), ' +
+        'or provide it in weft with an async singleton factory',
+    );
+  });
+
   test('without the binding, validation fails naming the path', () => {
     const container = new Container({ fallback: fromInversify(new InversifyContainer()) }).register(Signup);
     expect(() => container.freeze()).toThrow('WEFT_DI_MISSING: no provider for Transport, needed by parameter #1 of Signup');
   });
 
-  test("with autobind, every class counts as bound; a weft request-scoped or transient class is still never taken from it (its scope would widen to inversify's singleton)", () => {
+  test("with autobind, every class counts as bound; a weft request-scoped or transient class is still never taken from it (inversify would build it by its own rules, not with weft's scope)", () => {
     class Audit {}
     recordInjectable(Audit, { scope: 'request' });
     class Stamp {}
@@ -110,8 +147,8 @@ describe('fromInversify (inversify 8)', () => {
     const container = new Container({ fallback: fromInversify(autobound) }).register(Reports);
     expect(() => container.freeze()).toThrow(
       'WEFT_DI_MISSING: no provider for Audit, needed by parameter #2 of Reports, in container "root" or its parents: Reports -> Audit. ' +
-        'inversify container has Audit, but weft takes no request-scoped class from a fallback container (it would cache one instance for every request, ' +
-        'widening the scope @Injectable gives Audit): register Audit in weft (container.register, or the app\'s providers), or mark the dependency optional',
+        'inversify container has Audit, but weft takes no request-scoped class from a fallback container (it would build Audit by its own rules, ' +
+        'not with the scope @Injectable gives it): register Audit in weft (container.register, or the app\'s providers), or mark the dependency optional',
     );
     const stamping = new Container({ fallback: fromInversify(autobound) });
     stamping.register({ provide: new Key<Stamp>('stamped'), useFactory: (stamp: Stamp) => stamp, deps: [Stamp] });
@@ -218,6 +255,21 @@ describe('fromTsyringe (tsyringe 4)', () => {
     expect(signup.mailer.send('eve')).toBe('smtp to eve');
     expect(signup.transport).toBe(registered.resolve(Transport));
     expect(signup.greeting).toBe('hi');
+  });
+});
+
+describe('fromTsyringe: scopes', () => {
+  test('a token tsyringe resolves anew each time (register, its default transient) is asked for at every injection; a singleton is shared', () => {
+    const registered = tsyringeRoot.createChildContainer();
+    registered.registerSingleton(Transport);
+    registered.register(MAILER, { useFactory: () => ({ send: (to: string) => to }) });
+    registered.register('greeting', { useValue: 'hi' });
+    const container = new Container().useFallback(fromTsyringe(registered)).register(Signup).freeze();
+    const one = container.createScope().get(Signup);
+    const two = container.createScope().get(Signup);
+    expect(one.mailer).not.toBe(two.mailer);
+    expect(one.transport).toBe(two.transport);
+    expect(one.greeting).toBe('hi');
   });
 });
 

@@ -5,9 +5,12 @@ import type { AbstractClass, Token } from './token.js';
  * looked up here (class tokens, and the string/symbol identifiers of that container).
  * Duck-typed, so weft depends on neither inversify nor tsyringe at run time.
  *
- * What a fallback resolves is fetched once and then treated as a singleton owned by the
- * other container: weft never disposes it. Validation counts a token the fallback `has` as
- * provided. weft's own providers, anywhere up the container chain, win over every fallback.
+ * weft asks a fallback for a token twice: the same instance both times is that container's
+ * singleton, cached from then on; a new instance each time (inversify's default transient
+ * scope or its request scope, tsyringe's `register`) is asked for again at every injection,
+ * so per-use instances are never shared across requests. Either way the instances are the
+ * other container's: weft never disposes them. Validation counts a token the fallback
+ * `has` as provided. weft's own providers, anywhere up the container chain, win over every fallback.
  *
  * @example
  * ```ts

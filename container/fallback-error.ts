@@ -10,7 +10,7 @@ import type { Token } from './token.js';
 import { tokenName } from './token.js';
 
 /** What weft was asking the fallback: whether it has the token, or for its instance (at startup, or later). */
-export type FallbackQuestion = 'has' | 'get' | 'get-late';
+export type FallbackQuestion = 'has' | 'get' | 'get-late' | 'async-each-time';
 
 /**
  * A fallback container threw. `at(path)` gives the same error with the path of the
@@ -50,6 +50,12 @@ function describe(fallbackName: string, token: string, question: FallbackQuestio
       );
     case 'get':
       return `${fallbackName} has ${token} but could not resolve it${at}: ${reason}. Fix its binding in ${fallbackName}`;
+    case 'async-each-time':
+      return (
+        `${fallbackName} gives a new ${token} each time it is asked, and only asynchronously${at}. ` +
+        `weft asks again at every injection for a binding that is not a singleton there, and injection is synchronous: bind ${token} as a singleton in ${fallbackName} (inversify: inSingletonScope()), ` +
+        `or provide it in weft with an async singleton factory`
+      );
     case 'get-late':
       return (
         `${fallbackName} has ${token} but could not resolve it${at}: ${reason}. Fix its binding in ${fallbackName}; ` +

@@ -37,8 +37,8 @@ export function missingProviderAdvice(token: Token, fallbacks: readonly External
   const refusing = scope === 'request' || scope === 'transient' ? fallbacks.find((fallback) => answersHas(fallback, token)) : undefined;
   if (refusing !== undefined) {
     return (
-      `${refusing.name} has ${name}, but weft takes no ${scope === 'request' ? 'request-scoped' : 'transient'} class from a fallback container (it would cache one instance for every request, ` +
-      `widening the scope @Injectable gives ${name}): register ${name} in weft (container.register, or the app's providers), or ${optional}`
+      `${refusing.name} has ${name}, but weft takes no ${scope === 'request' ? 'request-scoped' : 'transient'} class from a fallback container (it would build ${name} by its own rules, ` +
+      `not with the scope @Injectable gives it): register ${name} in weft (container.register, or the app's providers), or ${optional}`
     );
   }
   const advice = `Register it (container.register / container.provide), declare it per request (container.declare), or ${optional}`;

@@ -146,15 +146,53 @@ describe('asyncSingletonResolver', () => {
 });
 
 describe('small resolvers', () => {
-  test('externalResolver fetches once: asynchronously when prepared, else on first use', async () => {
+  const unexpected = () => new Error('not expected');
+
+  test('externalResolver caches what the fallback gives twice (its singleton): asked twice on first use', () => {
+    const shared = { pool: 1 };
     let fetches = 0;
-    const lazy = externalResolver(() => ({ n: ++fetches }), () => Promise.reject(new Error('not asked')));
-    expect(lazy.resolve()).toBe(lazy.resolve());
+    const lazy = externalResolver(() => (fetches++, shared), () => Promise.reject(new Error('not asked')), unexpected);
+    expect(lazy.resolve()).toBe(shared);
+    expect(lazy.resolve()).toBe(shared);
     expect(lazy.prepare()).toBeUndefined();
-    expect(fetches).toBe(1);
-    const early = externalResolver(() => ({ sync: true }), async () => ({ async: true }));
+    expect(fetches).toBe(2);
+  });
+
+  test('externalResolver asks again at every injection when the fallback gives a new instance each time', () => {
+    let fetches = 0;
+    const transient = externalResolver(() => ({ n: ++fetches }), () => Promise.reject(new Error('not asked')), unexpected);
+    expect(transient.resolve()).toEqual({ n: 1 });
+    expect(transient.resolve()).toEqual({ n: 3 });
+    expect(transient.resolve()).toEqual({ n: 4 });
+    expect(transient.prepare()).toBeUndefined();
+  });
+
+  test('externalResolver prepared: asynchronously first, then synchronously to compare', async () => {
+    const shared = { async: true };
+    const early = externalResolver(() => shared, async () => shared, unexpected);
     await early.prepare();
-    expect(early.resolve()).toEqual({ async: true });
+    expect(early.resolve()).toBe(shared);
+    let made = 0;
+    const transient = externalResolver(() => ({ sync: ++made }), async () => ({ async: true }), unexpected);
+    await transient.prepare();
+    expect(transient.resolve()).toEqual({ sync: 2 });
+    expect(transient.prepare()).toBeUndefined();
+  });
+
+  test('externalResolver: an async-only singleton is compared asynchronously; an async-only new-each-time binding is refused', async () => {
+    const shared = { pool: 1 };
+    const asyncSingleton = externalResolver(() => {
+      throw new Error('async binding');
+    }, async () => shared, unexpected);
+    await asyncSingleton.prepare();
+    expect(asyncSingleton.resolve()).toBe(shared);
+    const refused = new Error('async each time');
+    const asyncTransient = externalResolver(() => {
+      throw new Error('async binding');
+    }, async () => ({}), () => refused);
+    await expect(asyncTransient.prepare()).rejects.toBe(refused);
+    // not cached as a failure: a later prepare() asks again
+    await expect(asyncTransient.prepare()).rejects.toBe(refused);
   });
 
   test('valueResolver returns the value', () => {

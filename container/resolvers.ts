@@ -140,14 +140,19 @@ function ownsProduct(instance: unknown, passedOn: boolean): instance is Disposab
 }
 
 /**
- * A token the fallback container (inversify, tsyringe) has: fetched once, then cached as a
- * singleton owned by that container. `prepare()` (called by `container.init()`) fetches it
- * with `fetchAsync`, so async bindings settle and failures happen at startup; a resolution
- * before that (a token only looked up at run time) fetches it synchronously.
+ * A token the fallback container (inversify, tsyringe) has. weft asks for it twice: the
+ * same instance both times is a singleton of that container, cached from then on; a new
+ * one each time (inversify's default transient scope and its request scope, tsyringe's
+ * `register`) is asked for again at every injection, so it is never shared the way a
+ * singleton would be. `prepare()` (called by `container.init()`) asks with `fetchAsync`
+ * first, so async bindings settle and failures happen at startup, then with `fetch`; a
+ * resolution before that (a token only looked up at run time) asks with `fetch` twice.
+ * A binding that is only asynchronous and new each time cannot be resolved per injection
+ * (that is synchronous): `prepare()` rejects with `asyncEachTime()`.
  *
  * @example
  * ```ts
- * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'));
+ * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'), () => new Error('async transient'));
  * await prepare();
  * resolve();
  * ```
@@ -155,23 +160,39 @@ function ownsProduct(instance: unknown, passedOn: boolean): instance is Disposab
 export function externalResolver(
   fetch: () => unknown,
   fetchAsync: () => Promise<unknown>,
+  asyncEachTime: () => Error,
 ): { resolve: Resolver<unknown>; prepare: () => Promise<void> | undefined } {
-  let ready = false;
+  let known: 'shared' | 'each' | undefined;
   let instance: unknown;
   let pending: Promise<void> | undefined;
-  const settle = (value: unknown): void => {
-    // a synchronous fetch that came first wins: one instance, whatever the timing
-    if (ready) return;
-    instance = value;
-    ready = true;
+  const learn = (first: unknown, second: unknown): void => {
+    // what was learnt first wins: one answer, whatever the timing
+    if (known !== undefined) return;
+    known = Object.is(first, second) ? 'shared' : 'each';
+    if (known === 'shared') instance = first;
   };
   const resolve: Resolver<unknown> = () => {
-    if (!ready) settle(fetch());
-    return instance;
+    if (known === 'shared') return instance;
+    if (known === 'each') return fetch();
+    const first = fetch();
+    learn(first, fetch());
+    return first;
+  };
+  const probe = async (): Promise<void> => {
+    const first = await fetchAsync();
+    let second: unknown;
+    try {
+      second = fetch();
+    } catch {
+      // only asynchronous (an inversify async binding): fine as long as it is one instance
+      second = await fetchAsync();
+      if (!Object.is(first, second)) throw asyncEachTime();
+    }
+    learn(first, second);
   };
   const prepare = (): Promise<void> | undefined => {
-    if (ready) return undefined;
-    return (pending ??= fetchAsync().then(settle, (error: unknown) => {
+    if (known !== undefined) return undefined;
+    return (pending ??= probe().catch((error: unknown) => {
       pending = undefined;
       throw error;
     }));
