@@ -230,6 +230,9 @@ describe('app.static', () => {
     expect(br.headers['vary']).toBe('Accept-Encoding');
     const gz = await client.get('/static/app.js', { headers: { 'Accept-Encoding': 'gzip, br;q=0' } });
     expect(gz.headers['content-encoding']).toBe('gzip');
+    const preferred = await client.get('/static/app.js', { headers: { 'Accept-Encoding': 'br;q=0.5, gzip' } });
+    expect(preferred.headers['content-encoding']).toBe('gzip');
+    expect(preferred.headers['vary']).toBe('Accept-Encoding');
     const none = await client.get('/static/app.js', { headers: { 'Accept-Encoding': 'gzip;q=0, br;q=0' } });
     expect(none.headers['content-encoding']).toBeUndefined();
     expect(none.text).toBe('console.log("plain")');

@@ -17,6 +17,10 @@ describe('acceptedEncodings', () => {
     ['*;q=0, gzip', ['gzip']],
     ['identity', []],
     ['deflate, gzip;q=garbage', ['gzip']], // a malformed q is ignored, as other parameters are
+    ['br;q=0.5, gzip', ['gzip', 'br']], // the client's preference first
+    ['gzip;q=0.8, br;q=0.9', ['br', 'gzip']],
+    ['gzip;q=0.5, br;q=0.5', ['br', 'gzip']], // equal: ours
+    ['*;q=0.2, gzip;q=0.3', ['gzip', 'br']],
   ])('%j → %j', (header, expected) => {
     expect(names(header)).toEqual(expected);
   });

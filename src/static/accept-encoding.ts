@@ -9,13 +9,15 @@ export const PRECOMPRESSED = [
 ] as const;
 
 /**
- * The encodings of `PRECOMPRESSED` the client accepts, best first. `q=0` refuses an
- * encoding (aiohttp serves `.gz` even then); `*` stands for any encoding not named.
+ * The encodings of `PRECOMPRESSED` the client accepts, the client's preference first (higher
+ * `q`), then ours (`br` before `gzip`). `q=0` refuses an encoding (aiohttp serves `.gz`
+ * even then); `*` stands for any encoding not named.
  *
  * @example
  * ```ts
- * acceptedEncodings('gzip, br;q=0'); // ['gzip']
- * acceptedEncodings(undefined);      // []
+ * acceptedEncodings('gzip, br;q=0');     // ['gzip']
+ * acceptedEncodings('br;q=0.5, gzip');   // ['gzip', 'br']
+ * acceptedEncodings(undefined);          // []
  * ```
  */
 export function acceptedEncodings(header: string | undefined): Array<(typeof PRECOMPRESSED)[number]> {
@@ -32,5 +34,7 @@ export function acceptedEncodings(header: string | undefined): Array<(typeof PRE
     quality.set(token === 'x-gzip' ? 'gzip' : token, Number.isNaN(q) ? 0 : q);
   }
   const star = quality.get('*');
-  return PRECOMPRESSED.filter(({ encoding }) => (quality.get(encoding) ?? star ?? 0) > 0);
+  const q = (encoding: string): number => quality.get(encoding) ?? star ?? 0;
+  // sort is stable: equal q keeps PRECOMPRESSED's order
+  return PRECOMPRESSED.filter(({ encoding }) => q(encoding) > 0).sort((a, b) => q(b.encoding) - q(a.encoding));
 }

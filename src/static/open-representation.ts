@@ -26,8 +26,8 @@ export interface FileRepresentation {
 }
 
 /**
- * Opens `path`, or with `precompressed` its best sibling (`.br`, then `.gz`) that the
- * client accepts. Siblings must be regular files, never symlinks (which could lead out of
+ * Opens `path`, or with `precompressed` the sibling (`.br`, `.gz`) the client prefers among
+ * those it accepts (higher `q` first; `.br` on a tie). Siblings must be regular files, never symlinks (which could lead out of
  * a static root). Null when `path` is missing or not a regular file. The caller closes it.
  *
  * @example
@@ -39,12 +39,15 @@ export interface FileRepresentation {
 export async function openRepresentation(path: string, acceptEncoding: string | undefined, precompressed: boolean): Promise<FileRepresentation | null> {
   let vary = false;
   if (precompressed) {
-    const accepted = acceptedEncodings(acceptEncoding);
+    const present = new Set<string>();
     for (const { encoding, suffix } of PRECOMPRESSED) {
       const sibling = await lstat(path + suffix).catch(() => null);
-      if (sibling === null || !sibling.isFile()) continue;
-      vary = true;
-      if (!accepted.some((a) => a.encoding === encoding)) continue;
+      if (sibling !== null && sibling.isFile()) present.add(encoding);
+    }
+    // the answer depends on Accept-Encoding whenever a sibling exists, taken or not
+    vary = present.size > 0;
+    for (const { encoding, suffix } of acceptedEncodings(acceptEncoding)) {
+      if (!present.has(encoding)) continue;
       // O_NOFOLLOW: a sibling swapped for a symlink after the lstat is refused too.
       const opened = await openRegular(path + suffix, constants.O_NOFOLLOW);
       if (opened !== null) return { ...opened, encoding, vary };
