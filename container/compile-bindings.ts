@@ -199,7 +199,7 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
     // its container may make anew for every injection (learnt only when it is first fetched)
     const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton' && d.kind !== 'external');
     const isAsync = isFactory && isAsyncFunction(recipe.factory);
-    let make = isFactory ? factoryMaker(recipe.factory, resolvers, stable) : classMaker(recipe.useClass, resolvers, stable);
+    let make = isFactory ? factoryMaker(recipe.factory, resolvers, stable, recipe.scope === 'singleton') : classMaker(recipe.useClass, resolvers, stable);
     if (isFactory && recipe.scope !== 'singleton') make = settledOnly(make, name, recipe.scope);
     if (isAsync && recipe.scope !== 'singleton') {
       throw new DiError(

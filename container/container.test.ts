@@ -735,6 +735,28 @@ describe('dispose', () => {
     expect(log).toEqual(['shared']);
   });
 
+  test('an async factory resolving to an object it was given does not dispose it; one it made itself, it does', async () => {
+    const log: string[] = [];
+    const Pool = new Key<Resource>('pool');
+    const Checked = new Key<Resource>('checked');
+    const Own = new Key<Resource>('own');
+    const container = new Container()
+      .register(Pool, { useFactory: () => new Resource('pool', log) })
+      .register(Checked, {
+        useFactory: async (pool: Resource) => {
+          await Promise.resolve(); // a health check
+          return pool;
+        },
+        deps: [Pool],
+      })
+      .register(Own, { useFactory: async (pool: Resource) => new Resource(`own of ${pool.name}`, log), deps: [Pool] })
+      .freeze();
+    await container.init();
+    expect(container.get(Checked)).toBe(container.get(Pool));
+    await container.dispose();
+    expect(log).toEqual(['own of pool', 'pool']);
+  });
+
   test('transients made outside a scope are disposed with the container', async () => {
     const log: string[] = [];
     const T = new Key<Resource>('t');

@@ -76,6 +76,8 @@ function stableClassMaker(C: new (...args: unknown[]) => unknown, deps: readonly
 
 /** Whether the factory a maker of {@link factoryMaker} called last returned one of its arguments. */
 let passedOn = false;
+/** The arguments of the last call of a singleton's factory maker (see {@link takeArguments}). */
+let lastArguments: readonly unknown[] = [];
 
 /**
  * Whether the factory just called (by a maker of {@link factoryMaker}) returned one of its
@@ -96,15 +98,36 @@ export function passedOnArgument(): boolean {
 }
 
 /**
+ * The arguments a singleton's factory (a maker of {@link factoryMaker} with `singleton`)
+ * was just called with, and resets them: what an async factory resolves to is compared
+ * with them once it settles, as {@link passedOnArgument} compares a synchronous product.
+ *
+ * @example
+ * ```ts
+ * const promise = make(undefined);
+ * const args = takeArguments();
+ * const value = await promise;
+ * if (!args.includes(value) && isDisposable(value)) owner.track(value);
+ * ```
+ */
+export function takeArguments(): readonly unknown[] {
+  const was = lastArguments;
+  lastArguments = [];
+  return was;
+}
+
+/**
  * Like {@link classMaker}, for a factory function. Each call also says, through
- * {@link passedOnArgument}, whether the factory returned one of its arguments.
+ * {@link passedOnArgument}, whether the factory returned one of its arguments; a
+ * `singleton`'s also leaves its arguments for {@link takeArguments} (its product may be a
+ * promise, compared with them once settled).
  *
  * @example
  * ```ts
  * const make = factoryMaker((db: Db) => new Repo(db), [resolveDb]);
  * ```
  */
-export function factoryMaker(fn: (...args: never[]) => unknown, deps: readonly Resolver<unknown>[], stable = false): Resolver<unknown> {
+export function factoryMaker(fn: (...args: never[]) => unknown, deps: readonly Resolver<unknown>[], stable = false, singleton = false): Resolver<unknown> {
   const f = fn as (...args: unknown[]) => unknown;
   if (stable && deps.length > 0) {
     // singletons: resolved on the first successful call, then passed as values
@@ -113,6 +136,17 @@ export function factoryMaker(fn: (...args: never[]) => unknown, deps: readonly R
       values ??= deps.map((dep) => dep());
       const made = f(...values);
       passedOn = values.includes(made);
+      lastArguments = values;
+      return made;
+    };
+  }
+  if (singleton) {
+    // made once: no need for the allocation-free paths below
+    return (s) => {
+      const args = deps.map((d) => d(s));
+      const made = f(...args);
+      passedOn = args.includes(made);
+      lastArguments = args;
       return made;
     };
   }

@@ -8,7 +8,7 @@ import type { Resolver } from './binding.js';
 import { disposeInReverse, isDisposable, type DisposableInstance } from './disposal.js';
 import { DiError } from './errors.js';
 import type { InstanceOwner } from './instance-owner.js';
-import { passedOnArgument } from './makers.js';
+import { passedOnArgument, takeArguments } from './makers.js';
 import { disposedScope } from './request-resolvers.js';
 
 /**
@@ -78,8 +78,7 @@ export function asyncSingletonResolver(
   let instance: unknown;
   let pending: Promise<void> | undefined;
 
-  // an async factory's product is compared with nothing: one returning its own argument is rare
-  const settle = (value: unknown, passedOn = false): void => {
+  const settle = (value: unknown, passedOn: boolean): void => {
     instance = value;
     state = 'ready';
     pending = undefined;
@@ -87,23 +86,26 @@ export function asyncSingletonResolver(
   };
   // the container was disposed while the factory ran (a stop during startup): nobody will
   // dispose the product later, so it is disposed now and init() learns why
-  const settleUnlessDisposed = async (value: unknown): Promise<void> => {
-    if (!owner.disposed) return settle(value);
+  const settleUnlessDisposed = async (value: unknown, args: readonly unknown[]): Promise<void> => {
+    // an async factory resolving to one of its arguments (`async (pool) => pool`) passes it on
+    const passedOn = args.includes(value);
+    if (!owner.disposed) return settle(value, passedOn);
     state = 'idle';
     pending = undefined;
-    if (ownsProduct(value, false)) await disposeInReverse([value], owner.where);
+    if (ownsProduct(value, passedOn)) await disposeInReverse([value], owner.where);
     throw new DiError('WEFT_DI_DISPOSED', `${name} was made after ${owner.where} was disposed: it was disposed at once`, [name]);
   };
   const start = (): Promise<void> | undefined => {
     owner.assertCanCreate(name);
     const value = make(undefined);
     const passedOn = passedOnArgument();
+    const args = takeArguments();
     if (!isPromiseLike(value)) {
       settle(value, passedOn);
       return undefined;
     }
     state = 'pending';
-    pending = Promise.resolve(value).then(settleUnlessDisposed, (error: unknown) => {
+    pending = Promise.resolve(value).then((settled) => settleUnlessDisposed(settled, args), (error: unknown) => {
       state = 'idle';
       pending = undefined;
       throw error;
