@@ -145,6 +145,29 @@ describeRedis('RedisPubSub on redis-server', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  test('a channel released while Redis is down past the UNSUBSCRIBE retries is not re-subscribed when Redis returns', async () => {
+    const logger = recordingLogger();
+    // maxRetriesPerRequest 1: the UNSUBSCRIBE queued during the outage fails within ~100 ms, as the default 20 retries do after ~10 s
+    const pubsub = new RedisPubSub({ url: redis.url, logger, redis: { retryStrategy: () => 50, maxRetriesPerRequest: 1 } });
+    open.push(pubsub);
+    const checker = make();
+    const release = await pubsub.subscribe('orphan', () => undefined);
+    const kept = await pubsub.subscribe('kept', () => undefined);
+    await redis.stop();
+    await release(); // resolves once the UNSUBSCRIBE failed
+    expect(logger.lines.some((l) => l.msg === 'Redis UNSUBSCRIBE failed')).toBe(true);
+    await redis.start();
+    const deadline = Date.now() + 5000;
+    while ((await checker.publisher.pubsub('NUMSUB', 'kept').catch(() => ['kept', 0]))[1] !== 1) {
+      if (Date.now() > deadline) throw new Error('not re-subscribed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the UNSUBSCRIBE of the orphan, if any, has gone out
+    // ioredis re-subscribes what it had: without the fix 'orphan' stays subscribed in Redis, with no listener
+    expect(await checker.publisher.pubsub('CHANNELS')).toEqual(['kept']);
+    await kept();
+  }, 20_000);
+
   test('Redis restarting: errors are logged (never unhandled), ioredis reconnects and re-subscribes', async () => {
     const logger = recordingLogger();
     const [one, two] = [make(logger), make()];

@@ -43,6 +43,12 @@ export class RedisPubSub implements PubSubBackend {
   /** The connection in subscriber mode. */
   readonly subscriber: Redis;
   readonly #channels = new Map<string, ChannelState>();
+  /**
+   * Channels released while Redis was unreachable whose UNSUBSCRIBE failed: ioredis still
+   * counts them as subscribed and re-subscribes them when it reconnects, so they are
+   * unsubscribed then.
+   */
+  readonly #unsubscribeOnReady = new Set<string>();
   readonly #logger: Logger;
   #closed = false;
   #rejectWaiters: (err: Error) => void = () => undefined;
@@ -63,6 +69,8 @@ export class RedisPubSub implements PubSubBackend {
     }
     this.#whenClosed.catch(() => undefined); // nobody may be waiting: not an unhandled rejection
     this.subscriber.on('message', (channel: string, message: string) => this.#deliver(channel, message));
+    // 'ready' comes after ioredis re-sent its SUBSCRIBEs: an UNSUBSCRIBE sent now goes after them
+    this.subscriber.on('ready', () => this.#unsubscribeReleased());
   }
 
   publish(channel: string, message: string): Promise<void> {
@@ -74,6 +82,7 @@ export class RedisPubSub implements PubSubBackend {
     if (this.#closed) throw closedError();
     let state = this.#channels.get(channel);
     if (state === undefined) {
+      this.#unsubscribeOnReady.delete(channel); // subscribed again: its own release unsubscribes it
       state = { listeners: new Set(), ready: this.#subscriberReady().then(() => this.subscriber.subscribe(channel)) };
       this.#channels.set(channel, state);
     }
@@ -149,7 +158,24 @@ export class RedisPubSub implements PubSubBackend {
     // commands on one connection run in order: a later SUBSCRIBE of this channel still wins
     await this.subscriber.unsubscribe(channel).then(
       () => undefined,
-      (err: unknown) => this.#logger.warn({ err, channel }, 'Redis UNSUBSCRIBE failed'),
+      (err: unknown) => {
+        this.#logger.warn({ err, channel }, 'Redis UNSUBSCRIBE failed');
+        this.#unsubscribeOnReady.add(channel);
+      },
+    );
+  }
+
+  /** Unsubscribes the channels whose UNSUBSCRIBE failed, unless they were subscribed again since. */
+  #unsubscribeReleased(): void {
+    const channels = [...this.#unsubscribeOnReady].filter((channel) => !this.#channels.has(channel));
+    this.#unsubscribeOnReady.clear();
+    if (channels.length === 0 || this.#closed) return;
+    void this.subscriber.unsubscribe(...channels).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#logger.warn({ err, channels }, 'Redis UNSUBSCRIBE failed');
+        for (const channel of channels) this.#unsubscribeOnReady.add(channel);
+      },
     );
   }
 }
