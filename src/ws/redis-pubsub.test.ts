@@ -168,6 +168,26 @@ describeRedis('RedisPubSub on redis-server', () => {
     await kept();
   }, 20_000);
 
+  test('subscribes waiting for Redis share one wait: no listener per channel piles up on the subscriber', async () => {
+    const pubsub = make();
+    const checker = make();
+    await pubsub.subscribe('first', () => undefined);
+    await redis.stop();
+    while (pubsub.subscriber.status === 'ready') await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = pubsub.subscriber.listenerCount('ready');
+    const waiting = Array.from({ length: 50 }, (_, i) => pubsub.subscribe(`waiting-${i}`, () => undefined));
+    for (const subscribing of waiting) subscribing.catch(() => undefined); // a failed expect leaves them to close()
+    // one 'ready' listener for all 50 (50 before the fix, and a MaxListenersExceededWarning)
+    expect(pubsub.subscriber.listenerCount('ready') - before).toBeLessThanOrEqual(1);
+    expect(pubsub.subscriber.listenerCount('end')).toBeLessThanOrEqual(1);
+    await redis.start();
+    const releases = await Promise.all(waiting);
+    expect((await checker.publisher.pubsub('NUMSUB', 'waiting-49'))[1]).toBe(1);
+    expect(pubsub.subscriber.listenerCount('ready')).toBe(before);
+    expect(pubsub.subscriber.listenerCount('end')).toBe(0);
+    await Promise.all(releases.map((release) => release()));
+  }, 20_000);
+
   test('Redis restarting: errors are logged (never unhandled), ioredis reconnects and re-subscribes', async () => {
     const logger = recordingLogger();
     const [one, two] = [make(logger), make()];

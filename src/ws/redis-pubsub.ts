@@ -52,6 +52,8 @@ export class RedisPubSub implements PubSubBackend {
   readonly #logger: Logger;
   #closed = false;
   #rejectWaiters: (err: Error) => void = () => undefined;
+  /** While the subscriber is not ready: what every subscribe() waits on. */
+  #readyWait: Promise<void> | undefined;
   /** Rejects at close(): what waits for the subscriber to be ready stops waiting. */
   readonly #whenClosed = new Promise<never>((_resolve, reject) => (this.#rejectWaiters = reject));
 
@@ -121,6 +123,12 @@ export class RedisPubSub implements PubSubBackend {
   #subscriberReady(): Promise<void> {
     const connection = this.subscriber;
     if (connection.status === 'ready') return Promise.resolve();
+    // one wait for every channel subscribed meanwhile: a pair of listeners per call, and a
+    // Promise.race reaction on #whenClosed (kept until close()), would pile up while Redis is down
+    return (this.#readyWait ??= this.#waitReady(connection).finally(() => (this.#readyWait = undefined)));
+  }
+
+  #waitReady(connection: Redis): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
       const onReady = (): void => {
         connection.off('end', onEnd);
