@@ -224,6 +224,29 @@ test('SIGTTIN or SIGTTOU during a crashed worker\'s restart delay still leaves t
   expect(await weft.exited(30_000)).toBe(0);
 });
 
+test('SIGTERM while a crashed worker waits for its restart delay: the supervisor exits at once, not after the delay', async () => {
+  cli = startCli(['serve', `${CLI_FIXTURE}:createClusterApp`, '--workers', '2', '--host', '127.0.0.1', '--port', '0', '--no-access-log', '--shutdown-timeout', '5'], {
+    WEFT_LIFECYCLE_FILE: file,
+  });
+  const weft = cli;
+  await weft.url();
+  await weft.waitFor(/is ready/, 2, 30_000);
+  const pidOf = (n: number): number => Number([...weft.stdout().matchAll(new RegExp(`worker ${n} \\(pid (\\d+)\\) is ready`, 'g'))].at(-1)![1]);
+  // worker 1 crashes 7 times in a row: its restart delays double, 100 ms ... 6 400 ms
+  for (let crash = 1; crash <= 7; crash++) {
+    if (crash > 1) await weft.waitFor(/worker 1 \(pid \d+\) is ready/, crash, 30_000);
+    process.kill(pidOf(1), 'SIGKILL');
+    await weft.waitFor(/worker 1 \(pid \d+\) died \(signal SIGKILL\): replacing it/, crash);
+  }
+  expect(weft.stdout()).toMatch(/worker 1 \(pid \d+\) died \(signal SIGKILL\): replacing it in 6400 ms/);
+  const started = Date.now();
+  weft.child.kill('SIGTERM');
+  expect(await weft.exited(30_000)).toBe(0);
+  // worker 2's graceful stop (0.5 s drain, nothing in flight) and the exit; the pending
+  // restart timer kept the supervisor alive until it fired, 6.4 s after the crash
+  expect(Date.now() - started).toBeLessThan(4000);
+});
+
 test('--max-requests recycles a worker: a replacement starts, the old one drains and cleans up', async () => {
   const weft = serve(['--max-requests', '5', '--max-requests-jitter', '0']);
   const url = await weft.url();

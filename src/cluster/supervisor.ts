@@ -73,6 +73,8 @@ export class Supervisor {
   #exitCode = 0;
   #restarts: Promise<void> = Promise.resolve();
   #restartQueued = false;
+  /** Crashed workers' restart delays: a stop clears them, or they would keep the process up to 10 s. */
+  readonly #refillTimers = new Set<NodeJS.Timeout>();
   #finished: () => void = () => {};
 
   constructor(options: SupervisorOptions) {
@@ -228,7 +230,11 @@ export class Supervisor {
       this.#failures.set(n, failures + 1);
       const delay = Math.min(100 * 2 ** failures, MAX_BACKOFF);
       this.#options.logger.warn({ worker: n, pid: worker.process.pid }, `worker ${n} (pid ${worker.process.pid}) died (${how}): replacing it in ${delay} ms`);
-      setTimeout(() => this.#refill(n), delay);
+      const timer = setTimeout(() => {
+        this.#refillTimers.delete(timer);
+        this.#refill(n);
+      }, delay);
+      this.#refillTimers.add(timer);
     }
     if (this.#handles.size === 0 && this.#stopping) this.#finished();
   }
@@ -281,6 +287,8 @@ export class Supervisor {
 
   async #stopAll(): Promise<void> {
     this.#stopping = true;
+    for (const timer of this.#refillTimers) clearTimeout(timer);
+    this.#refillTimers.clear();
     if (this.#handles.size === 0) this.#finished();
     await Promise.all([...this.#handles].map((handle) => this.#stop(handle)));
   }
