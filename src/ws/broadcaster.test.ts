@@ -1,6 +1,9 @@
 import { WeftError } from '../errors.js';
 import { Broadcaster } from './broadcaster.js';
 import { InMemoryPubSub } from './in-memory-pubsub.js';
+import type { PubSubBackend } from './pubsub-backend.js';
+import type { Subscription } from './subscription.js';
+import type { WebSocketResponse } from './websocket-response.js';
 
 describe('Broadcaster over InMemoryPubSub', () => {
   test('delivers each message to every subscriber of the channel, in order, and to no other channel', async () => {
@@ -133,5 +136,30 @@ describe('Broadcaster over InMemoryPubSub', () => {
     const broadcaster = new Broadcaster();
     await expect(broadcaster.subscribe('news', { maxQueue: 0 })).rejects.toThrow(/WEFT_ERR_WS_OPTIONS: maxQueue must be a positive integer, got 0/);
     await expect(broadcaster.subscribe('news', { maxQueueSize: -1 })).rejects.toThrow(/WEFT_ERR_WS_OPTIONS: maxQueueSize must be a positive integer, got -1/);
+  });
+
+  test('forward() to a websocket that closes while the backend still subscribes (a broker down) settles at once, ended', async () => {
+    // a backend whose subscribe waits until connect(), as RedisPubSub does while Redis is down
+    let connect: () => void = () => undefined;
+    let released = 0;
+    const backend: PubSubBackend = {
+      publish: () => Promise.resolve(),
+      subscribe: () => new Promise((resolve) => (connect = () => resolve(() => Promise.resolve(void released++)))),
+      close: () => Promise.resolve(),
+    };
+    const broadcaster = new Broadcaster({ backend });
+    let closeWs: () => void = () => undefined;
+    const wsClosed = new Promise<void>((resolve) => (closeWs = resolve));
+    const ws = { prepared: true, closed: false, waitClosed: () => wsClosed, sendStr: () => Promise.resolve() } as unknown as WebSocketResponse;
+    const forwarding = broadcaster.forward('room', ws);
+    closeWs(); // the client leaves before the backend subscribed
+    const outcome = await Promise.race([forwarding, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 200))]);
+    // before: forward() (and the handler awaiting it, with its websocket) waited for the backend
+    expect(outcome).not.toBe('pending');
+    expect((outcome as Subscription).ended).toBe(true);
+    connect(); // the backend is back: the subscription made then is released at once
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(released).toBe(1);
+    await broadcaster.close();
   });
 });

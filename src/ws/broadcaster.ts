@@ -102,7 +102,11 @@ export class Broadcaster implements AsyncDisposable {
    */
   async forward(channel: string, ws: WebSocketResponse): Promise<Subscription> {
     if (!ws.prepared) throw new WeftError('WEFT_ERR_RESPONSE_STATE', 'forward() needs a prepared websocket: await ws.prepare(request) first');
-    const subscription = await this.subscribe(channel);
+    // the backend may take long to subscribe (a broker that is down): a websocket closing
+    // meanwhile does not wait for it, and the subscription ends as soon as it is made
+    const subscribing = this.subscribe(channel);
+    const subscription = await Promise.race([subscribing, ws.waitClosed().then(() => null)]);
+    if (subscription === null) return endedSubscription(subscribing, channel);
     void ws.waitClosed().then(() => subscription.unsubscribe());
     void (async () => {
       try {
@@ -130,6 +134,18 @@ export class Broadcaster implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * forward() to a websocket that closed while the backend subscribed: the subscription ends
+ * once made. Outside forward(), so that what waits for the backend holds nothing of the
+ * websocket (a closure there would keep forward's whole scope, the websocket included).
+ */
+async function endedSubscription(subscribing: Promise<Subscription>, channel: string): Promise<Subscription> {
+  void subscribing.then((made) => made.unsubscribe(), () => undefined);
+  const ended = new Subscription(channel, 1);
+  await ended.unsubscribe();
+  return ended;
 }
 
 /** The default `maxQueueSize`: 16 Mi characters. */
