@@ -210,6 +210,27 @@ describe('TCPSite', () => {
     expect(await waitClosed(idle, 1_000)).toBe(true);
   });
 
+  test('a TLS handshake that never finishes is cut at headersTimeout, or at tls.handshakeTimeout', async () => {
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const tls = { key: await readFile(key), cert: await readFile(cert) };
+    // a client that connects and sends nothing (node's default would hold it for 120 s)
+    const silentFor = async (site: { port: number }): Promise<number> => {
+      const started = Date.now();
+      const socket = await openConnection({ port: site.port });
+      expect(await waitClosed(socket, 5_000)).toBe(true);
+      return Date.now() - started;
+    };
+    const r = await setUp(makeApp(), { headersTimeout: 700, requestTimeout: 1_000 });
+    const bounded = await r.addSite(new TCPSite(r, { host: '127.0.0.1', port: 0, tls }));
+    const own = await r.addSite(new TCPSite(r, { host: '127.0.0.1', port: 0, tls: { ...tls, handshakeTimeout: 200 } }));
+    const [byHeaders, byOwn] = await Promise.all([silentFor(bounded), silentFor(own)]);
+    expect(byHeaders).toBeGreaterThanOrEqual(600);
+    expect(byHeaders).toBeLessThan(4_000);
+    expect(byOwn).toBeLessThan(byHeaders);
+  });
+
   const hasIPv6Loopback = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
   (hasIPv6Loopback ? test : test.skip)('serves on the IPv6 loopback ::1', async () => {
     const r = await setUp();

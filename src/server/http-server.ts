@@ -56,7 +56,10 @@ export function createHttpServer(listener: RequestListener, options: HttpServerO
   const limits = { keepAliveTimeout, headersTimeout, requestTimeout, maxHeadersCount, maxRequestsPerSocket };
   const serverOptions = { ...serverOptionsOf(limits), ...nodeOptions };
   const bounded = boundPipelining(listener);
-  const server: HttpServer = tls === undefined ? createServer(serverOptions, bounded) : createHttpsServer({ ...serverOptions, ...tls }, bounded);
+  // the TLS handshake comes before the head headersTimeout bounds: bound it the same way
+  // (node's own default is 120 s); tls.handshakeTimeout sets it apart
+  const server: HttpServer =
+    tls === undefined ? createServer(serverOptions, bounded) : createHttpsServer({ handshakeTimeout: serverOptions.headersTimeout, ...serverOptions, ...tls }, bounded);
   applyServerLimits(server as Server, limits);
   server.on('checkContinue', listener);
   server.on('checkExpectation', listener);
