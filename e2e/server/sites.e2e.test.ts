@@ -184,13 +184,19 @@ describe('SockSite', () => {
 });
 
 describe('TCPSite', () => {
-  test('serves HTTPS with a self-signed key and certificate', async () => {
+  /** A self-signed key and certificate for 127.0.0.1 and localhost, made with openssl. */
+  async function selfSigned(): Promise<{ key: Buffer; cert: Buffer }> {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    return { key: await readFile(key), cert: await readFile(cert) };
+  }
+
+  test('serves HTTPS with a self-signed key and certificate', async () => {
     const r = await setUp();
-    const ca = await readFile(cert);
-    const site = await r.addSite(new TCPSite(r, { host: '127.0.0.1', port: 0, tls: { key: await readFile(key), cert: ca } }));
+    const tls = await selfSigned();
+    const ca = tls.cert;
+    const site = await r.addSite(new TCPSite(r, { host: '127.0.0.1', port: 0, tls }));
     expect(site.name).toBe(`https://127.0.0.1:${site.port}`);
     const body = await new Promise<string>((resolve, reject) => {
       httpsGet({ host: '127.0.0.1', port: site.port, path: '/', ca }, (res) => {
@@ -211,10 +217,7 @@ describe('TCPSite', () => {
   });
 
   test('a TLS handshake that never finishes is cut at headersTimeout, or at tls.handshakeTimeout', async () => {
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-    const tls = { key: await readFile(key), cert: await readFile(cert) };
+    const tls = await selfSigned();
     // a client that connects and sends nothing (node's default would hold it for 120 s)
     const silentFor = async (site: { port: number }): Promise<number> => {
       const started = Date.now();
