@@ -84,6 +84,10 @@ describe('serializeCookie', () => {
     ['__Secure-id', 'v', {}, /cookie __Secure-id has the __Secure- prefix: it must be secure/],
     ['__Host-id', 'v', { secure: true, domain: 'example.test' }, /cookie __Host-id has the __Host- prefix: it must be secure, with path \/ and no domain/],
     ['__Host-id', 'v', { secure: true, path: '/app' }, /__Host- prefix/],
+    // browsers match the prefixes case-insensitively (RFC 6265bis 5.7) and drop these too
+    ['__secure-id', 'v', {}, /cookie __secure-id has the __Secure- prefix: it must be secure/],
+    ['__HOST-id', 'v', { secure: true, domain: 'example.test' }, /cookie __HOST-id has the __Host- prefix/],
+    ['__host-id', 'v', {}, /cookie __host-id has the __Host- prefix/],
     // Fastify's habit: weft signs nothing, and an ignored `signed` would be a silent security gap
     ['n', 'v', { signed: true } as CookieOptions, /unknown option\(s\) signed for cookie n: use maxAge, expires, path, domain, secure, httpOnly, sameSite, partitioned, encode/],
     ['n', 'v', { priority: 'High', maxage: 5 } as CookieOptions, /unknown option\(s\) priority, maxage for cookie n/],
@@ -104,6 +108,7 @@ describe('serializeCookie', () => {
     expect(serializeCookie('__Host-id', 'v', { secure: true })).toBe('__Host-id=v; Path=/; Secure');
     expect(serializeCookie('__Secure-id', 'v', { secure: true, sameSite: 'None' })).toBe('__Secure-id=v; Path=/; Secure; SameSite=None');
     expect(serializeCookie('n', 'v', { domain: '.example.test' })).toBe('n=v; Domain=.example.test; Path=/');
+    expect(serializeCookie('__host-id', 'v', { secure: true })).toBe('__host-id=v; Path=/; Secure');
   });
 });
 

@@ -170,9 +170,11 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   return out;
 }
 
+// browsers match the prefixes case-insensitively (RFC 6265bis 5.7): `__host-id` is held to `__Host-`'s rules
 function checkPrefix(name: string, options: CookieOptions, path: string): void {
-  if (name.startsWith('__Secure-') && !options.secure) throw invalid(`cookie ${name} has the __Secure- prefix: it must be secure`);
-  if (name.startsWith('__Host-') && (!options.secure || options.domain !== undefined || path !== '/')) {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('__secure-') && !options.secure) throw invalid(`cookie ${name} has the __Secure- prefix: it must be secure`);
+  if (lower.startsWith('__host-') && (!options.secure || options.domain !== undefined || path !== '/')) {
     throw invalid(`cookie ${name} has the __Host- prefix: it must be secure, with path / and no domain`);
   }
 }
