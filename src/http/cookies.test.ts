@@ -77,6 +77,9 @@ describe('serializeCookie', () => {
     ['n', 'v', { expires: new Date('nope') }, /expires of cookie n must be a valid Date/],
     ['n', 'v', { path: '/a;b' }, /invalid path for cookie n: "\/a;b"/],
     ['n', 'v', { path: '/a\nb' }, /invalid path for cookie n/],
+    // RFC 6265 path-value is ASCII: the raw bytes would never match the request's encoded path
+    ['n', 'v', { path: '/caf\u00e9' }, /invalid path for cookie n: "\/café" \(printable ASCII but ";"; percent-encode the rest\)/],
+    ['n', 'v', { path: '/\u20ac' }, /invalid path for cookie n/],
     ['n', 'v', { domain: 'exa mple.test' }, /invalid domain for cookie n: "exa mple.test"/],
     ['n', 'v', { sameSite: 'sideways' as 'Lax' }, /sameSite of cookie n must be Strict, Lax or None, not "sideways"/],
     ['n', 'v', { sameSite: 'None' }, /cookie n has SameSite=None: it must also be secure/],
@@ -109,6 +112,7 @@ describe('serializeCookie', () => {
     expect(serializeCookie('__Secure-id', 'v', { secure: true, sameSite: 'None' })).toBe('__Secure-id=v; Path=/; Secure; SameSite=None');
     expect(serializeCookie('n', 'v', { domain: '.example.test' })).toBe('n=v; Domain=.example.test; Path=/');
     expect(serializeCookie('__host-id', 'v', { secure: true })).toBe('__host-id=v; Path=/; Secure');
+    expect(serializeCookie('n', 'v', { path: '/caf%C3%A9/a,b' })).toBe('n=v; Path=/caf%C3%A9/a,b');
   });
 });
 

@@ -97,9 +97,9 @@ function decode(value: string): string {
 
 // RFC 6265 cookie-octet, optionally in double quotes
 const COOKIE_VALUE = /^("?)[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*\1$/;
-// an attribute value (Path): anything but CTLs and ";"
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const ATTRIBUTE_VALUE = /^[^\x00-\x1f\x7f;]*$/;
+// an attribute value (Path): RFC 6265's av-octet, printable US-ASCII but ";" (a non-ASCII
+// path would never match a request's percent-encoded path: encode it)
+const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
 // a host name, optionally with the historical leading dot
 const DOMAIN = /^\.?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const SAME_SITE: Record<string, string> = { strict: 'Strict', lax: 'Lax', none: 'None' };
@@ -146,7 +146,7 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
     out += `; Domain=${options.domain}`;
   }
   const path = options.path ?? '/';
-  if (!ATTRIBUTE_VALUE.test(path)) throw invalid(`invalid path for cookie ${name}: ${JSON.stringify(path)}`);
+  if (!ATTRIBUTE_VALUE.test(path)) throw invalid(`invalid path for cookie ${name}: ${JSON.stringify(path)} (printable ASCII but ";"; percent-encode the rest)`);
   out += `; Path=${path}`;
   if (options.expires !== undefined) {
     if (!(options.expires instanceof Date) || Number.isNaN(options.expires.getTime())) {
