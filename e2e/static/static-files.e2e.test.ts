@@ -168,6 +168,15 @@ describe('app.static', () => {
     // overlapping ranges combine into one, which is satisfiable
     expect((await client.get('/static/data.bin', { headers: { Range: 'bytes=0-3,2-5' } })).status).toBe(206);
     expect((await client.get('/static/empty.txt', { headers: { Range: 'bytes=0-0' } })).status).toBe(416);
+    expect((await client.get('/static/data.bin', { headers: { Range: 'bytes=,' } })).status).toBe(416);
+  });
+
+  test('empty elements of the range list are ignored (RFC 9110 5.6.1.2)', async () => {
+    for (const range of ['bytes=2-5, ', 'bytes=,2-5', 'bytes=2-3,,3-5', 'bytes= , 2-5 ,']) {
+      const res = await client.get('/static/data.bin', { headers: { Range: range } });
+      expect({ range, status: res.status, contentRange: res.headers['content-range'] }).toEqual({ range, status: 206, contentRange: 'bytes 2-5/10' });
+      expect([...res.body]).toEqual([2, 3, 4, 5]);
+    }
   });
 
   test('a suffix range longer than the file is all of it (RFC 9110 14.1.3), on both read paths', async () => {

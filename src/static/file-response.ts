@@ -221,6 +221,12 @@ function bytesRange(range: string | undefined, size: number): string | undefined
   const equals = range.indexOf('=');
   // no unit at all is malformed: left to range-parser, which answers -2 (416)
   if (equals !== -1 && range.slice(0, equals).trim().toLowerCase() !== 'bytes') return undefined;
+  // a list's empty elements are ignored (RFC 9110 5.6.1.2): `bytes=0-1, ` is `bytes=0-1`;
+  // range-parser would take them as malformed (416). With nothing else left, it still is.
+  if (equals !== -1) {
+    const specs = range.slice(equals + 1).split(',').filter((spec) => spec.trim() !== '');
+    if (specs.length > 0) range = `${range.slice(0, equals + 1)}${specs.join(',')}`;
+  }
   if (size === 0) return range;
   return range.replace(/([=,]\s*)-(\d+)/g, (spec: string, before: string, digits: string) => (Number(digits) > size ? `${before}-${size}` : spec));
 }
