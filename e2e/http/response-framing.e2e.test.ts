@@ -65,6 +65,17 @@ describe('a response is framed exactly as its headers say', () => {
     app.router.add('GET', '/stream-te-gzip', streamWith('gzip'));
     app.router.add('GET', '/stream-te-gzip-chunked', streamWith('gzip, chunked'));
     app.router.add('GET', '/stream-te-chunked', streamWith('Chunked'));
+    const streamDeclaring = (length: string) => async (request: Request) => {
+      const response = new StreamResponse({ headers: { 'Content-Length': length } });
+      await response.prepare(request);
+      await response.write('abc');
+      await response.end();
+      return response;
+    };
+    app.router.add('GET', '/stream-cl-abc', streamDeclaring('abc'));
+    app.router.add('GET', '/stream-cl-negative', streamDeclaring('-1'));
+    app.router.add('GET', '/stream-cl-list', streamDeclaring('3, 3'));
+    app.router.add('GET', '/stream-cl-header', streamDeclaring('3'));
     app.router.add('GET', '/reset', () => new Response({ status: 205, text: 'ignored' }));
     app.router.add('GET', '/interim', () => new Response({ status: 100 }));
     app.router.add('GET', '/after', () => 'after');
@@ -118,6 +129,20 @@ describe('a response is framed exactly as its headers say', () => {
     expect(ten).not.toMatch(/Transfer-Encoding/i);
     expect(ten).toMatch(/Connection: close\r\n/);
     expect(ten).toMatch(/\r\n\r\nHTTP\/1\.1 200 OK\r\n$/);
+  });
+
+  test('a Content-Length header that is not one decimal number is refused where it is set (500): it would be sent as the framing', async () => {
+    errors.length = 0;
+    for (const path of ['/stream-cl-abc', '/stream-cl-negative', '/stream-cl-list']) {
+      const received = await exchange(client, get(path) + get('/after', true));
+      expect(received).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+      expect(received).not.toMatch(/Content-Length: (abc|-1|3, 3)/);
+      expect(received).not.toContain('abc');
+    }
+    expect(errors.map((e) => (e.obj as { err?: { code?: string } }).err?.code)).toContain('WEFT_ERR_INVALID_HEADER');
+    const valid = await exchange(client, get('/stream-cl-header') + get('/after', true));
+    expect(valid).toMatch(/Content-Length: 3\r\n[\s\S]*\r\n\r\nabc(?=HTTP)/);
+    expect(valid).toMatch(/\r\n\r\nafter$/);
   });
 
   test('205 Reset Content carries no content (RFC 9110 15.3.6): Content-Length: 0, and the connection goes on', async () => {

@@ -101,6 +101,28 @@ describe('ResponseHeaders', () => {
     expect(headers.size).toBe(0);
   });
 
+  it('takes Content-Length only as one decimal number, however it is set', () => {
+    const headers = new ResponseHeaders({ 'Content-Length': 3 });
+    headers.set('content-length', '1024');
+    expect(headers.getAll('content-length')).toEqual(['1024']);
+    const refusals: Array<[() => unknown, string]> = [
+      [() => new ResponseHeaders({ 'Content-Length': 'abc' }), 'WEFT_ERR_INVALID_HEADER: invalid Content-Length "abc": one non-negative integer (or set response.contentLength)'],
+      [() => headers.set('Content-Length', '-1'), 'invalid Content-Length "-1"'],
+      [() => headers.set('Content-Length', '1e1'), 'invalid Content-Length "1e1"'],
+      [() => headers.set('Content-Length', ' 3'), 'invalid Content-Length " 3"'],
+      [() => headers.set('Content-Length', '3, 3'), 'invalid Content-Length "3, 3"'],
+      [() => headers.set('content-length', ['3', '3']), 'invalid content-length "3, 3"'],
+      [() => headers.set('Content-Length', 1.5), 'invalid Content-Length "1.5"'],
+      [() => headers.set('Content-Length', '1234567890123456'), 'invalid Content-Length "1234567890123456"'],
+      [() => headers.append('Content-Length', '1024'), 'invalid Content-Length "1024, 1024"'],
+    ];
+    for (const [change, message] of refusals) expect(change).toThrow(message);
+    expect(headers.getAll('content-length')).toEqual(['1024']);
+    headers.delete('content-length');
+    headers.append('Content-Length', '7');
+    expect(headers.get('content-length')).toBe('7');
+  });
+
   it('accepts Latin-1 text and tabs, as node does', () => {
     const headers = new ResponseHeaders({ 'X-Name': 'café\tbar' });
     expect(headers.get('x-name')).toBe('café\tbar');

@@ -72,6 +72,16 @@ function checkValue(name: string, value: string): void {
   }
 }
 
+// Content-Length is the body's framing: one decimal number (RFC 9110 8.6), small enough to
+// count exactly; anything else would make the client misread where the body ends
+const DECIMAL_LENGTH = /^\d{1,15}$/;
+
+function checkContentLength(name: string, values: readonly string[]): void {
+  if (values.length !== 1 || !DECIMAL_LENGTH.test(values[0])) {
+    throw new WeftError('WEFT_ERR_INVALID_HEADER', `invalid ${name} ${JSON.stringify(values.join(', '))}: one non-negative integer (or set response.contentLength)`);
+  }
+}
+
 /**
  * An outgoing response's headers: case-insensitive, ordered, repeated fields kept (several
  * `Set-Cookie` lines stay separate). Names keep the spelling first given. Names and values
@@ -151,6 +161,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       // hot path: one value
       const item = typeof value === 'string' ? value : String(value);
       checkValue(name, item);
+      if (lower === 'content-length') checkContentLength(name, [item]);
       if (first === -1) this.#push(name, lower, item);
       else {
         this.#flat[2 * first + 1] = item;
@@ -160,6 +171,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     }
     const values = value;
     for (const item of values) checkValue(name, item);
+    if (lower === 'content-length') checkContentLength(name, values);
     if (first !== -1) this.#remove(lower, first);
     for (const item of values) this.#push(name, lower, item);
     return this;
@@ -192,6 +204,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const lower = validName(name);
     const values = typeof value === 'object' ? value : [String(value)];
     for (const item of values) checkValue(name, item);
+    if (lower === 'content-length') checkContentLength(name, this.has(lower) ? [...this.getAll(lower), ...values] : values);
     for (const item of values) this.#push(name, lower, item);
     return this;
   }
