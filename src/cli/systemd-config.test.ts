@@ -64,3 +64,14 @@ test('a name, environment values with blanks, paths with % and spaces are writte
   expect(text).toContain('ExecStart=/usr/bin/node /srv/50%%/main.js serve');
   expect(text).toContain('systemctl daemon-reload && systemctl enable --now shop.socket shop.service');
 });
+
+test('without socket activation, RuntimeDirectory= is the directory of the socket under /run, not the unit name', () => {
+  // /run/app/app.sock: systemd must create /run/app for the service user, or the bind fails (EACCES)
+  const app = systemdConfig(options(['--no-socket-activation', '--path', '/run/app/app.sock', '--user', 'app']));
+  expect(app).toContain('\nRuntimeDirectory=app\nRuntimeDirectoryPreserve=restart\n');
+  const nested = systemdConfig(options(['--no-socket-activation', '--name', 'shop', '--workers', '2', '--path', '/run/shop/sockets/w{n}.sock']));
+  expect(nested).toContain('\nRuntimeDirectory=shop/sockets\n');
+  // elsewhere than /run, systemd cannot make the directory: none is written (it must exist)
+  expect(systemdConfig(options(['--no-socket-activation', '--path', '/srv/app/app.sock']))).not.toContain('RuntimeDirectory');
+  expect(systemdConfig(options(['--no-socket-activation', '--path', '/run/app.sock']))).not.toContain('RuntimeDirectory');
+});
