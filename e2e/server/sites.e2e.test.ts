@@ -123,6 +123,15 @@ describe('UnixSite', () => {
     expect(r.sites).toEqual([]);
   });
 
+  test('a socket in a directory that does not exist: the error names the directory (node says EACCES)', async () => {
+    const missing = path.join(dir, 'no-such-dir', 'app.sock');
+    const r = await setUp();
+    await expect(new UnixSite(r, { path: missing }).start()).rejects.toThrow(
+      `WEFT_ERR_SITE: cannot put the socket ${missing}: the directory ${path.join(dir, 'no-such-dir')} does not exist (create it first)`,
+    );
+    expect(r.sites).toEqual([]);
+  });
+
   test('refuses a socket another server is listening on', async () => {
     const socketPath = path.join(dir, 'live.sock');
     const live = createNetServer().listen(socketPath);

@@ -124,7 +124,11 @@ test('a file that is not a socket is an error, and is kept', async () => {
   expect((await stat(socketPath)).isFile()).toBe(true);
 });
 
-test('a directory that does not exist: the error names node\'s cause', async () => {
+test('a socket in a directory that does not exist: the error names the directory, not EACCES', async () => {
   const runner = await runnerAnswering('one');
-  expect(await failure(runner.addSite(new SlotSocketSite(runner, { path: path.join(dir, 'missing', 'w1.sock') })))).toMatch(/^WEFT_ERR_SITE: cannot start http:\/\/unix:.*missing\/w1\.sock:: .*(ENOENT|EACCES)/);
+  const missing = path.join(dir, 'no-such-dir', 'w1.sock');
+  expect(await failure(new SlotSocketSite(runner, { path: missing }).start())).toBe(
+    `WEFT_ERR_SITE: cannot put the socket ${missing}: the directory ${path.join(dir, 'no-such-dir')} does not exist (create it first)`,
+  );
+  expect(runner.sites).toEqual([]);
 });

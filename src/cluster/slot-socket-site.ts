@@ -9,7 +9,7 @@ import path from 'node:path';
 import { WeftError } from '../errors.js';
 import type { AppRunner } from '../server/app-runner.js';
 import type { HttpServer } from '../server/http-server.js';
-import { UnixSite, type UnixSiteOptions } from '../server/unix-site.js';
+import { UnixSite, checkSocketDirectory, type UnixSiteOptions } from '../server/unix-site.js';
 
 /**
  * Options of {@link SlotSocketSite}.
@@ -72,6 +72,7 @@ export class SlotSocketSite extends UnixSite {
   }
 
   protected override async bind(server: HttpServer): Promise<void> {
+    await checkSocketDirectory(this.path);
     await this.#checkPath();
     const temporary = this.temporaryPath;
     await unlink(temporary).catch(ignoreMissing); // left by a crashed process with our pid

@@ -1,4 +1,5 @@
-import { chmod, lstat, unlink } from 'node:fs/promises';
+import { chmod, lstat, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { connect } from 'node:net';
 import { WeftError } from '../errors.js';
 import type { AppRunner } from './app-runner.js';
@@ -53,9 +54,31 @@ export class UnixSite extends BaseSite {
   }
 
   protected async bind(server: HttpServer): Promise<void> {
+    await checkSocketDirectory(this.path);
     await removeStaleSocket(this.path);
     await this.listenOn(server, { path: this.path });
     if (this.mode !== undefined) await chmod(this.path, this.mode);
+  }
+}
+
+/**
+ * The directory a socket goes into must exist: node (libuv) reports a missing one as
+ * `EACCES: permission denied`, which sends the reader after permissions instead.
+ *
+ * @throws WeftError `WEFT_ERR_SITE` naming the directory when it is missing or not a directory.
+ * @example
+ * ```ts
+ * await checkSocketDirectory('/run/app/app.sock'); // WEFT_ERR_SITE when /run/app does not exist
+ * ```
+ */
+export async function checkSocketDirectory(path: string): Promise<void> {
+  const directory = dirname(path);
+  const stats = await stat(directory).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw err;
+  });
+  if (stats === undefined || !stats.isDirectory()) {
+    throw new WeftError('WEFT_ERR_SITE', `cannot put the socket ${path}: the directory ${directory} does not exist (create it first)`);
   }
 }
 
