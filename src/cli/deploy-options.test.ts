@@ -72,6 +72,10 @@ test.each([
   // supervisord has no group setting for a program (a `group =` line was silently ignored)
   [['supervisord', 'a:b', '--port', '8080', '--group', 'web'], /supervisord runs a program with its --user's own groups and has no --group/],
   [['systemd', 'a:b', '--directory', '/srv/a\nExecStartPre=/bin/sh'], /--directory cannot contain a line break/],
+  // nginx would connect to run/weft_1.sock from its own working directory (502) and read
+  // the alias under its prefix (404), and nginx -t accepts both
+  [['nginx', '--workers', '2', '--path', 'run/weft_{n}.sock'], /--path must be an absolute path \(nginx does not resolve it from your directory\), got "run\/weft_\{n\}\.sock"/],
+  [['nginx', '--static-root', 'dist/static'], /--static-root must be an absolute path \(nginx does not resolve it from your directory\), got "dist\/static"/],
   [['apache'], /weft deploy supports nginx, systemd and supervisord, got "apache"/],
 ])('weft deploy %j is refused: %p', (argv, message) => {
   expect(usageError(argv)).toMatch(message);

@@ -150,7 +150,9 @@ function parseNginx(argv: readonly string[]): NginxOptions {
     'ssl-certificate-key': { type: 'string' },
   });
   if (positionals.length > 0) throw usage(`weft deploy nginx takes no arguments besides options, got ${positionals.join(' ')}`);
-  const path = values.path as string | undefined;
+  // nginx connects to a relative unix socket from its own working directory, and reads a
+  // relative alias under its prefix (/usr/share/nginx): neither is the directory this runs in
+  const path = nginxAbsolute(values.path, '--path');
   const workers = integer(values.workers, '--workers', 1, 1);
   if (path !== undefined && workers > 1 && !path.includes('{n}')) throw usage(`with --workers ${workers}, --path needs {n} (one socket per worker), got ${path}`);
   if (path !== undefined && (values.host !== undefined || values.port !== undefined)) throw usage('give either --path (unix sockets) or --host/--port (TCP), not both');
@@ -170,7 +172,7 @@ function parseNginx(argv: readonly string[]): NginxOptions {
     listen: sslListen(values.ssl === true, integer(values.listen, '--listen', values.ssl === true ? 443 : 80, 1, 65535)),
     clientMaxBodySize: size,
     staticPrefix,
-    staticRoot: values['static-root'] as string | undefined,
+    staticRoot: nginxAbsolute(values['static-root'], '--static-root'),
     ssl: values.ssl === true,
     sslCertificate: (values['ssl-certificate'] as string | undefined) ?? '/etc/ssl/certs/example.com.pem',
     sslCertificateKey: (values['ssl-certificate-key'] as string | undefined) ?? '/etc/ssl/private/example.com.key',
@@ -275,6 +277,13 @@ function sslListen(ssl: boolean, listen: number): number {
 /** A value written on one line of a config file: a line break would end the setting. */
 function configLine(text: string, name: string): string {
   if (/[\n\r]/.test(text)) throw usage(`${name} cannot contain a line break, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function nginxAbsolute(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = value as string;
+  if (!path.isAbsolute(text)) throw usage(`${name} must be an absolute path (nginx does not resolve it from your directory), got ${JSON.stringify(text)}`);
   return text;
 }
 
