@@ -152,7 +152,7 @@ function parseNginx(argv: readonly string[]): NginxOptions {
   if (positionals.length > 0) throw usage(`weft deploy nginx takes no arguments besides options, got ${positionals.join(' ')}`);
   // nginx connects to a relative unix socket from its own working directory, and reads a
   // relative alias under its prefix (/usr/share/nginx): neither is the directory this runs in
-  const path = nginxAbsolute(values.path, '--path');
+  const path = absolutePath(values.path, '--path', NGINX_RESOLVES);
   const workers = integer(values.workers, '--workers', 1, 1);
   if (path !== undefined && workers > 1 && !path.includes('{n}')) throw usage(`with --workers ${workers}, --path needs {n} (one socket per worker), got ${path}`);
   if (path !== undefined && (values.host !== undefined || values.port !== undefined)) throw usage('give either --path (unix sockets) or --host/--port (TCP), not both');
@@ -172,7 +172,7 @@ function parseNginx(argv: readonly string[]): NginxOptions {
     listen: sslListen(values.ssl === true, integer(values.listen, '--listen', values.ssl === true ? 443 : 80, 1, 65535)),
     clientMaxBodySize: size,
     staticPrefix,
-    staticRoot: nginxAbsolute(values['static-root'], '--static-root'),
+    staticRoot: absolutePath(values['static-root'], '--static-root', NGINX_RESOLVES),
     ssl: values.ssl === true,
     sslCertificate: (values['ssl-certificate'] as string | undefined) ?? '/etc/ssl/certs/example.com.pem',
     sslCertificateKey: (values['ssl-certificate-key'] as string | undefined) ?? '/etc/ssl/private/example.com.key',
@@ -280,16 +280,12 @@ function configLine(text: string, name: string): string {
   return text;
 }
 
-function nginxAbsolute(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  const text = value as string;
-  if (!path.isAbsolute(text)) throw usage(`${name} must be an absolute path (nginx does not resolve it from your directory), got ${JSON.stringify(text)}`);
-  return text;
-}
+const NGINX_RESOLVES = 'nginx does not resolve it from your directory';
 
-function absolutePath(value: unknown, name: string): string | undefined {
+/** A path option that must be absolute; `why` says who would resolve a relative one elsewhere. */
+function absolutePath(value: unknown, name: string, why = 'the process manager does not start in your directory'): string | undefined {
   if (value === undefined) return undefined;
   const text = value as string;
-  if (!path.isAbsolute(text)) throw usage(`${name} must be an absolute path (the process manager does not start in your directory), got ${JSON.stringify(text)}`);
+  if (!path.isAbsolute(text)) throw usage(`${name} must be an absolute path (${why}), got ${JSON.stringify(text)}`);
   return text;
 }
