@@ -301,3 +301,14 @@ if (!haveOpenssl) console.warn('skipping the nginx --ssl check: no openssl binar
   const checked = spawnSync(NGINX, ['-t', '-p', dir, '-e', path.join(dir, 'error.log'), '-c', conf], { encoding: 'utf8' });
   expect({ status: checked.status, output: checked.stderr }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
 });
+
+(haveNginx ? test : test.skip)('two apps in one http { } block, each with its own --upstream, are accepted by this nginx (nginx -t)', async () => {
+  const shop = await runCli(['deploy', 'nginx', '--upstream', 'shop', '--port', '8081', '--server-name', 'shop.localhost', '--listen', '8080']);
+  const blog = await runCli(['deploy', 'nginx', '--upstream', 'blog-app', '--port', '8082', '--server-name', 'blog.localhost', '--listen', '8080']);
+  expect([shop.code, blog.code]).toEqual([0, 0]);
+  const conf = path.join(dir, 'two-apps.conf');
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${path.join(dir, `${name}-temp`)};`);
+  await writeFile(conf, [`pid ${path.join(dir, 'nginx.pid')};`, 'events { }', 'http {', `access_log ${path.join(dir, 'access.log')};`, ...temps, shop.stdout, blog.stdout, '}', ''].join('\n'));
+  const checked = spawnSync(NGINX, ['-t', '-p', dir, '-e', path.join(dir, 'error.log'), '-c', conf], { encoding: 'utf8' });
+  expect({ status: checked.status, output: checked.stderr }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+});

@@ -30,6 +30,8 @@ test('serve --reload: with any number of workers and a path without {n} for one 
 test('help, version, routes, deploy nginx', () => {
   expect(parseCommandLine([])).toEqual({ name: 'help' });
   expect(parseCommandLine(['--help'])).toEqual({ name: 'help' });
+  expect(parseCommandLine(['deploy', 'nginx', '--help'])).toEqual({ name: 'help' });
+  expect(parseCommandLine(['serve', 'app.js:create', '--workers', '2', '--help'])).toEqual({ name: 'help' });
   expect(parseCommandLine(['--version'])).toEqual({ name: 'version' });
   expect(parseCommandLine(['routes', 'a.js:b'])).toEqual({ name: 'routes', target: 'a.js:b' });
   const nginx = parseCommandLine(['deploy', 'nginx', '--workers', '2', '--path', '/s{n}', '--ssl']);

@@ -121,6 +121,8 @@ weft deploy systemd|supervisord, both:
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { name: 'help' };
+  // `weft deploy nginx --help` asks for the usage, not for an option called help
+  if (rest.includes('--help')) return { name: 'help' };
   if (command === '--version' || command === '-v') return { name: 'version' };
   if (command === 'serve') return { name: 'serve', options: parseServe(rest) };
   if (command === 'routes') {
