@@ -84,7 +84,8 @@ export function externalBinding(token: Token, fallback: ExternalContainer): Bind
   const { resolve, prepare } = externalResolver(
     () => fallbackGet(fallback, token, 'get-late'),
     () => fallbackGetAsync(fallback, token),
-    () => new FallbackError(fallback.name, tokenName(token), 'async-each-time', undefined),
+    // the synchronous fetch's own error (fallbackGet wrapped it)
+    (cause) => new FallbackError(fallback.name, tokenName(token), 'async-each-time', cause instanceof FallbackError ? cause.cause : cause),
   );
   return {
     token,

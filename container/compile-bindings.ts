@@ -195,9 +195,10 @@ export function compileBindings(input: CompileInput): Map<Token, Binding> {
       );
     }
     const isFactory = recipe.kind === 'factory';
-    // singletons never change once made: pass them as values; not a fallback's token, which
-    // its container may make anew for every injection (learnt only when it is first fetched)
-    const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton' && d.kind !== 'external');
+    // singletons never change once made: pass them as values; not a fallback's token (or an
+    // alias of one), which its container may make anew for every injection (learnt only
+    // when it is first fetched)
+    const stable = dependencies.length === resolvers.length && dependencies.every((d) => d.scope === 'singleton' && d.fallbackName === undefined);
     const isAsync = isFactory && isAsyncFunction(recipe.factory);
     let make = isFactory ? factoryMaker(recipe.factory, resolvers, stable, recipe.scope === 'singleton') : classMaker(recipe.useClass, resolvers, stable);
     if (isFactory && recipe.scope !== 'singleton') make = settledOnly(make, name, recipe.scope);

@@ -107,6 +107,25 @@ describe('fromInversify (inversify 8)', () => {
     }
   });
 
+  test('an alias of a binding inversify makes anew each time (useExisting) is not kept as one instance either', async () => {
+    const bound = new InversifyContainer();
+    bound.bind(Transport).toSelf().inSingletonScope();
+    bound.bind('greeting').toConstantValue('hello');
+    bound.bind('RealMailer').to(Mailer);
+    const MailerKey = new Key<Mailer>('mailer');
+    const Holder = new Key<{ mailer: Mailer }>('holder');
+    const container = new Container({ fallback: fromInversify(bound) })
+      .register(MailerKey, { useExisting: 'RealMailer' })
+      .register(Holder, { useFactory: (mailer: Mailer) => ({ mailer }), deps: [MailerKey], scope: 'request' })
+      .freeze();
+    await container.init();
+    const one = container.createScope().get(Holder);
+    const two = container.createScope().get(Holder);
+    expect(one.mailer).toBeInstanceOf(Mailer);
+    expect(one.mailer).not.toBe(two.mailer);
+    await container.dispose();
+  });
+
   test('an async binding inversify makes anew each time fails init() with WEFT_DI_FALLBACK: injection is synchronous', async () => {
     const bound = new InversifyContainer();
     bound.bind('greeting').toDynamicValue(async () => new String('hello'));
@@ -118,7 +137,8 @@ describe('fromInversify (inversify 8)', () => {
     expect(error.code).toBe('WEFT_DI_FALLBACK');
     expect(error.path).toEqual(['Signup', '"greeting"']);
     expect(error.message).toBe(
-      'WEFT_DI_FALLBACK: inversify container gives a new "greeting" each time it is asked, and only asynchronously, needed at Signup -> "greeting". ' +
+      'WEFT_DI_FALLBACK: inversify container gives a new "greeting" each time it is asked, and only asynchronously, needed at Signup -> "greeting" ' +
+        '(asked synchronously: Unexpected asynchronous service when resolving service "greeting"). ' +
         'weft asks again at every injection for a binding that is not a singleton there, and injection is synchronous: bind "greeting" as a singleton in inversify container (inversify: inSingletonScope()), ' +
         'or provide it in weft with an async singleton factory',
     );

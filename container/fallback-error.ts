@@ -52,7 +52,7 @@ function describe(fallbackName: string, token: string, question: FallbackQuestio
       return `${fallbackName} has ${token} but could not resolve it${at}: ${reason}. Fix its binding in ${fallbackName}`;
     case 'async-each-time':
       return (
-        `${fallbackName} gives a new ${token} each time it is asked, and only asynchronously${at}. ` +
+        `${fallbackName} gives a new ${token} each time it is asked, and only asynchronously${at} (asked synchronously: ${reason}). ` +
         `weft asks again at every injection for a binding that is not a singleton there, and injection is synchronous: bind ${token} as a singleton in ${fallbackName} (inversify: inSingletonScope()), ` +
         `or provide it in weft with an async singleton factory`
       );

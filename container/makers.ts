@@ -99,7 +99,7 @@ export function passedOnArgument(): boolean {
 
 /**
  * The arguments a singleton's factory (a maker of {@link factoryMaker} with `singleton`)
- * was just called with, and resets them: what an async factory resolves to is compared
+ * was just called with (`[]` after any other maker), and resets them: what an async factory resolves to is compared
  * with them once it settles, as {@link passedOnArgument} compares a synchronous product.
  *
  * @example
@@ -136,7 +136,7 @@ export function factoryMaker(fn: (...args: never[]) => unknown, deps: readonly R
       values ??= deps.map((dep) => dep());
       const made = f(...values);
       passedOn = values.includes(made);
-      lastArguments = values;
+      if (singleton) lastArguments = values;
       return made;
     };
   }

@@ -103,7 +103,7 @@ describe('RequestScope', () => {
       `WEFT_DI_PROVIDE_CONFLICT: Key(settings) has an alias (useExisting) (singleton) in container "root" or its parents; scope.provide() only sets tokens declared with container.declare(Key(settings), { scope: 'request' }) or unknown to the container`,
     );
     expect(diErrorOf(() => scope.provide(Mailer, new Mailer())).message).toBe(
-      `WEFT_DI_PROVIDE_CONFLICT: Mailer comes from the fallback inversify container of container "root" (one instance, cached by weft); ` +
+      `WEFT_DI_PROVIDE_CONFLICT: Mailer comes from the fallback inversify container of container "root" (fetched from it by weft); ` +
         `scope.provide() only sets tokens declared per request or unknown to the container: to provide Mailer per request, declare it in weft with container.declare(Mailer, { scope: 'request' }), which shadows the fallback`,
     );
   });

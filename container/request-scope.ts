@@ -179,7 +179,7 @@ function provideConflict(binding: Binding, containerName: string): DiError {
   const declare = `container.declare(${name}, { scope: 'request' })`;
   const detail =
     binding.kind === 'external'
-      ? `${name} comes from the fallback ${binding.fallbackName ?? PROVIDED_BY.external} of container "${containerName}" (one instance, cached by weft); ` +
+      ? `${name} comes from the fallback ${binding.fallbackName ?? PROVIDED_BY.external} of container "${containerName}" (fetched from it by weft); ` +
         `scope.provide() only sets tokens declared per request or unknown to the container: to provide ${name} per request, declare it in weft with ${declare}, which shadows the fallback`
       : `${name} has ${PROVIDED_BY[binding.kind]} (${binding.scope}) in container "${containerName}" or its parents; ` +
         `scope.provide() only sets tokens declared with ${declare} or unknown to the container`;

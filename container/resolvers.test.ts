@@ -186,13 +186,42 @@ describe('small resolvers', () => {
     }, async () => shared, unexpected);
     await asyncSingleton.prepare();
     expect(asyncSingleton.resolve()).toBe(shared);
-    const refused = new Error('async each time');
-    const asyncTransient = externalResolver(() => {
-      throw new Error('async binding');
-    }, async () => ({}), () => refused);
-    await expect(asyncTransient.prepare()).rejects.toBe(refused);
+    const syncError = new Error('constructor exploded: DB_URL missing');
+    const causes: unknown[] = [];
+    const asyncTransient = externalResolver(
+      () => {
+        throw syncError;
+      },
+      async () => ({}),
+      (cause) => (causes.push(cause), new Error('async each time', { cause })),
+    );
+    await expect(asyncTransient.prepare()).rejects.toThrow('async each time');
     // not cached as a failure: a later prepare() asks again
-    await expect(asyncTransient.prepare()).rejects.toBe(refused);
+    await expect(asyncTransient.prepare()).rejects.toThrow('async each time');
+    expect(causes).toEqual([syncError, syncError]); // the synchronous fetch's error is kept
+    // an async-only primitive cannot be asked for again synchronously: the same value twice is cached
+    const asyncText = externalResolver(() => {
+      throw new Error('async binding');
+    }, async () => 'hello', unexpected);
+    await asyncText.prepare();
+    expect(asyncText.resolve()).toBe('hello');
+  });
+
+  test('externalResolver asks again for a primitive, null or undefined, even the same twice: it may depend on when it is asked', async () => {
+    let context: string | undefined;
+    const contextual = externalResolver(() => context, async () => context, unexpected);
+    await contextual.prepare();
+    context = 'request 1';
+    expect(contextual.resolve()).toBe('request 1');
+    context = 'request 2';
+    expect(contextual.resolve()).toBe('request 2');
+    const lazyNull = externalResolver(() => null, () => Promise.reject(new Error('not asked')), unexpected);
+    let fetched = 0;
+    const counted = externalResolver(() => (fetched++, 'constant'), () => Promise.reject(new Error('not asked')), unexpected);
+    expect(lazyNull.resolve()).toBeNull();
+    counted.resolve();
+    counted.resolve();
+    expect(fetched).toBe(3);
   });
 
   test('valueResolver returns the value', () => {

@@ -63,7 +63,7 @@ export function singletonResolver(make: Resolver<unknown>, owner: InstanceOwner,
  *
  * @example
  * ```ts
- * const { resolve, prepare } = asyncSingletonResolver(factoryMaker(connect, []), true, owner, 'Key(db)');
+ * const { resolve, prepare } = asyncSingletonResolver(factoryMaker(connect, [], false, true), true, owner, 'Key(db)');
  * await prepare();
  * resolve();
  * ```
@@ -143,18 +143,20 @@ function ownsProduct(instance: unknown, passedOn: boolean): instance is Disposab
 
 /**
  * A token the fallback container (inversify, tsyringe) has. weft asks for it twice: the
- * same instance both times is a singleton of that container, cached from then on; a new
- * one each time (inversify's default transient scope and its request scope, tsyringe's
- * `register`) is asked for again at every injection, so it is never shared the way a
+ * same object both times is a singleton of that container, cached from then on; anything
+ * else (a new object each time: inversify's default transient scope and its request scope,
+ * tsyringe's `register`; or a primitive, `null` or `undefined`, which may depend on when it
+ * is asked) is asked for again at every injection, so it is never shared the way a
  * singleton would be. `prepare()` (called by `container.init()`) asks with `fetchAsync`
  * first, so async bindings settle and failures happen at startup, then with `fetch`; a
  * resolution before that (a token only looked up at run time) asks with `fetch` twice.
- * A binding that is only asynchronous and new each time cannot be resolved per injection
- * (that is synchronous): `prepare()` rejects with `asyncEachTime()`.
+ * A binding only `fetchAsync` can resolve is cached when it gave the same value twice; a
+ * new object each time cannot be resolved per injection (that is synchronous):
+ * `prepare()` rejects with `asyncEachTime(cause)`, the synchronous fetch's error.
  *
  * @example
  * ```ts
- * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'), () => new Error('async transient'));
+ * const { resolve, prepare } = externalResolver(() => inversify.get('Mailer'), () => inversify.getAsync('Mailer'), (cause) => new Error('async transient', { cause }));
  * await prepare();
  * resolve();
  * ```
@@ -162,16 +164,17 @@ function ownsProduct(instance: unknown, passedOn: boolean): instance is Disposab
 export function externalResolver(
   fetch: () => unknown,
   fetchAsync: () => Promise<unknown>,
-  asyncEachTime: () => Error,
+  asyncEachTime: (cause: unknown) => Error,
 ): { resolve: Resolver<unknown>; prepare: () => Promise<void> | undefined } {
   let known: 'shared' | 'each' | undefined;
   let instance: unknown;
   let pending: Promise<void> | undefined;
-  const learn = (first: unknown, second: unknown): void => {
+  const learn = (first: unknown, second: unknown, objectsOnly = true): void => {
     // what was learnt first wins: one answer, whatever the timing
     if (known !== undefined) return;
-    known = Object.is(first, second) ? 'shared' : 'each';
-    if (known === 'shared') instance = first;
+    const same = Object.is(first, second) && (!objectsOnly || (first !== null && (typeof first === 'object' || typeof first === 'function')));
+    known = same ? 'shared' : 'each';
+    if (same) instance = first;
   };
   const resolve: Resolver<unknown> = () => {
     if (known === 'shared') return instance;
@@ -185,10 +188,13 @@ export function externalResolver(
     let second: unknown;
     try {
       second = fetch();
-    } catch {
-      // only asynchronous (an inversify async binding): fine as long as it is one instance
+    } catch (syncError) {
+      // only asynchronous (an inversify async binding): fine as long as it is one value,
+      // which is then cached whatever it is (it cannot be asked for again synchronously)
       second = await fetchAsync();
-      if (!Object.is(first, second)) throw asyncEachTime();
+      if (!Object.is(first, second)) throw asyncEachTime(syncError);
+      learn(first, second, false);
+      return;
     }
     learn(first, second);
   };

@@ -41,10 +41,11 @@ export async function runWorker(options: ServeOptions, n: number): Promise<void>
       draining = true;
       // no new connections from here on (node's cluster hands them to the other workers);
       // one handed over just before gets the drain to send its request, so the graceful
-      // stop does not close it as idle. A slot's own unix socket goes on accepting while it
-      // drains: after a restart its path names the successor's socket, and closing this one
-      // now would reset the connections still queued on it (nginx: 502 for a POST)
-      for (const site of runner?.sites ?? []) if (!(site instanceof SlotSocketSite)) site.stopAccepting();
+      // stop does not close it as idle. A slot's unix socket whose path a successor took over
+      // (a rolling restart) goes on accepting while it drains: closing it now would reset the
+      // connections still queued on it (nginx: 502 for a POST). One still named by its path
+      // (a full stop, a scale-down) stops at once, so nginx tries another worker instead
+      for (const site of runner?.sites ?? []) if (!(site instanceof SlotSocketSite && site.replaced())) site.stopAccepting();
       setTimeout(() => controller.abort(), Math.min(DRAIN_MS, options.shutdownTimeout ?? DRAIN_MS));
     },
     () => {},

@@ -80,11 +80,13 @@ test('takeOver: the next worker takes the path while the old one serves; the old
   const oldSite = await oldRunner.addSite(new SlotSocketSite(oldRunner, { path: socketPath }));
   const oldInode = (await lstat(socketPath)).ino;
   expect(await get(socketPath)).toBe('old');
+  expect(oldSite.replaced()).toBe(false);
 
   const newRunner = await runnerAnswering('new');
   await newRunner.addSite(new SlotSocketSite(newRunner, { path: socketPath, takeOver: true }));
   expect((await lstat(socketPath)).ino).not.toBe(oldInode);
   expect(oldSite.address).not.toBeNull(); // still listening, on its nameless socket
+  expect(oldSite.replaced()).toBe(true);
   expect(await get(socketPath)).toBe('new');
 
   await oldRunner.cleanup();

@@ -3,6 +3,7 @@
  * itself, and its replacement takes the path over atomically, so that nginx always finds a
  * listening socket there during a rolling restart.
  */
+import { lstatSync } from 'node:fs';
 import { chmod, lstat, rename, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -99,6 +100,25 @@ export class SlotSocketSite extends UnixSite {
     }
     if (!this.takeOver && (await isListening(this.path))) {
       throw new WeftError('WEFT_ERR_SITE', `another server is listening on ${this.path}: stop it first or choose another path`);
+    }
+  }
+
+  /**
+   * Whether `path` no longer names this site's socket (a successor took it over, or it is
+   * gone): only connections already queued on this one can still reach it, so a stopping
+   * worker goes on accepting them instead of resetting them.
+   *
+   * @example
+   * ```ts
+   * if (!site.replaced()) site.stopAccepting();
+   * ```
+   */
+  replaced(): boolean {
+    if (this.#inode === undefined) return false;
+    try {
+      return lstatSync(this.path).ino !== this.#inode;
+    } catch {
+      return true;
     }
   }
 
