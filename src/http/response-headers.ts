@@ -73,11 +73,12 @@ function checkValue(name: string, value: string): void {
 }
 
 // Content-Length is the body's framing: one decimal number (RFC 9110 8.6), small enough to
-// count exactly; anything else would make the client misread where the body ends
-const DECIMAL_LENGTH = /^\d{1,15}$/;
+// count exactly (as the contentLength setter takes it); anything else would make the client
+// misread where the body ends
+const DECIMAL = /^\d{1,16}$/;
 
 function checkContentLength(name: string, values: readonly string[]): void {
-  if (values.length !== 1 || !DECIMAL_LENGTH.test(values[0])) {
+  if (values.length !== 1 || !DECIMAL.test(values[0]) || !Number.isSafeInteger(Number(values[0]))) {
     throw new WeftError('WEFT_ERR_INVALID_HEADER', `invalid ${name} ${JSON.stringify(values.join(', '))}: one non-negative integer (or set response.contentLength)`);
   }
 }

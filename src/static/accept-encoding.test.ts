@@ -21,6 +21,11 @@ describe('acceptedEncodings', () => {
     ['gzip;q=0.8, br;q=0.9', ['br', 'gzip']],
     ['gzip;q=0.5, br;q=0.5', ['br', 'gzip']], // equal: ours
     ['*;q=0.2, gzip;q=0.3', ['gzip', 'br']],
+    ['gzip;q=0.1, identity', []], // the plain file is preferred
+    ['gzip;q=0.5, br, identity;q=0.8', ['br']],
+    ['gzip, identity', ['gzip']], // equal: ours, an encoding
+    ['gzip;q=0.5, *;q=0.8', ['br']], // * covers br and identity: br at 0.8 ties identity
+    ['identity;q=0, gzip', ['gzip']],
   ])('%j → %j', (header, expected) => {
     expect(names(header)).toEqual(expected);
   });

@@ -11,13 +11,16 @@ export const PRECOMPRESSED = [
 /**
  * The encodings of `PRECOMPRESSED` the client accepts, the client's preference first (higher
  * `q`), then ours (`br` before `gzip`). `q=0` refuses an encoding (aiohttp serves `.gz`
- * even then); `*` stands for any encoding not named.
+ * even then); `*` stands for any encoding not named. One the client likes less than the
+ * unencoded file (`identity` with a higher `q`, named or through `*`) is left out: the
+ * plain file is served instead.
  *
  * @example
  * ```ts
- * acceptedEncodings('gzip, br;q=0');     // ['gzip']
- * acceptedEncodings('br;q=0.5, gzip');   // ['gzip', 'br']
- * acceptedEncodings(undefined);          // []
+ * acceptedEncodings('gzip, br;q=0');          // ['gzip']
+ * acceptedEncodings('br;q=0.5, gzip');        // ['gzip', 'br']
+ * acceptedEncodings('gzip;q=0.1, identity');  // []: the plain file
+ * acceptedEncodings(undefined);               // []
  * ```
  */
 export function acceptedEncodings(header: string | undefined): Array<(typeof PRECOMPRESSED)[number]> {
@@ -35,6 +38,8 @@ export function acceptedEncodings(header: string | undefined): Array<(typeof PRE
   }
   const star = quality.get('*');
   const q = (encoding: string): number => quality.get(encoding) ?? star ?? 0;
+  // identity not named is acceptable but no preference (RFC 9110 12.5.3): encodings win
+  const identity = q('identity');
   // sort is stable: equal q keeps PRECOMPRESSED's order
-  return PRECOMPRESSED.filter(({ encoding }) => q(encoding) > 0).sort((a, b) => q(b.encoding) - q(a.encoding));
+  return PRECOMPRESSED.filter(({ encoding }) => q(encoding) > 0 && q(encoding) >= identity).sort((a, b) => q(b.encoding) - q(a.encoding));
 }
