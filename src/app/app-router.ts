@@ -133,7 +133,9 @@ export class AppRouter {
     const named = this.#named.get(name);
     if (named === undefined) {
       const known = [...this.#named.keys()].join(', ') || 'none';
-      throw new WeftError('WEFT_ERR_ROUTE_NAME', `no route named ${JSON.stringify(name)} in ${this.app.name} (known: ${known})`);
+      // controller routes are compiled, and their names registered, at startup only
+      const hint = this.app.frozen ? '' : '; controller routes are named at startup: call url() after app.startup()';
+      throw new WeftError('WEFT_ERR_ROUTE_NAME', `no route named ${JSON.stringify(name)} in ${this.app.name} (known: ${known}${hint})`);
     }
     // The prefix is final once the app is frozen: only then is the compiled pattern kept.
     const pattern = named.pattern ?? new PathPattern(this.app.prefix + named.path);
