@@ -651,6 +651,37 @@ describe('websockets', () => {
     expect(errors[2]).toBe(false);
   });
 
+  test('close() refuses a fractional code, and a code it may not send after the peer\'s close frame arrived', async () => {
+    const results: Record<string, unknown> = {};
+    const app = createApp({ logger });
+    app.router.add('GET', '/fraction', async (request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      // ws sent 1000.5 as 1000 and closeCode said 1000.5
+      results.fraction = await ws.close({ code: 1000.5 }).catch((err: unknown) => err);
+      return ws;
+    });
+    app.router.add('GET', '/late', async (request) => {
+      const ws = new WebSocketResponse({ closeTimeout: 200 });
+      await ws.prepare(request);
+      await sleep(100); // the peer's close frame arrives meanwhile (its connection stays half-open): ws checks no code then
+      results.late = await ws.close({ code: 1005 }).catch((err: unknown) => err);
+      results.lateCode = ws.closeCode;
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/fraction');
+    await waitFor(() => 'fraction' in results);
+    await ws.close();
+    const raw = await rawWebSocket(client, '/late', true);
+    raw.socket.write(frame(0x8, Buffer.from([0x0f, 0xa1]))); // close 4001
+    await waitFor(() => 'lateCode' in results);
+    raw.socket.destroy();
+    expect(results.fraction).toMatchObject({ code: 'WEFT_ERR_WS_OPTIONS', message: expect.stringMatching(/cannot close with code 1000\.5/) });
+    expect(results.late).toMatchObject({ code: 'WEFT_ERR_WS_OPTIONS', message: expect.stringMatching(/cannot close with code 1005/) });
+    expect(results.lateCode).not.toBe(1005);
+  });
+
   test('send backpressure: past highWaterMark, sendStr waits until the slow client reads', async () => {
     const progress = { sent: 0, done: false };
     const total = 400;

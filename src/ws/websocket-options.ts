@@ -77,7 +77,18 @@ export function checkWebSocketOptions(options: WebSocketRouteOptions): ResolvedW
   };
 }
 
+/**
+ * Whether `close()` may send `code` and `message`: an integer code of 1000-1003, 1007-1014
+ * or 3000-4999 and a message of at most 123 bytes. Checked here, not left to `ws`: `ws`
+ * takes a fraction (1000.5 goes out as 1000) and checks nothing once the peer's close
+ * frame has arrived.
+ */
+export function isSendableClose(code: number, message: string): boolean {
+  const codeOk = Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
+  return codeOk && typeof message === 'string' && Buffer.byteLength(message) <= 123;
+}
+
 /** The error of `close()` with a code or message `ws` refuses. */
-export function closeFailure(code: number, message: string, cause: unknown): WeftError {
-  return new WeftError('WEFT_ERR_WS_OPTIONS', `cannot close with code ${String(code)} and message ${JSON.stringify(message)}: the code must be 1000-1003, 1007-1014 or 3000-4999 and the message at most 123 bytes`, { cause });
+export function closeFailure(code: number, message: string, cause?: unknown): WeftError {
+  return new WeftError('WEFT_ERR_WS_OPTIONS', `cannot close with code ${String(code)} and message ${JSON.stringify(message)}: the code must be 1000-1003, 1007-1014 or 3000-4999 and the message at most 123 bytes`, cause === undefined ? undefined : { cause });
 }

@@ -16,7 +16,7 @@ import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
 import { upgradeOf } from './upgrade.js';
 import { type WebSocketMessage } from './websocket-message.js';
-import { checkTimerMs, checkWebSocketOptions, closeFailure, type ResolvedWebSocketOptions } from './websocket-options.js';
+import { checkTimerMs, checkWebSocketOptions, closeFailure, isSendableClose, type ResolvedWebSocketOptions } from './websocket-options.js';
 
 const IDLE = 0;
 const OPEN = 1;
@@ -365,6 +365,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       await this.#closing;
       return false;
     }
+    if (!isSendableClose(code, message)) throw closeFailure(code, message);
     try {
       this.#ws.close(code, message);
     } catch (err) {
