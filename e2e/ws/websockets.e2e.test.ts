@@ -267,6 +267,40 @@ describe('websockets', () => {
     raw.socket.destroy();
   });
 
+  test("after the peer's compressed data that does not inflate, closeCode is the code sent: 1007", async () => {
+    const app = createApp({ logger });
+    const codes: Array<number | null> = [];
+    app.router.add('GET', '/deflate', async (request) => {
+      const ws = new WebSocketResponse({ compress: true });
+      await ws.prepare(request);
+      for await (const message of ws) void message;
+      codes.push(ws.closeCode);
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const port = (client.server.address() as import('node:net').AddressInfo).port;
+    const socket = (await import('node:net')).connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.write(
+      'GET /deflate HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n',
+    );
+    await waitFor(() => received.includes('\r\n\r\n'));
+    expect(received.toString('latin1')).toMatch(/Sec-WebSocket-Extensions: permessage-deflate/);
+    const head = received.indexOf('\r\n\r\n') + 4;
+    // a text frame with RSV1 (compressed) whose payload is no deflate stream
+    const bad = frame(0x1, Buffer.from([1, 2, 3, 4, 5, 6, 7]));
+    bad[0] |= 0x40;
+    socket.write(bad);
+    await waitFor(() => codes.length === 1);
+    // the close frame that went out: 0x88, length 2, code 1007
+    expect([...received.subarray(head, head + 4)]).toEqual([0x88, 0x02, 0x03, 0xef]);
+    expect(codes).toEqual([1007]);
+    socket.destroy();
+  });
+
   test('frames sent in the same write as the handshake are delivered, and a malformed one is a 1002, not a crash of the process', async () => {
     const app = createApp({ logger });
     const seen: string[] = [];

@@ -418,11 +418,14 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
 
 /**
  * The close code ws sends for a protocol error of the peer (RFC 6455 7.4.1): 1007 for
- * text that is not UTF-8, 1009 for a message over maxMessageSize, 1008 for a message in too
+ * text that is not UTF-8 and for compressed data that does not inflate (a zlib error,
+ * `Z_DATA_ERROR`...), 1009 for a message over maxMessageSize, 1008 for a message in too
  * many fragments, 1002 for the rest.
  */
 function protocolErrorCode(code: string | undefined): number | undefined {
-  if (code === undefined || !code.startsWith('WS_ERR_')) return undefined;
+  if (code === undefined) return undefined;
+  if (code.startsWith('Z_')) return 1007;
+  if (!code.startsWith('WS_ERR_')) return undefined;
   if (code === 'WS_ERR_INVALID_UTF8') return 1007;
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return 1009;
   if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return 1008;
