@@ -301,6 +301,26 @@ describe('websockets', () => {
     socket.destroy();
   });
 
+  test("after the peer's close frame, a peer that keeps its connection open is dropped after closeTimeout (not ws's 30 s)", async () => {
+    const app = createApp({ logger });
+    const ended: Array<{ code: number | null; ms: number }> = [];
+    app.router.add('GET', '/halfopen', async (request) => {
+      const ws = new WebSocketResponse({ closeTimeout: 300 });
+      await ws.prepare(request);
+      const start = Date.now();
+      for await (const message of ws) void message;
+      ended.push({ code: ws.closeCode, ms: Date.now() - start });
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const raw = await rawWebSocket(client, '/halfopen', true); // never closes its side
+    raw.socket.write(frame(0x8, Buffer.from([0x0f, 0xa1]))); // close 4001
+    await waitFor(() => ended.length === 1, 3_000);
+    expect(ended[0].code).toBe(4001);
+    expect(ended[0].ms).toBeLessThan(2_000);
+    raw.socket.destroy();
+  });
+
   test('frames sent in the same write as the handshake are delivered, and a malformed one is a 1002, not a crash of the process', async () => {
     const app = createApp({ logger });
     const seen: string[] = [];

@@ -5,7 +5,7 @@
  * backpressure and shutdown tracking.
  */
 import type { Socket } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket as WsSocket } from 'ws';
+import { WebSocketServer, type RawData, type ServerOptions, type WebSocket as WsSocket } from 'ws';
 import type { WebSocketRouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { HTTPBadRequest } from '../http/http-errors.js';
@@ -193,7 +193,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   }
 
   #accept(request: Request, socket: Socket, head: Buffer): Promise<void> {
-    const { protocols, maxMsgSize, compress } = this.#options;
+    const { protocols, maxMsgSize, compress, closeTimeout } = this.#options;
     const server = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -201,7 +201,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
       perMessageDeflate: compress,
       // aiohttp agrees on no subprotocol unless the server lists it (ws would take the client's first)
       handleProtocols: (offered: Set<string>) => protocols.find((p) => offered.has(p)) ?? false,
-    });
+      // after the peer's close frame, ws waits this long for the peer to close its connection
+      // (30 s of its own otherwise, the handler's loop and request scope with it); not in @types/ws 8.18
+      closeTimeout,
+    } as ServerOptions);
     server.on('headers', (lines: string[]) => {
       const pairs = this.headers.rawPairs();
       for (let i = 0; i < pairs.length; i += 2) lines.push(`${pairs[i]}: ${pairs[i + 1]}`);
