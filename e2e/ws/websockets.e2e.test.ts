@@ -321,6 +321,39 @@ describe('websockets', () => {
     raw.socket.destroy();
   });
 
+  test('an upgrade pipelined behind a request still being answered is served after it, not a crash of the process', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/slow', async () => {
+      await sleep(50);
+      return text('slow');
+    });
+    app.router.add('GET', '/echo', echo);
+    client = await new TestClient(app).start();
+    const port = (client.server.address() as import('node:net').AddressInfo).port;
+    const net = await import('node:net');
+    const upgrade = 'GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+    const open = (first: string): { socket: import('node:net').Socket; received: () => string } => {
+      const socket = net.connect({ port, host: '127.0.0.1' });
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.write(first + upgrade); // one write: node parses both before /slow answers
+      return { socket, received: () => received };
+    };
+    // ServerResponse.assignSocket threw ERR_HTTP_SOCKET_ASSIGNED out of the 'upgrade' event
+    const a = open('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => a.received().includes('101 Switching Protocols'));
+    a.socket.write(frame(0x1, Buffer.from('hi')));
+    await waitFor(() => a.received().includes('echo: hi'));
+    expect(a.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nslowHTTP\/1\.1 101 Switching Protocols\r\n/);
+    a.socket.destroy();
+    // the request ahead asks to close the connection: it closes, and the process lives on
+    const b = open('GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => b.socket.on('close', resolve));
+    expect(b.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*slow/);
+    expect((await client.get('/slow')).status).toBe(200);
+  });
+
   test('frames sent in the same write as the handshake are delivered, and a malformed one is a 1002, not a crash of the process', async () => {
     const app = createApp({ logger });
     const seen: string[] = [];

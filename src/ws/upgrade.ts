@@ -50,7 +50,7 @@ export function upgradeOf(request: Request): UpgradeInfo | undefined {
  * ```
  */
 export function upgradeListener(listener: RequestListener, requestTimeout: () => number): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  return (req, socket, head) => {
+  const serve = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     heads.set(req, head);
     const res = new ServerResponse(req);
     // not a websocket handshake (h2c): served as an ordinary request, its body kept from the
@@ -64,6 +64,21 @@ export function upgradeListener(listener: RequestListener, requestTimeout: () =>
     // node leaves an upgraded socket without an error listener: a reset must not crash the process
     socket.on('error', () => socket.destroy());
     listener(req, res);
+  };
+  return (req, socket, head) => {
+    // a request pipelined ahead of this one on the connection is still being answered: its
+    // response holds the socket (assignSocket would throw, out of node's 'upgrade' event, and
+    // end the process). Served once that response is out (node's own 'finish' listener,
+    // registered first, has released the socket by then); a connection closed meanwhile is gone.
+    const busy = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (busy !== null && busy !== undefined) {
+      socket.on('error', () => socket.destroy());
+      busy.once('finish', () => {
+        if (!socket.destroyed) serve(req, socket, head);
+      });
+      return;
+    }
+    serve(req, socket, head);
   };
 }
 
