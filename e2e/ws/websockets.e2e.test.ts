@@ -347,6 +347,12 @@ describe('websockets', () => {
     await waitFor(() => a.received().includes('echo: hi'));
     expect(a.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nslowHTTP\/1\.1 101 Switching Protocols\r\n/);
     a.socket.destroy();
+    // two requests ahead: once the first is out, node hands the socket to the second, and the
+    // upgrade waits for that one too
+    const two = open('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => two.received().includes('101 Switching Protocols'));
+    expect(two.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nslowHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nslowHTTP\/1\.1 101 Switching Protocols\r\n/);
+    two.socket.destroy();
     // the request ahead asks to close the connection: it closes, and the process lives on
     const b = open('GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     await new Promise((resolve) => b.socket.on('close', resolve));

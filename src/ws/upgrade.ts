@@ -65,21 +65,23 @@ export function upgradeListener(listener: RequestListener, requestTimeout: () =>
     socket.on('error', () => socket.destroy());
     listener(req, res);
   };
-  return (req, socket, head) => {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // a request pipelined ahead of this one on the connection is still being answered: its
     // response holds the socket (assignSocket would throw, out of node's 'upgrade' event, and
-    // end the process). Served once that response is out (node's own 'finish' listener,
-    // registered first, has released the socket by then); a connection closed meanwhile is gone.
+    // end the process). Asked again once that response is out (node's own 'finish' listener,
+    // registered first, has by then released the socket, or handed it to the next response
+    // queued behind); a connection closed meanwhile is gone.
     const busy = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (busy !== null && busy !== undefined) {
-      socket.on('error', () => socket.destroy());
+      if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
       busy.once('finish', () => {
-        if (!socket.destroyed) serve(req, socket, head);
+        if (!socket.destroyed) upgrade(req, socket, head);
       });
       return;
     }
     serve(req, socket, head);
   };
+  return upgrade;
 }
 
 /** Ends a connection once its pending writes are flushed: `destroySoon()` where there is one. */
