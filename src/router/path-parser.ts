@@ -96,6 +96,14 @@ export function parsePath(pattern: string): PathToken[] {
     }
   }
   flushLiteral(pattern.length);
+  // a client removes dot segments before it sends a path (RFC 3986 5.2.4): '/a/../b' is
+  // requested as '/b', so the route could never answer, and url() could not name it
+  const dotted = tokens
+    .map((token) => (token.kind === 'literal' ? token.text : '\0'))
+    .join('')
+    .split('/')
+    .find((segment) => segment === '.' || segment === '..');
+  if (dotted !== undefined) throw invalidPath(pattern, `a '${dotted}' segment is removed by clients before they send a path, so no request would reach this route`);
   return tokens;
 }
 

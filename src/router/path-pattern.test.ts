@@ -41,6 +41,10 @@ describe('PathPattern', () => {
       ['/users/:id', "':id' at position 7 looks like an Express or NestJS parameter: weft writes '{id}' (write %3A to match a ':' itself)"],
       ['/:slug/x', "':slug' at position 1"],
       ['/a/\uD800', 'not well-formed unicode'],
+      ['/a/../b', "a '..' segment is removed by clients before they send a path, so no request would reach this route"],
+      ['/a/./b', "a '.' segment is removed by clients"],
+      ['/..', "a '..' segment"],
+      ['/files/{name}/.', "a '.' segment"],
     ])('rejects %j: %s', (path, problem) => {
       const error = errorOf(() => new PathPattern(path));
       expect(error.code).toBe('WEFT_ERR_INVALID_PATH');
@@ -50,6 +54,13 @@ describe('PathPattern', () => {
 
     it('rejects a path that is not a string', () => {
       expect(errorOf(() => new PathPattern(42 as unknown as string)).message).toContain('a path must be a string, not number');
+    });
+
+    it('accepts dots that are not whole segments, and dots inside a regex', () => {
+      expect(new PathPattern('/a/.well-known/x').match('/a/.well-known/x')).toEqual({});
+      expect(new PathPattern('/a/..b/c.').match('/a/..b/c.')).toEqual({});
+      expect(new PathPattern('/{name}.{ext}').match('/a.b')).toEqual({ name: 'a', ext: 'b' });
+      expect(new PathPattern('/{tail:.*}').match('/x/y')).toEqual({ tail: 'x/y' });
     });
 
     it('accepts braces, classes and plain groups inside a regex', () => {
