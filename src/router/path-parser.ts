@@ -175,6 +175,9 @@ function checkParamRegex(pattern: string, name: string, regex: string): number {
       inClass = c !== ']';
     } else if (c === '[') {
       inClass = true;
+    } else if (c === '^' || c === '$') {
+      // the route's regex anchors the whole path: inside it, '^' or '$' matches (almost) never
+      throw invalidPath(pattern, `the regex of '{${name}}' has the anchor '${c}': a parameter's regex always matches the whole value, leave it out (write \\${c} to match the character)`);
     } else if (c === '(' && regex.startsWith('?<', j + 1) && regex[j + 3] !== '=' && regex[j + 3] !== '!') {
       throw invalidPath(pattern, `the regex of '{${name}}' has a named group, which could clash with other parameters; use (...) or (?:...)`);
     }

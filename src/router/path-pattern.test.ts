@@ -41,6 +41,8 @@ describe('PathPattern', () => {
       ['/users/:id', "':id' at position 7 looks like an Express or NestJS parameter: weft writes '{id}' (write %3A to match a ':' itself)"],
       ['/:slug/x', "':slug' at position 1"],
       ['/a/\uD800', 'not well-formed unicode'],
+      ['/a/{x:^a$}', "the regex of '{x}' has the anchor '^': a parameter's regex always matches the whole value, leave it out (write \\^ to match the character)"],
+      ['/a/{x:\\d+$}', "has the anchor '$'"],
       ['/a/../b', "a '..' segment is removed by clients before they send a path, so no request would reach this route"],
       ['/a/./b', "a '.' segment is removed by clients"],
       ['/..', "a '..' segment"],
@@ -66,6 +68,7 @@ describe('PathPattern', () => {
     it('accepts braces, classes and plain groups inside a regex', () => {
       expect(new PathPattern('/c/{code:[A-Z]{2,3}}').match('/c/ABC')).toEqual({ code: 'ABC' });
       expect(new PathPattern('/c/{x:[{}]+}').match('/c/{}')).toEqual({ x: '{}' });
+      expect(new PathPattern('/c/{x:[^/]+\\$}').match('/c/ab$')).toEqual({ x: 'ab$' }); // in a class, or escaped: no anchor
       expect(new PathPattern('/{a:(x|y)+}/{b}').match('/xyx/z')).toEqual({ a: 'xyx', b: 'z' });
       expect(new PathPattern('/{a:(?:x)(y)}-{b:(\\d)(\\d)}').match('/xy-12')).toEqual({ a: 'xy', b: '12' });
       expect(new PathPattern('/{a:(?=x)\\w+}').match('/xa')).toEqual({ a: 'xa' });
