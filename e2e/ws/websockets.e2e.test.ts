@@ -131,6 +131,29 @@ describe('websockets', () => {
     expect(seen).toEqual([4000]);
   });
 
+  test('a header set after prepare() is refused (WEFT_ERR_HEADERS_SENT), not silently dropped', async () => {
+    const errors: unknown[] = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/late-header', async (request) => {
+      const ws = new WebSocketResponse();
+      ws.headers.set('X-Early', 'sent');
+      await ws.prepare(request);
+      try {
+        ws.headers.set('X-Late', 'never sent');
+      } catch (err) {
+        errors.push(err);
+      }
+      await ws.close();
+      return ws;
+    });
+    client = await new TestClient(app).start();
+    const ws = await client.ws('/late-header');
+    expect(ws.headers['x-early']).toBe('sent');
+    await ws.close();
+    await waitFor(() => errors.length === 1);
+    expect(errors[0]).toMatchObject({ code: 'WEFT_ERR_HEADERS_SENT' });
+  });
+
   test('the server closes with a code and a message; the handler returning closes with 1000', async () => {
     client = await new TestClient(echoApp()).start();
     const ws = await client.ws('/echo');

@@ -144,6 +144,8 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
     }
     if (request.prepareHook !== null) await request.prepareHook(request, this);
     this.#sealed = true;
+    // a header set from here on would never be sent: refused where it is set
+    this.headers.seal();
     await this.#accept(request, upgrade.socket, upgrade.head);
   }
 
