@@ -48,30 +48,20 @@ describe('a response is framed exactly as its headers say', () => {
       }),
     );
     app.router.add('GET', '/te-and-cl', () => text('hello', { headers: { 'Transfer-Encoding': 'chunked' } }));
-    app.router.add('GET', '/stream-te-and-cl', async (request: Request) => {
-      const response = new StreamResponse({ headers: { 'Transfer-Encoding': 'chunked', 'Content-Length': '3' } });
+    // a StreamResponse with these headers writing `body`, then ending
+    const streamed = (headers: Record<string, string>, body: string) => async (request: Request) => {
+      const response = new StreamResponse({ headers });
       await response.prepare(request);
-      await response.write('abcdef');
-      await response.end();
-      return response;
-    });
-    const streamWith = (coding: string) => async (request: Request) => {
-      const response = new StreamResponse({ headers: { 'Content-Type': 'text/plain', 'Transfer-Encoding': coding } });
-      await response.prepare(request);
-      await response.write('HTTP/1.1 200 OK\r\n');
+      await response.write(body);
       await response.end();
       return response;
     };
+    app.router.add('GET', '/stream-te-and-cl', streamed({ 'Transfer-Encoding': 'chunked', 'Content-Length': '3' }, 'abcdef'));
+    const streamWith = (coding: string) => streamed({ 'Content-Type': 'text/plain', 'Transfer-Encoding': coding }, 'HTTP/1.1 200 OK\r\n');
     app.router.add('GET', '/stream-te-gzip', streamWith('gzip'));
     app.router.add('GET', '/stream-te-gzip-chunked', streamWith('gzip, chunked'));
     app.router.add('GET', '/stream-te-chunked', streamWith('Chunked'));
-    const streamDeclaring = (length: string) => async (request: Request) => {
-      const response = new StreamResponse({ headers: { 'Content-Length': length } });
-      await response.prepare(request);
-      await response.write('abc');
-      await response.end();
-      return response;
-    };
+    const streamDeclaring = (length: string) => streamed({ 'Content-Length': length }, 'abc');
     app.router.add('GET', '/stream-cl-abc', streamDeclaring('abc'));
     app.router.add('GET', '/stream-cl-negative', streamDeclaring('-1'));
     app.router.add('GET', '/stream-cl-list', streamDeclaring('3, 3'));
