@@ -205,7 +205,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const lower = validName(name);
     const values = typeof value === 'object' ? value : [String(value)];
     for (const item of values) checkValue(name, item);
-    if (lower === 'content-length') checkContentLength(name, this.has(lower) ? [...this.getAll(lower), ...values] : values);
+    if (lower === 'content-length') checkContentLength(name, [...this.getAll(lower), ...values]);
     for (const item of values) this.#push(name, lower, item);
     return this;
   }
