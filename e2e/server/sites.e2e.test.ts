@@ -280,6 +280,21 @@ describe('TCPSite', () => {
   });
 });
 
+describe('site options', () => {
+  test('an unknown option is refused at construction, naming it and the known ones (a misspelt host would bind 0.0.0.0)', async () => {
+    const r = await setUp();
+    expect(codeOf(() => new TCPSite(r, { hots: '127.0.0.1', port: 0 } as never))).toBe(
+      'WEFT_ERR_INVALID_OPTION: TCPSite: unknown option "hots" (known: host, port, reusePort, ipv6Only, tls, backlog)',
+    );
+    expect(codeOf(() => new UnixSite(r, { path: path.join(dir, 'x.sock'), mdoe: 0o660 } as never))).toBe(
+      'WEFT_ERR_INVALID_OPTION: UnixSite: unknown option "mdoe" (known: path, mode, tls, backlog)',
+    );
+    expect(codeOf(() => new SockSite(r, { fd: 3, shutdownTimeout: 1 } as never))).toBe(
+      'WEFT_ERR_INVALID_OPTION: SockSite: unknown option "shutdownTimeout" (known: server, fd, tls, backlog)',
+    );
+  });
+});
+
 describe('runner state', () => {
   test('sites start only between setup() and cleanup(), once; setup() runs once', async () => {
     const app = makeApp();

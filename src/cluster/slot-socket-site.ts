@@ -53,6 +53,7 @@ export interface SlotSocketSiteOptions extends UnixSiteOptions {
  * ```
  */
 export class SlotSocketSite extends UnixSite {
+  protected static override readonly optionNames: readonly string[] = [...UnixSite.optionNames, 'takeOver'];
   /** Whether a socket someone listens on at `path` may be replaced (it is the slot's previous worker). */
   readonly takeOver: boolean;
   /** The inode of the socket this site put at `path`, to tell it from its successor's. */

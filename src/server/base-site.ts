@@ -42,6 +42,8 @@ export interface SiteOptions {
  * ```
  */
 export abstract class BaseSite implements DrainState {
+  /** The options this kind of site takes: a subclass lists its own, then its parent's. */
+  protected static readonly optionNames: readonly string[] = ['tls', 'backlog'];
   readonly runner: AppRunner;
   /** The TLS options, when the site serves HTTPS. */
   protected readonly tls: TlsOptions | undefined;
@@ -55,6 +57,10 @@ export abstract class BaseSite implements DrainState {
 
   protected constructor(runner: AppRunner, options: SiteOptions) {
     if (!(runner instanceof AppRunner)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a site needs the AppRunner it serves, got ${describe(runner)}`);
+    // JavaScript callers get what TypeScript would have told them: a misspelt `host` would bind 0.0.0.0
+    const known = new.target.optionNames;
+    const unknown = Object.keys(options ?? {}).find((key) => !known.includes(key));
+    if (unknown !== undefined) throw new WeftError('WEFT_ERR_INVALID_OPTION', `${new.target.name}: unknown option ${JSON.stringify(unknown)} (known: ${known.join(', ')})`);
     if (options.backlog !== undefined && !(Number.isSafeInteger(options.backlog) && options.backlog > 0)) {
       throw new WeftError('WEFT_ERR_INVALID_OPTION', `backlog must be a positive integer, got ${String(options.backlog)}`);
     }

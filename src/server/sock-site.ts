@@ -33,6 +33,7 @@ export interface SockSiteOptions extends SiteOptions {
  * ```
  */
 export class SockSite extends BaseSite {
+  protected static override readonly optionNames: readonly string[] = ['server', 'fd', ...BaseSite.optionNames];
   readonly #source: NetServer | number;
 
   /** @throws WeftError `WEFT_ERR_INVALID_OPTION` unless given exactly one of a listening server and a descriptor. */

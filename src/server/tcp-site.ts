@@ -41,6 +41,7 @@ function supportsReusePort(): boolean {
  * ```
  */
 export class TCPSite extends BaseSite {
+  protected static override readonly optionNames: readonly string[] = ['host', 'port', 'reusePort', 'ipv6Only', ...BaseSite.optionNames];
   readonly host: string;
   readonly #port: number;
   readonly #reusePort: boolean;

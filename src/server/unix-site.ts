@@ -35,6 +35,7 @@ export interface UnixSiteOptions extends SiteOptions {
  * ```
  */
 export class UnixSite extends BaseSite {
+  protected static override readonly optionNames: readonly string[] = ['path', 'mode', ...BaseSite.optionNames];
   readonly path: string;
   readonly mode: number | undefined;
 
