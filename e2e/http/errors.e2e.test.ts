@@ -242,6 +242,32 @@ describe('errors: logged once, never a crash', () => {
   });
 });
 
+test('a logger that throws costs no response and crashes nothing: the 500 and the access log line are still handled', async () => {
+  const broken = (): void => {
+    throw new Error('logger down');
+  };
+  const logger: Logger = { error: broken, warn: broken, info: broken, debug: broken };
+  const app = createApp({ logger });
+  app.router.add('GET', '/fails', () => {
+    throw new Error('handler failed');
+  });
+  app.router.add('GET', '/async-fails', async () => {
+    throw new Error('handler failed');
+  });
+  app.router.add('GET', '/ok', () => 'ok');
+  // the runner's default access logger writes to the same logger, and logs its own failure there
+  const client = await new TestClient(app, { timeout: 3_000, runner: { accessLogFormat: '%s' } }).start();
+  try {
+    for (const path of ['/fails', '/async-fails', '/ok']) {
+      const res = await client.get(path);
+      expect([path, res.status]).toEqual([path, path === '/ok' ? 200 : 500]);
+    }
+    expect((await client.get('/ok')).text).toBe('ok');
+  } finally {
+    await client.close();
+  }
+});
+
 describe('errors after a StreamResponse was prepared: one line each, the connection closed', () => {
   let client: TestClient;
   const logger = recordingLogger();

@@ -62,6 +62,24 @@ export function isLogger(value: unknown): value is Logger {
   return missingLoggerMethods(value).length === 0;
 }
 
+/**
+ * Writes one line to `logger`, swallowing what a broken logger throws (a destroyed pino
+ * destination, an adapter with a bug): on the request path a log line must never cost a
+ * client its response, nor crash the process from a socket event. Internal.
+ *
+ * @example
+ * ```ts
+ * logSafely(request.log, 'error', { err, requestId: request.id }, 'sending the response failed');
+ * ```
+ */
+export function logSafely(logger: Logger, level: 'error' | 'warn' | 'info', fields: object, msg: string): void {
+  try {
+    logger[level](fields, msg);
+  } catch {
+    // the logger itself failed: there is nowhere left to say so
+  }
+}
+
 /** The levels pino knows, most severe first, and `silent`. */
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 

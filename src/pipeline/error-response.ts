@@ -3,6 +3,7 @@ import { WeftError } from '../errors.js';
 import { HttpError, HTTPInternalServerError } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { type StreamResponse } from '../http/stream-response.js';
+import { logSafely } from '../logging/logger.js';
 
 /** The 500s made for errors {@link errorResponse} already logged. */
 const loggedErrors = new WeakSet<StreamResponse>();
@@ -34,8 +35,9 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
     logError(err, request);
   } catch {
     // a thrown value that throws when looked at (a revoked Proxy, a throwing stack getter,
-    // which the logger's serialiser reads): still a 500, never a crash of the process
-    request.log.error({ requestId: request.id, method: request.method, target: request.target }, 'unhandled error in request handler (the thrown value cannot be read)');
+    // which the logger's serialiser reads), or a logger that throws: still a 500, never a
+    // crash of the process
+    logSafely(request.log, 'error', { requestId: request.id, method: request.method, target: request.target }, 'unhandled error in request handler (the thrown value cannot be read)');
     debug = false;
   }
   const error = new HTTPInternalServerError(

@@ -7,6 +7,7 @@ import { RESOLVED, StreamResponse } from '../http/stream-response.js';
 import { toResponse } from '../http/to-response.js';
 import { isUpgrade } from '../http/upgraded-body.js';
 import { WeftError } from '../errors.js';
+import { logSafely } from '../logging/logger.js';
 import { WebSocketResponse } from '../ws/websocket-response.js';
 import { errorResponse, isLoggedError } from './error-response.js';
 import { matchError } from './match-error.js';
@@ -178,7 +179,9 @@ async function afterSend(
       // the handler's own stream went out first (it threw, or returned something else, after
       // prepare()): this response can only close the connection; an error already logged is not logged again
       if (!isLoggedError(response)) {
-        request.log.error(
+        logSafely(
+          request.log,
+          'error',
           { requestId: request.id, status: response.status },
           `a ${response.status} response came after the handler's StreamResponse was prepared; the connection is closed (return the StreamResponse you prepared)`,
         );
@@ -188,11 +191,11 @@ async function afterSend(
       request.rawResponse.socket?.uncork();
       request.rawResponse.destroy();
     } else {
-      request.log.error({ err, requestId: request.id }, 'sending the response failed');
+      logSafely(request.log, 'error', { err, requestId: request.id }, 'sending the response failed');
       request.rawResponse.destroy();
     }
   }
   const dispose = disposing ?? request.disposeScope();
-  if (dispose !== undefined) await dispose.catch((err: unknown) => request.log.error({ err, requestId: request.id }, 'disposing the request scope failed'));
+  if (dispose !== undefined) await dispose.catch((err: unknown) => logSafely(request.log, 'error', { err, requestId: request.id }, 'disposing the request scope failed'));
   if (hooks !== null) hooks.onHandled(request, sent);
 }

@@ -11,7 +11,7 @@ import { WeftError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse } from '../http/stream-response.js';
 import type { AccessLogger } from '../logging/access-log.js';
-import type { Logger } from '../logging/logger.js';
+import { logSafely, type Logger } from '../logging/logger.js';
 import type { RequestHooks } from '../pipeline/handle-request.js';
 import { endSoon } from '../ws/upgrade.js';
 import { statusSentInstead } from './client-error.js';
@@ -188,7 +188,7 @@ export class RequestTracker {
       try {
         this.#accessLogger.log(request, sentResponse(request, exchange.response!), performance.now() - exchange.start, exchange.bytesSent);
       } catch (err) {
-        this.#logger.error({ err }, 'the access logger failed');
+        logSafely(this.#logger, 'error', { err, requestId: request.id }, 'the access logger failed');
       }
     }
     if (exchange.site.draining) this.#closeConnectionIfIdle(request.raw.socket);

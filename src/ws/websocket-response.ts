@@ -11,6 +11,7 @@ import { WeftError } from '../errors.js';
 import { HTTPBadRequest } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse } from '../http/stream-response.js';
+import { logSafely } from '../logging/logger.js';
 import { Heartbeat } from './heartbeat.js';
 import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
@@ -414,7 +415,7 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
   static afterError(request: Request, err: unknown): WebSocketResponse | undefined {
     const ws = byRequest.get(request.raw);
     if (ws === undefined) return undefined;
-    request.log.error({ err, requestId: request.id }, 'the websocket handler failed');
+    logSafely(request.log, 'error', { err, requestId: request.id }, 'the websocket handler failed');
     // 1011: the server met an unexpected condition; end() then waits for the closing handshake
     if (ws.#state === OPEN) void ws.close({ code: 1011, message: 'Internal Server Error' }).catch(() => undefined);
     return ws;
