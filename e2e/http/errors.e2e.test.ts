@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HTTPNotFound, StreamResponse, createApp, type Logger, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
+import { exchange } from './raw-exchange.js';
 
 async function until(check: () => boolean, ms = 3_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -266,6 +267,51 @@ test('a logger that throws costs no response and crashes nothing: the 500 and th
   } finally {
     await client.close();
   }
+});
+
+describe('a 500 and the requests pipelined behind it: none is run and then dropped', () => {
+  const ran: string[] = [];
+  let client: TestClient;
+  const statusLines = (raw: string): string[] => raw.match(/HTTP\/1\.1 \d{3} [^\r]*/g) ?? [];
+  const get = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
+  const order = 'POST /orders HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc';
+
+  beforeAll(async () => {
+    const app = createApp({ logger: recordingLogger() });
+    app.router.add('GET', '/fails', () => {
+      throw new Error('at once');
+    });
+    app.router.add('GET', '/fails-later', async () => {
+      await sleep(100);
+      throw new Error('after the requests behind it were handled');
+    });
+    app.router.add('GET', '/a', () => {
+      ran.push('a');
+      return 'a';
+    });
+    app.router.add('POST', '/orders', async (request: Request) => {
+      ran.push(`order ${await request.text()}`);
+      return 'created';
+    });
+    client = await new TestClient(app, { timeout: 5000 }).start();
+  });
+  afterAll(() => client.close());
+  beforeEach(() => (ran.length = 0));
+
+  test('requests already handled behind a failing one are answered: its 500 leaves the connection open for them', async () => {
+    const raw = await exchange(client, get('/fails-later') + get('/a') + order);
+    expect(statusLines(raw)).toEqual(['HTTP/1.1 500 Internal Server Error', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    expect(raw.split('\r\n\r\n')[0]).not.toMatch(/connection: close/i);
+    expect(raw).toMatch(/created$/);
+    expect(ran).toEqual(['a', 'order abc']);
+  });
+
+  test('requests read after a 500 that closes the connection are not run (node would drop their responses)', async () => {
+    const raw = await exchange(client, get('/fails') + get('/a') + order);
+    expect(statusLines(raw)).toEqual(['HTTP/1.1 500 Internal Server Error']);
+    expect(raw).toMatch(/connection: close/i);
+    expect(ran).toEqual([]);
+  });
 });
 
 describe('errors after a StreamResponse was prepared: one line each, the connection closed', () => {

@@ -4,6 +4,7 @@ import { HttpError, HTTPInternalServerError } from '../http/http-errors.js';
 import { type Request } from '../http/request.js';
 import { type StreamResponse } from '../http/stream-response.js';
 import { logSafely } from '../logging/logger.js';
+import { answersQueuedBehind } from '../server/pipelining.js';
 
 /** The 500s made for errors {@link errorResponse} already logged. */
 const loggedErrors = new WeakSet<StreamResponse>();
@@ -44,7 +45,9 @@ export function errorResponse(err: unknown, request: Request): StreamResponse {
     debug ? { text: `500: Internal Server Error\n\n${shownError(err)}` } : {},
   );
   const response = error.toResponse();
-  response.headers.set('connection', 'close');
+  // the connection closes after it, as aiohttp's does, unless requests pipelined behind it are
+  // handled already (aiohttp handles them one at a time): node would drop their responses
+  if (!answersQueuedBehind(request.rawResponse)) response.headers.set('connection', 'close');
   loggedErrors.add(response);
   return response;
 }
