@@ -149,6 +149,12 @@ describe('errors with extra constructor arguments', () => {
     expect(error.text).toBe('405: Method Not Allowed');
   });
 
+  it('HTTPMethodNotAllowed takes one method as a string (a string is iterable: it was split into letters, Allow: E,G,T)', () => {
+    const error = new HTTPMethodNotAllowed('POST', 'GET');
+    expect(error.allowedMethods).toEqual(['GET']);
+    expect(error.headers.get('Allow')).toBe('GET');
+  });
+
   it('HTTPRequestEntityTooLarge names both sizes, unless given a text', () => {
     const error = new HTTPRequestEntityTooLarge(1_048_576, 2_000_000);
     expect(error.text).toBe('Maximum request body size 1048576 exceeded, actual body size 2000000');

@@ -34,10 +34,11 @@ export class HTTPMethodNotAllowed extends HTTPClientError {
   /** The allowed methods, sorted, without duplicates. */
   readonly allowedMethods: readonly string[];
 
+  /** @param allowedMethods the methods, or one method as a string (not split into letters). */
   constructor(method: string, allowedMethods: Iterable<string>, options?: HttpErrorOptions) {
     super(405, options);
     this.method = method;
-    this.allowedMethods = [...new Set(allowedMethods)].sort();
+    this.allowedMethods = typeof allowedMethods === 'string' ? [allowedMethods] : [...new Set(allowedMethods)].sort();
     this.headers.set('Allow', this.allowedMethods.join(','));
   }
 }
