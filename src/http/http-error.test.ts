@@ -39,6 +39,14 @@ describe('HttpError', () => {
     expect(error.contentType).toBe('application/json; charset=utf-8');
   });
 
+  it('keeps a Content-Type given among the headers with a JSON body, as json() does (contentType overrides both)', () => {
+    const problem = new HTTPBadRequest({ json: { title: 'invalid' }, headers: { 'Content-Type': 'application/problem+json' } });
+    expect(problem.contentType).toBe('application/problem+json');
+    expect(problem.toResponse().headers.get('content-type')).toBe('application/problem+json');
+    const both = new HTTPBadRequest({ json: {}, headers: { 'Content-Type': 'application/problem+json' }, contentType: 'application/vnd.api+json' });
+    expect(both.contentType).toBe('application/vnd.api+json');
+  });
+
   it('is mutable: status, reason, headers and body, with the default body following the status', () => {
     const error = new HTTPNotFound();
     error.status = 410;

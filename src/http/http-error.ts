@@ -29,7 +29,7 @@ export interface HttpErrorOptions {
   text?: string;
   /** The body as given; null for none. */
   body?: ResponseBody;
-  /** A JSON body (`application/json; charset=utf-8`). */
+  /** A JSON body (`application/json; charset=utf-8`, unless `headers` or `contentType` name another type). */
   json?: unknown;
   /** Extra response headers (copied). */
   headers?: ResponseHeadersInit;
@@ -58,7 +58,8 @@ function initialBody(options: HttpErrorOptions, headers: ResponseHeaders): Respo
       throw new WeftError('WEFT_ERR_INVALID_BODY', `cannot serialise the error body as JSON: ${(err as Error).message}`, { cause: err });
     }
     if (json === undefined) throw new WeftError('WEFT_ERR_INVALID_BODY', `cannot serialise ${typeof options.json} as JSON`);
-    if (options.contentType === undefined) headers.set('Content-Type', 'application/json; charset=utf-8');
+    // a Content-Type among the headers is kept, as json() keeps it; `contentType` overrides both
+    if (options.contentType === undefined && !headers.has('content-type')) headers.set('Content-Type', 'application/json; charset=utf-8');
     return json;
   }
   if (options.text !== undefined && typeof options.text !== 'string') {
