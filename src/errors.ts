@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   // server and running
   WEFT_ERR_RUNNER_STATE: 'the runner cannot do that in its current state: setup() once, then start sites, then cleanup()',
   WEFT_ERR_SITE: 'a site could not start (address in use, bad path, not a socket) or belongs to another runner',
-  WEFT_ERR_INVALID_OPTION: 'a runner, site or runApp option is not valid',
+  WEFT_ERR_INVALID_OPTION: 'an option is unknown or not valid (createApp(), a route, a response, a runner, a site, runApp, the logger)',
   WEFT_ERR_SHUTDOWN_TIMEOUT: 'the server shut down before the handler finished (shutdownTimeout reached)',
   WEFT_ERR_ACCESS_LOG_FORMAT: 'an access log format is not valid',
   // static files and templates

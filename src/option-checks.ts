@@ -3,7 +3,7 @@
  * TestClient share: how a bad value is shown, what counts as an options object, and the
  * body limit's rule. Internal.
  */
-import { WeftError } from './errors.js';
+import { type ErrorCode, WeftError } from './errors.js';
 
 /**
  * A value as an error message shows it: a number as is, a string quoted, another type named.
@@ -49,4 +49,31 @@ export function checkClientMaxSize(value: unknown, where: string, { required = f
   if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
     throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shownValue(value)}`);
   }
+}
+
+/**
+ * Refuses an options object with a key outside `known`: JavaScript callers, and options
+ * built at run time, get what TypeScript would have told them, where a misspelt option
+ * would otherwise be ignored (a `hots` that binds every interface, a `stauts` that sends 200).
+ * Every weft API that takes options words it the same way. Something other than an object
+ * (`new Response('hello')`) is refused too.
+ *
+ * @example
+ * ```ts
+ * checkKnownOptions({ hots: 'x' }, ['host', 'port'], 'TCPSite');
+ * // throws WEFT_ERR_INVALID_OPTION: TCPSite: unknown option "hots" (known: host, port)
+ * ```
+ * @throws WeftError `code` (default `WEFT_ERR_INVALID_OPTION`) naming `where`, every unknown key and the known ones.
+ */
+export function checkKnownOptions(options: unknown, known: readonly string[], where: string, code: ErrorCode = 'WEFT_ERR_INVALID_OPTION'): void {
+  if (!isOptionsObject(options)) throw new WeftError(code, `${where}: options must be an object (${known.join(', ')}), got ${shownValue(options)}`);
+  const keys = Object.keys(options);
+  for (const key of keys) {
+    if (!known.includes(key)) throw unknownOptions(keys.filter((k) => !known.includes(k)), known, where, code);
+  }
+}
+
+function unknownOptions(unknown: readonly string[], known: readonly string[], where: string, code: ErrorCode): WeftError {
+  const names = unknown.map((key) => JSON.stringify(key)).join(', ');
+  return new WeftError(code, `${where}: unknown option${unknown.length > 1 ? 's' : ''} ${names} (known: ${known.join(', ')})`);
 }

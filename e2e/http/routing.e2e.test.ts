@@ -106,7 +106,7 @@ describe.each(['socket', 'inject'] as const)('routing (%s transport)', (transpor
     expect(() => client.app.router.url('nope')).toThrow(/WEFT_ERR_ROUTE_NAME/);
     // a mistyped option would silently drop the query
     expect(() => client.app.router.url('user', { params: { id: 1 }, querry: { q: 'x' } } as never)).toThrow(
-      'WEFT_ERR_URL_PARAMS: router.url("user"): unknown option(s) querry: use params, query, filename, appendVersion',
+      'WEFT_ERR_URL_PARAMS: router.url("user"): unknown option "querry" (known: params, query, filename, appendVersion)',
     );
     expect(() => client.app.router.url('user', null as never)).toThrow('WEFT_ERR_URL_PARAMS: router.url("user"): options must be an object, got null');
   });

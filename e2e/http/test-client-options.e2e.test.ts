@@ -275,5 +275,5 @@ test('bad TestClient and runner options are refused when the client is made', ()
   expect(() => new TestClient(app, { timeout: '1s' } as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: timeout must be a number of ms from 1 to 2147483647, got 1s');
   expect(() => new TestClient(app, { timeout: 0 })).toThrow(/timeout must be/);
   expect(() => new TestClient(app, { transport: 'tcp' } as unknown as TestClientOptions)).toThrow("transport must be 'socket' or 'inject', got tcp");
-  expect(() => new TestClient(app, { runner: { shutdownTimeot: 5 } } as unknown as TestClientOptions)).toThrow(/WEFT_ERR_INVALID_OPTION: unknown option "shutdownTimeot"/);
+  expect(() => new TestClient(app, { runner: { shutdownTimeot: 5 } } as unknown as TestClientOptions)).toThrow(/WEFT_ERR_INVALID_OPTION: AppRunner: unknown option "shutdownTimeot" \(known: shutdownTimeout,/);
 });

@@ -228,8 +228,8 @@ describe('failures: rejects with the original error, exit code 1, never process.
     );
     // JavaScript callers: a misspelt or mistyped option is an error, not a silent default
     const quiet = { handleSignals: false, printUrl: false } as const;
-    await expect(runApp(makeApp(events), { ...quiet, shutdown_timeout: 5 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: unknown option "shutdown_timeout"');
-    await expect(runApp(makeApp(events), { ...quiet, prot: 8080 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: unknown option "prot"');
+    await expect(runApp(makeApp(events), { ...quiet, shutdown_timeout: 5 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: runApp(): unknown option "shutdown_timeout" (known: host, port,');
+    await expect(runApp(makeApp(events), { ...quiet, prot: 8080 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: runApp(): unknown option "prot"');
     await expect(runApp(makeApp(events), { ...quiet, handlerCancellation: 'yes' } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: handlerCancellation must be a boolean, got string');
     await expect(runApp(makeApp(events), { handleSignals: false, printUrl: 5 } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: printUrl must be false or a function, got number');
     await expect(runApp(makeApp(events), { printUrl: false, handleSignals: 'no' } as never)).rejects.toThrow('WEFT_ERR_INVALID_OPTION: handleSignals must be a boolean, got string');

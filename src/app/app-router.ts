@@ -1,6 +1,6 @@
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
-import { isOptionsObject, shownValue } from '../option-checks.js';
+import { checkKnownOptions, isOptionsObject, shownValue } from '../option-checks.js';
 import { type Request } from '../http/request.js';
 import { PathPattern, buildUrl, type PredicateRequest } from '../router/index.js';
 import { type Application } from './application.js';
@@ -128,8 +128,7 @@ export class AppRouter {
    */
   url(name: string, options: { params?: Record<string, string | number>; query?: UrlQuery; filename?: string; appendVersion?: boolean } = {}): string {
     if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_URL_PARAMS', `router.url(${JSON.stringify(name)}): options must be an object, got ${shownValue(options)}`);
-    const unknown = Object.keys(options).filter((key) => !URL_OPTIONS.includes(key));
-    if (unknown.length > 0) throw new WeftError('WEFT_ERR_URL_PARAMS', `router.url(${JSON.stringify(name)}): unknown option(s) ${unknown.join(', ')}: use ${URL_OPTIONS.join(', ')}`);
+    checkKnownOptions(options, URL_OPTIONS, `router.url(${JSON.stringify(name)})`, 'WEFT_ERR_URL_PARAMS');
     const named = this.#named.get(name);
     if (named === undefined) {
       const known = [...this.#named.keys()].join(', ') || 'none';

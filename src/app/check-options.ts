@@ -6,7 +6,7 @@
 import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
-import { checkClientMaxSize, isOptionsObject, shownValue } from '../option-checks.js';
+import { checkClientMaxSize, checkKnownOptions, isOptionsObject, shownValue } from '../option-checks.js';
 import { missingLoggerMethods } from '../logging/logger.js';
 import type { AppOptions } from './application.js';
 
@@ -15,13 +15,6 @@ const ROUTE_OPTIONS = ['name', 'middlewares', 'accept', 'predicates', 'expectHan
 
 function invalid(message: string): WeftError {
   return new WeftError('WEFT_ERR_INVALID_OPTION', message);
-}
-
-function checkKnown(options: object, known: readonly string[], where: string): void {
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw invalid(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: ${known.join(', ')})`);
-  }
 }
 
 function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'array' | 'object', name: string, where: string): void {
@@ -42,7 +35,7 @@ function checkType(value: unknown, type: 'boolean' | 'string' | 'function' | 'ar
 export function checkAppOptions(options: AppOptions): void {
   const where = 'createApp()';
   if (!isOptionsObject(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
-  checkKnown(options, APP_OPTIONS, where);
+  checkKnownOptions(options, APP_OPTIONS, where);
   for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
   checkClientMaxSize(options.clientMaxSize, where);
   checkType(options.autoDecompress, 'boolean', 'autoDecompress', where);
@@ -63,7 +56,8 @@ export function checkAppOptions(options: AppOptions): void {
 
 /**
  * Checks the options of one route (`router.add`, `@Get` and the other route decorators),
- * naming the route and the first invalid option.
+ * naming the route and the first invalid option. `extraNames` are options the route's kind
+ * takes besides (a `@WebSocket()` route's websocket options, checked where they are used).
  *
  * @example
  * ```ts
@@ -71,9 +65,9 @@ export function checkAppOptions(options: AppOptions): void {
  * ```
  * @throws WeftError `WEFT_ERR_INVALID_OPTION`.
  */
-export function checkRouteOptions(options: RouteOptions, where: string): void {
+export function checkRouteOptions(options: RouteOptions, where: string, extraNames: readonly string[] = []): void {
   if (!isOptionsObject(options)) throw invalid(`${where}: route options must be an object, got ${shownValue(options)}`);
-  checkKnown(options, ROUTE_OPTIONS, where);
+  checkKnownOptions(options, extraNames.length === 0 ? ROUTE_OPTIONS : [...ROUTE_OPTIONS, ...extraNames], where);
   checkType(options.name, 'string', 'name', where);
   checkType(options.middlewares, 'array', 'middlewares', where);
   checkType(options.accept, 'array', 'accept', where);

@@ -14,6 +14,7 @@ import { type AppResource, type PlainHandler } from '../app/app-router.js';
 import { compileControllerHandler } from './compile-handler.js';
 import { withRender } from './render-handler.js';
 import { compileWebSocketHandler } from '../ws/websocket-route.js';
+import { WEBSOCKET_OPTION_NAMES } from '../ws/websocket-options.js';
 import { compileMiddleware, isMiddlewareClass } from './compile-middlewares.js';
 import { buildContainer, flattenModules, type ModuleContents } from './compile-container.js';
 import { lifecycleProviderSlots } from '../lifecycle/lifecycle-providers.js';
@@ -89,7 +90,7 @@ export function compileApp(root: Application): CompiledApp {
       for (const { route, params, uses, atomic } of definition.routes) {
         const path = joinPath(definition.prefix, route.path);
         const label = `${definition.controller.name}.${String(route.propertyKey)}`;
-        checkRouteOptions(route.options, label);
+        checkRouteOptions(route.options, label, route.websocket === undefined ? [] : WEBSOCKET_OPTION_NAMES);
         if (route.options.name !== undefined) app.router.nameRoute(route.options.name, path);
         const handler =
           route.websocket === undefined

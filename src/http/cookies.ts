@@ -7,7 +7,7 @@
  * with a Domain, `SameSite=None` without `Secure`, ...) is a coded error where it is set.
  */
 import { WeftError } from '../errors.js';
-import { shownValue } from '../option-checks.js';
+import { checkKnownOptions, shownValue } from '../option-checks.js';
 import { isTokenString } from './media-type.js';
 
 /**
@@ -127,8 +127,7 @@ function invalid(detail: string): WeftError {
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   if (!isTokenString(name)) throw invalid(`invalid cookie name ${JSON.stringify(name)}: it must be a token`);
   if (typeof value !== 'string') throw invalid(`the value of cookie ${name} must be a string, got ${shownValue(value)}`);
-  const unknown = Object.keys(options).filter((key) => !COOKIE_OPTIONS.includes(key));
-  if (unknown.length > 0) throw invalid(`unknown option(s) ${unknown.join(', ')} for cookie ${name}: use ${COOKIE_OPTIONS.join(', ')}`);
+  checkKnownOptions(options, COOKIE_OPTIONS, `cookie ${name}`, 'WEFT_ERR_INVALID_COOKIE');
   const encoded = (options.encode ?? encodeURIComponent)(value);
   if (!COOKIE_VALUE.test(encoded)) {
     throw invalid(`invalid value for cookie ${name}: ${JSON.stringify(encoded)} (no spaces, quotes, commas, semicolons or backslashes)`);

@@ -11,9 +11,11 @@
  * charset=utf-8`, computed when sent, so changing the status changes it too.
  */
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { ResponseHeaders, encodeUrlForHeader, type ResponseHeadersInit } from './headers.js';
 import { parseMediaType } from './media-type.js';
 import { Response, type ResponseBody } from './response.js';
+import { KNOWN_OPTIONS } from './stream-response.js';
 import { checkReason, checkStatus, standardReason } from './status.js';
 
 /**
@@ -42,6 +44,8 @@ export interface HttpErrorOptions {
 }
 
 const DEFAULT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+/** The options every HttpError takes. */
+const HTTP_ERROR_OPTIONS: readonly string[] = ['text', 'body', 'json', 'headers', 'reason', 'contentType', 'cause'];
 
 function isEmptyStatus(status: number): boolean {
   return status < 200 || status === 204 || status === 205 || status === 304;
@@ -104,6 +108,7 @@ export class HttpError extends Error {
   /** @param status the status code (200 to 599). */
   constructor(status: number, options: HttpErrorOptions = {}) {
     checkStatus(status);
+    checkKnownOptions(options, HTTP_ERROR_OPTIONS, `new ${new.target.name}()`);
     const reason = options.reason === undefined ? undefined : checkReason(options.reason);
     super(typeof options.text === 'string' ? options.text : (reason ?? standardReason(status)), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -167,7 +172,7 @@ export class HttpError extends Error {
   /** The response this error stands for (a new one each call, with a copy of the headers). */
   toResponse(): Response {
     const body = this.body;
-    const response = new Response({ status: this.#status, reason: this.#reason, headers: this.headers });
+    const response = new Response({ status: this.#status, reason: this.#reason, headers: this.headers }, KNOWN_OPTIONS);
     if (body !== null && !isEmptyStatus(this.#status)) {
       if (!response.headers.has('content-type')) response.headers.set('Content-Type', DEFAULT_CONTENT_TYPE);
       response.body = body;

@@ -597,7 +597,7 @@ describe('Request.clone', () => {
     [{ scheme: 'ftp' }, "request.clone(): scheme must be 'http' or 'https', got \"ftp\""],
     [{ host: 5 }, 'request.clone(): host must be a non-empty string, got 5'],
     [{ remote: '' }, 'request.clone(): remote must be a non-empty string, got ""'],
-    [{ hots: 'x' }, 'request.clone(): unknown option(s) hots: use host, scheme, remote, clientMaxSize, headers'],
+    [{ hots: 'x' }, 'request.clone(): unknown option "hots" (known: host, scheme, remote, clientMaxSize, headers)'],
   ])('refuses %p', (overrides, message) => {
     const request = new Request({} as http.IncomingMessage, {} as http.ServerResponse);
     expect(() => request.clone(overrides)).toThrow(message);

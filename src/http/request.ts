@@ -18,7 +18,7 @@ import { parseJsonBody } from './json-body.js';
 import { parseMediaType } from './media-type.js';
 import { RequestBody } from './request-body.js';
 import { WeftError } from '../errors.js';
-import { checkClientMaxSize, shownValue } from '../option-checks.js';
+import { checkClientMaxSize, checkKnownOptions, shownValue } from '../option-checks.js';
 import type { StreamResponse } from './stream-response.js';
 
 /**
@@ -34,8 +34,7 @@ export const DEFAULT_CLIENT_MAX_SIZE = 1_048_576;
 const CLONE_OPTIONS = ['host', 'scheme', 'remote', 'clientMaxSize', 'headers'];
 
 function checkCloneOptions(overrides: RequestCloneOptions): void {
-  const unknown = Object.keys(overrides).filter((key) => !CLONE_OPTIONS.includes(key));
-  if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request.clone(): unknown option(s) ${unknown.join(', ')}: use ${CLONE_OPTIONS.join(', ')}`);
+  checkKnownOptions(overrides, CLONE_OPTIONS, 'request.clone()');
   const { host, scheme, remote } = overrides as Record<string, unknown>;
   if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') throw new WeftError('WEFT_ERR_INVALID_OPTION', `request.clone(): scheme must be 'http' or 'https', got ${shownValue(scheme)}`);
   for (const [name, value] of [['host', host], ['remote', remote]] as const) {

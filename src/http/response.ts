@@ -7,11 +7,12 @@
 import { Buffer } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { encodeUrlForHeader, type ResponseHeadersInit } from './headers.js';
 import { parseMediaType } from './media-type.js';
 import { isValidHeaderValue } from './response-headers.js';
 import { checkStatus } from './status.js';
-import { StreamResponse, type StreamResponseInit } from './stream-response.js';
+import { KNOWN_OPTIONS, StreamResponse, type StreamResponseInit } from './stream-response.js';
 
 /**
  * What a `Response` can carry: text, bytes, or nothing.
@@ -130,12 +131,15 @@ function invalidBody(detail: string, cause?: unknown): WeftError {
  * ```
  */
 export class Response extends StreamResponse {
+  /** @internal */
+  protected static override readonly optionNames: readonly string[] = [...StreamResponse.optionNames, 'body', 'text', 'contentType', 'charset'];
   #body: ResponseBody = null;
   /** The encoded body, fixed when the headers are written. */
   #payload: string | Uint8Array | undefined;
 
-  constructor(init: ResponseInit = {}) {
-    super(init);
+  /** @param known internal: see {@link StreamResponse}'s constructor. */
+  constructor(init: ResponseInit = {}, known?: typeof KNOWN_OPTIONS) {
+    super(init, known);
     const contentType = init.contentType;
     if (typeof init.body === 'string' && contentType !== undefined && init.text === undefined && init.charset === undefined && isKnownType(contentType)) {
       // hot path: json(), text(), html() and toResponse() come here; what the setter would check holds
@@ -275,22 +279,30 @@ export class Response extends StreamResponse {
   }
 }
 
-function withContentType(body: string, contentType: string, init: ResponseOptions | undefined): Response {
-  if (init === undefined) return new Response({ body, contentType });
+/** The options `json()`, `text()` and `html()` take. */
+const FACTORY_OPTIONS: readonly string[] = ['status', 'reason', 'headers', 'contentType'];
+
+function withContentType(body: string, contentType: string, init: ResponseOptions | undefined, where: string): Response {
+  // hot path: text(), json() and a handler's string or object come here
+  if (init === undefined) return new Response({ body, contentType }, KNOWN_OPTIONS);
+  checkKnownOptions(init, FACTORY_OPTIONS, where);
   if (init.contentType === undefined && init.headers !== undefined) {
     // a Content-Type among the headers is kept, as `new Response()` keeps it
-    const response = new Response({ status: init.status, reason: init.reason, headers: init.headers });
+    const response = new Response({ status: init.status, reason: init.reason, headers: init.headers }, KNOWN_OPTIONS);
     if (!response.headers.has('content-type')) response.headers.setTrusted('Content-Type', 'content-type', contentType);
     response.body = body;
     return response;
   }
-  return new Response({
-    body,
-    status: init.status,
-    reason: init.reason,
-    headers: init.headers,
-    contentType: init.contentType ?? contentType,
-  });
+  return new Response(
+    {
+      body,
+      status: init.status,
+      reason: init.reason,
+      headers: init.headers,
+      contentType: init.contentType ?? contentType,
+    },
+    KNOWN_OPTIONS,
+  );
 }
 
 /**
@@ -312,7 +324,7 @@ export function json(data: unknown, init?: ResponseOptions): Response {
     throw invalidBody(`cannot serialise the response as JSON: ${(err as Error).message}`, err);
   }
   if (body === undefined) throw invalidBody(`cannot serialise ${typeof data} as JSON`);
-  return withContentType(body, APPLICATION_JSON, init);
+  return withContentType(body, APPLICATION_JSON, init, 'json()');
 }
 
 /**
@@ -333,7 +345,7 @@ export function serializedJson(data: unknown, serialize: (data: never) => string
     throw invalidBody(`the route's serializer failed: ${(err as Error).message}`, err);
   }
   if (typeof body !== 'string') throw invalidBody(`the route's serializer returned ${body === null ? 'null' : typeof body}, not a string`);
-  return withContentType(body, APPLICATION_JSON, undefined);
+  return withContentType(body, APPLICATION_JSON, undefined, 'json()');
 }
 
 /**
@@ -345,7 +357,7 @@ export function serializedJson(data: unknown, serialize: (data: never) => string
  * ```
  */
 export function text(body: string, init?: ResponseOptions): Response {
-  return withContentType(body, TEXT_PLAIN, init);
+  return withContentType(body, TEXT_PLAIN, init, 'text()');
 }
 
 /**
@@ -357,7 +369,7 @@ export function text(body: string, init?: ResponseOptions): Response {
  * ```
  */
 export function html(body: string, init?: ResponseOptions): Response {
-  return withContentType(body, TEXT_HTML, init);
+  return withContentType(body, TEXT_HTML, init, 'html()');
 }
 
 /**
@@ -378,7 +390,7 @@ export function redirect(location: string, status = 302): Response {
   if (typeof location !== 'string' || location.length === 0) {
     throw new WeftError('WEFT_ERR_INVALID_HEADER', 'a redirect needs a location to redirect to');
   }
-  return new Response({ status, headers: { Location: encodeUrlForHeader(location) } });
+  return new Response({ status, headers: { Location: encodeUrlForHeader(location) } }, KNOWN_OPTIONS);
 }
 
 // `sendResponse` and `toResponse` live in their own files; they are re-exported here, last

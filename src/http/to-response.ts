@@ -5,7 +5,7 @@
 import { WeftError } from '../errors.js';
 import { HttpError } from './http-errors.js';
 import { Response, json, serializedJson, text } from './response.js';
-import { StreamResponse } from './stream-response.js';
+import { KNOWN_OPTIONS, StreamResponse } from './stream-response.js';
 
 const OCTET_STREAM = 'application/octet-stream';
 
@@ -86,7 +86,7 @@ export function toResponse(result: unknown, serialize?: (data: never) => string)
   if (result instanceof StreamResponse) return result;
   switch (typeof result) {
     case 'undefined':
-      return new Response({ status: 204 });
+      return new Response({ status: 204 }, KNOWN_OPTIONS);
     case 'string':
       return text(result);
     case 'function':
@@ -94,8 +94,8 @@ export function toResponse(result: unknown, serialize?: (data: never) => string)
       throw new WeftError('WEFT_ERR_INVALID_BODY', `a handler returned a ${typeof result}; return data, a string or a Response`);
     case 'object':
       if (result === null) return serialize === undefined ? json(null) : serializedJson(null, serialize);
-      if (result instanceof Uint8Array) return new Response({ body: result, contentType: OCTET_STREAM });
-      if (result instanceof ArrayBuffer) return new Response({ body: new Uint8Array(result), contentType: OCTET_STREAM });
+      if (result instanceof Uint8Array) return new Response({ body: result, contentType: OCTET_STREAM }, KNOWN_OPTIONS);
+      if (result instanceof ArrayBuffer) return new Response({ body: new Uint8Array(result), contentType: OCTET_STREAM }, KNOWN_OPTIONS);
       if (result instanceof HttpError) return result.toResponse();
       if (Symbol.asyncIterator in result) {
         throw new WeftError('WEFT_ERR_INVALID_BODY', 'a handler returned a stream or async iterable; write it to a StreamResponse');

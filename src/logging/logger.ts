@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import pino from 'pino';
 import type pretty from 'pino-pretty';
 import { WeftError } from '../errors.js';
-import { shownValue } from '../option-checks.js';
+import { checkKnownOptions, shownValue } from '../option-checks.js';
 
 /**
  * The logger weft writes to: pino's interface, so any pino logger, or an object shaped like
@@ -89,7 +89,8 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
  * empty: `info`): one of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`
  * (which mutes), in any case.
  *
- * @throws WeftError `WEFT_ERR_INVALID_OPTION` for another level, naming `LOG_LEVEL` or the
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION` for an unknown option, a `pretty` that is not a
+ *   boolean, or another level, naming `LOG_LEVEL` or the
  *   `level` option and the levels accepted.
  * @example
  * ```ts
@@ -99,6 +100,10 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
  * ```
  */
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
+  checkKnownOptions(options, ['level', 'pretty'], 'createLogger()');
+  if (options.pretty !== undefined && typeof options.pretty !== 'boolean') {
+    throw new WeftError('WEFT_ERR_INVALID_OPTION', `createLogger(): pretty must be a boolean, got ${shownValue(options.pretty)}`);
+  }
   const level = checkLevel(options.level);
   const wantPretty = options.pretty ?? process.stdout.isTTY === true;
   return wantPretty ? pino({ level }, loadPretty()({ sync: true, colorize: true })) : pino({ level });

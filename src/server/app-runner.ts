@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { LoggerAccessLogger, type AccessLogger } from '../logging/access-log.js';
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../logging/access-log-format.js';
 import { createRequestListener } from '../pipeline/handle-request.js';
@@ -14,6 +15,9 @@ import { shutdownGracefully } from './graceful-shutdown.js';
 import { createHttpServer, type HttpServer } from './http-server.js';
 import { RequestTracker } from './request-tracker.js';
 import { onStopSignals } from './stop-signals.js';
+
+/** The options `new AppRunner()` takes: its own and the connection options. */
+export const RUNNER_OPTION_NAMES: readonly string[] = ['shutdownTimeout', 'handleSignals', 'accessLog', 'accessLogFormat', 'handlerCancellation', ...CONNECTION_OPTION_NAMES];
 
 /**
  * Options of {@link AppRunner} (and of `runApp`).
@@ -87,8 +91,7 @@ export class AppRunner {
     if (!(app instanceof Application)) throw new WeftError('WEFT_ERR_INVALID_OPTION', 'AppRunner needs an Application (from createApp())');
     const { shutdownTimeout = 60_000, handleSignals = false, accessLog, accessLogFormat, handlerCancellation = false, ...connection } = options;
     // JavaScript callers get what TypeScript would have told them: a misspelt option is not ignored
-    const unknown = Object.keys(connection).filter((key) => !CONNECTION_OPTION_NAMES.includes(key));
-    if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`);
+    checkKnownOptions(options, RUNNER_OPTION_NAMES, 'AppRunner');
     for (const [name, value] of [['handleSignals', handleSignals], ['handlerCancellation', handlerCancellation]] as const) {
       if (typeof value !== 'boolean') throw new WeftError('WEFT_ERR_INVALID_OPTION', `${name} must be a boolean, got ${typeof value}`);
     }

@@ -5,6 +5,7 @@
 import { Server as NetServer, type AddressInfo, type ListenOptions } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { AppRunner } from './app-runner.js';
 import { messageOf } from './error-message.js';
 import { drainRequests } from './graceful-shutdown.js';
@@ -58,9 +59,7 @@ export abstract class BaseSite implements DrainState {
   protected constructor(runner: AppRunner, options: SiteOptions) {
     if (!(runner instanceof AppRunner)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a site needs the AppRunner it serves, got ${describe(runner)}`);
     // JavaScript callers get what TypeScript would have told them: a misspelt `host` would bind 0.0.0.0
-    const known = new.target.optionNames;
-    const unknown = Object.keys(options ?? {}).find((key) => !known.includes(key));
-    if (unknown !== undefined) throw new WeftError('WEFT_ERR_INVALID_OPTION', `${new.target.name}: unknown option ${JSON.stringify(unknown)} (known: ${known.join(', ')})`);
+    checkKnownOptions(options ?? {}, new.target.optionNames, new.target.name);
     if (options.backlog !== undefined && !(Number.isSafeInteger(options.backlog) && options.backlog > 0)) {
       throw new WeftError('WEFT_ERR_INVALID_OPTION', `backlog must be a positive integer, got ${String(options.backlog)}`);
     }

@@ -7,7 +7,8 @@ import { Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
 import { createLogger, stderrLogger, type Logger } from '../logging/logger.js';
 import { inCopyOfContext } from '../context/context-var.js';
-import { AppRunner, type AppRunnerOptions } from './app-runner.js';
+import { AppRunner, RUNNER_OPTION_NAMES, type AppRunnerOptions } from './app-runner.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { messageOf } from './error-message.js';
 import type { BaseSite } from './base-site.js';
 import { SockSite } from './sock-site.js';
@@ -97,6 +98,12 @@ export function runApp(appOrFactory: AppOrFactory, options: RunAppOptions = {}):
   return inCopyOfContext(serve)(appOrFactory, options);
 }
 
+/** The options `runApp()` takes: its own, the sites', and the runner's. */
+const RUN_APP_OPTION_NAMES: readonly string[] = [
+  ...['host', 'port', 'path', 'sock', 'tls', 'backlog', 'reusePort', 'mode', 'unixSite', 'printUrl', 'onStarted', 'signal', 'logger'],
+  ...RUNNER_OPTION_NAMES,
+];
+
 async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promise<void> {
   const { host, port, path, sock, tls, backlog, reusePort, mode, unixSite, printUrl = console.log, onStarted, signal, handleSignals = true, logger: earlyLogger, ...runnerOptions } = options;
   let logger: Logger = earlyLogger ?? fallbackLogger();
@@ -123,6 +130,7 @@ async function serve(appOrFactory: AppOrFactory, options: RunAppOptions): Promis
 
   let runner: AppRunner | undefined;
   try {
+    checkKnownOptions(options, RUN_APP_OPTION_NAMES, 'runApp()');
     if (printUrl !== false && typeof printUrl !== 'function') throw new WeftError('WEFT_ERR_INVALID_OPTION', `printUrl must be false or a function, got ${typeof printUrl}`);
     if (typeof handleSignals !== 'boolean') throw new WeftError('WEFT_ERR_INVALID_OPTION', `handleSignals must be a boolean, got ${typeof handleSignals}`);
     const app = await makeApp(appOrFactory);

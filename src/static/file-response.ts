@@ -45,6 +45,8 @@ export interface FileResponseOptions extends StreamResponseInit {
  * ```
  */
 export class FileResponse extends StreamResponse {
+  /** @internal */
+  protected static override readonly optionNames: readonly string[] = [...StreamResponse.optionNames, 'maxAge', 'precompressed'];
   readonly path: string;
   readonly #maxAge: number | undefined;
   readonly #precompressed: boolean;

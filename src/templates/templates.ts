@@ -6,6 +6,7 @@ import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { type Application } from '../app/application.js';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { HTTPInternalServerError } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
@@ -43,6 +44,9 @@ interface TemplateSetup {
 
 const setups = new WeakMap<Application, TemplateSetup>();
 
+/** The options `setupTemplates()` takes. */
+const TEMPLATE_OPTIONS: readonly string[] = ['directory', 'autoescape', 'watch', 'filters', 'globals', 'contextProcessors'];
+
 /**
  * Sets up templates for `app` and its sub-applications (a sub-app may have its own).
  * Throws `WEFT_ERR_TEMPLATE` for a missing directory option.
@@ -55,6 +59,7 @@ const setups = new WeakMap<Application, TemplateSetup>();
  */
 export function setupTemplates(app: Application, options: TemplateOptions): nunjucks.Environment {
   app.assertNotFrozen('set up templates');
+  checkKnownOptions(options, TEMPLATE_OPTIONS, 'setupTemplates()', 'WEFT_ERR_TEMPLATE');
   const dirs = Array.isArray(options?.directory) ? options.directory : [options?.directory];
   if (dirs.length === 0 || dirs.some((d) => typeof d !== 'string' || d === '')) {
     throw new WeftError('WEFT_ERR_TEMPLATE', 'setupTemplates needs { directory: "<path>" } (a path or a list of paths)');

@@ -3,6 +3,7 @@
  * over a `PubSubBackend`: in-process by default, a broker (Redis) to span processes.
  */
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { InMemoryPubSub } from './in-memory-pubsub.js';
 import type { PubSubBackend } from './pubsub-backend.js';
 import { Subscription } from './subscription.js';
@@ -48,6 +49,7 @@ export class Broadcaster implements AsyncDisposable {
   #closed = false;
 
   constructor(options: BroadcasterOptions = {}) {
+    checkKnownOptions(options, ['backend', 'maxQueue', 'maxQueueSize'], 'new Broadcaster()', 'WEFT_ERR_WS_OPTIONS');
     const { backend = new InMemoryPubSub(), maxQueue = 1000, maxQueueSize = DEFAULT_MAX_QUEUE_SIZE } = options;
     checkQueueLimit('maxQueue', maxQueue);
     checkQueueLimit('maxQueueSize', maxQueueSize);

@@ -6,6 +6,7 @@
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { PubSubBackend } from './pubsub-backend.js';
 
@@ -58,6 +59,7 @@ export class RedisPubSub implements PubSubBackend {
   readonly #whenClosed = new Promise<never>((_resolve, reject) => (this.#rejectWaiters = reject));
 
   constructor(options: RedisPubSubOptions = {}) {
+    checkKnownOptions(options, ['url', 'redis', 'logger'], 'new RedisPubSub()', 'WEFT_ERR_REDIS_OPTIONS');
     const { url = 'redis://127.0.0.1:6379', redis = {}, logger } = options;
     if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
       throw new WeftError('WEFT_ERR_REDIS_OPTIONS', `url must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);

@@ -4,6 +4,7 @@
  */
 import type { WebSocketRouteOptions } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions, isOptionsObject, shownValue } from '../option-checks.js';
 
 /** The options with defaults applied; `heartbeat` 0 means off. */
 export interface ResolvedWebSocketOptions {
@@ -24,6 +25,9 @@ export interface ResolvedWebSocketOptions {
  * ```
  */
 export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
+
+/** The websocket options `@WebSocket()` and `new WebSocketResponse()` take. */
+export const WEBSOCKET_OPTION_NAMES: readonly string[] = ['protocols', 'maxMsgSize', 'heartbeat', 'compress', 'highWaterMark', 'closeTimeout'];
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -60,9 +64,11 @@ export function checkTimerMs(name: string, value: number): number {
  * ```ts
  * checkWebSocketOptions({ heartbeat: 30_000 }).maxMsgSize; // 4194304
  * ```
- * @throws WeftError `WEFT_ERR_WS_OPTIONS`, naming the option.
+ * @throws WeftError `WEFT_ERR_WS_OPTIONS`, naming the option (an unknown one too).
  */
 export function checkWebSocketOptions(options: WebSocketRouteOptions): ResolvedWebSocketOptions {
+  if (!isOptionsObject(options as unknown)) throw new WeftError('WEFT_ERR_WS_OPTIONS', `websocket options must be an object, got ${shownValue(options)}`);
+  checkKnownOptions(options, WEBSOCKET_OPTION_NAMES, 'websocket options', 'WEFT_ERR_WS_OPTIONS');
   const protocols = options.protocols ?? [];
   if (!Array.isArray(protocols) || protocols.some((p) => typeof p !== 'string' || !TOKEN.test(p))) {
     throw new WeftError('WEFT_ERR_WS_OPTIONS', `protocols must be an array of tokens (e.g. ['chat.v1']), got ${JSON.stringify(protocols)}`);
