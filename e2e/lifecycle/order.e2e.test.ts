@@ -179,6 +179,37 @@ describe('lifecycle order', () => {
     expect(direct).toEqual(viaClient.filter((entry) => entry !== 'request'));
   });
 
+  test('cleanup() called while startup runs waits for it, then cleans up everything it started', async () => {
+    const log: string[] = [];
+    let opened!: () => void;
+    const slowOpen = new Promise<void>((resolve) => (opened = resolve));
+    class Pool implements CleanupContext {
+      async *lifespan() {
+        await slowOpen;
+        log.push('Pool:open');
+        yield;
+        log.push('Pool:close');
+      }
+      dispose() {
+        log.push('Pool:disposed');
+      }
+    }
+    const app = createApp({ name: 'main', providers: [Pool], logger });
+    app.cleanupCtx.push(async function* later() {
+      log.push('later:open');
+      yield;
+      log.push('later:close');
+    });
+    const starting = app.startup();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the startup waits in Pool's lifespan
+    const cleaning = app.cleanup();
+    opened();
+    await starting;
+    await cleaning;
+    expect(log).toEqual(['Pool:open', 'later:open', 'later:close', 'Pool:close', 'Pool:disposed']);
+    await expect(app.startup()).rejects.toThrow('WEFT_ERR_APP_FROZEN');
+  });
+
   test('registration after startup is refused: the slots are frozen', async () => {
     const app = buildApp([]);
     await app.startup();

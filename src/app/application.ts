@@ -361,9 +361,11 @@ export class Application {
    * Closes the scheduler (jobs still running are aborted and get its `closeTimeout` to
    * finish, while what they use is still open), runs every cleanup owed, in reverse
    * startup order, and disposes the containers; errors gathered (see CleanupError).
-   * Calling it again does nothing.
+   * Called while the startup runs, it waits for the startup to end first (its cleanups
+   * would otherwise run under it). Calling it again does nothing.
    */
   async cleanup(): Promise<void> {
+    if (this.#state === 'starting') await this.#starting!.catch(() => undefined); // a failed startup cleaned up after itself
     this.#state = 'stopped';
     await runInAppContext(this, () => runCleanup(this.#withJobsFirst()));
   }
