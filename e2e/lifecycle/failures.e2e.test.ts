@@ -5,6 +5,7 @@ import {
   Injectable,
   type Logger,
   type OnCleanup,
+  type OnShutdown,
   type OnStartup,
   StartupError,
   WeftError,
@@ -98,6 +99,46 @@ describe('startup failure', () => {
     expect(log).toEqual(['First:enter', 'Second:enter', 'First:exit']);
     expect(logger.errors).toHaveLength(1);
     expect((logger.errors[0].obj as { err: Error }).err.message).toBe('First could not close');
+  });
+
+  test('shutdown() after a failed startup notifies the providers startup reached; one it never reached is not built from the disposed container', async () => {
+    const log: string[] = [];
+    class Reached implements OnStartup, OnShutdown {
+      onStartup() {
+        log.push('Reached:startup');
+      }
+      onShutdown() {
+        log.push('Reached:shutdown');
+      }
+    }
+    class Failing implements OnStartup {
+      onStartup() {
+        throw new Error('migrations failed');
+      }
+    }
+    class NeverReached implements OnShutdown {
+      constructor() {
+        log.push('NeverReached:constructed');
+      }
+      onShutdown() {
+        log.push('NeverReached:shutdown');
+      }
+    }
+    const app = createApp({ name: 'main', providers: [Reached, Failing, NeverReached], logger: silent });
+    // aiohttp's runner idiom: try { setup } finally { cleanup }, which sends on_shutdown too
+    const error = await failure(
+      (async () => {
+        try {
+          await app.startup();
+        } finally {
+          await app.shutdown();
+          await app.cleanup();
+        }
+      })(),
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as Error).message).toContain('migrations failed');
+    expect(log).toEqual(['Reached:startup', 'Reached:shutdown']);
   });
 
   test("a sub-app's failing onStartup: the error names the sub-app; the parent's slots are cleaned up in reverse", async () => {

@@ -60,7 +60,7 @@ export function lifecycleProviderSlots<App>(providers: readonly ProviderLike[], 
       );
     }
     let instance: LifecycleParts<App> | undefined;
-    slots.push({ kind: 'provider', label, resolve: () => (instance ??= container.get(found.token as never) as LifecycleParts<App>) });
+    slots.push({ kind: 'provider', label, resolve: () => (instance ??= container.get(found.token as never) as LifecycleParts<App>), resolved: () => instance });
   }
   return slots;
 }

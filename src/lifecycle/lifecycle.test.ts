@@ -142,16 +142,17 @@ describe('lifecycle provider slots', () => {
     }
     if (parts.cleanup) instance.onCleanup = (app) => void log.push(`${app.name}.${name}:cleanup`);
     if (parts.shutdown) instance.onShutdown = (app) => void log.push(`${app.name}.${name}:shutdown`);
-    let resolved = 0;
+    let resolutions = 0;
     const slot: LifecycleSlot<FakeApp> = {
       kind: 'provider',
       label: name,
       resolve: () => {
-        resolved++;
+        resolutions++;
         return instance;
       },
+      resolved: () => (resolutions > 0 ? instance : undefined),
     };
-    return { slot, resolved: () => resolved };
+    return { slot, resolutions: () => resolutions };
   }
 
   test("a provider's parts share one slot: lifespan then onStartup; back: onCleanup then the rest of lifespan", async () => {
@@ -192,6 +193,7 @@ describe('lifecycle provider slots', () => {
       resolve: () => {
         throw new Error('constructor threw');
       },
+      resolved: () => undefined,
     };
     await expect(runStartup({ name: 'main', slots: [broken] }, tree, [])).rejects.toThrow("startup failed in provider Broken (app 'main'): constructor threw");
   });
@@ -203,7 +205,18 @@ describe('lifecycle provider slots', () => {
     await runStartup({ name: 'main', slots: [fake.slot] }, tree, stack);
     expect(await runShutdown({ name: 'main', slots: [fake.slot] }, tree)).toEqual([]);
     expect(stack).toEqual([]);
-    expect(fake.resolved()).toBe(2);
+    expect(fake.resolutions()).toBe(1);
+  });
+
+  test('shutdown leaves alone a provider startup never reached: it is not resolved', async () => {
+    const log: string[] = [];
+    const failing: LifecycleSlot<FakeApp> = { kind: 'startup', label: 'seed', run: () => Promise.reject(new Error('seed failed')) };
+    const late = provider('Late', log, { shutdown: true });
+    const app: FakeApp = { name: 'main', slots: [failing, late.slot] };
+    await expect(runStartup(app, tree, [])).rejects.toThrow('seed failed');
+    expect(await runShutdown(app, tree)).toEqual([]);
+    expect(late.resolutions()).toBe(0);
+    expect(log).toEqual([]);
   });
 
   test('shutdown runs every handler in registration order, sub-apps in their slot, and gathers errors', async () => {
@@ -212,6 +225,7 @@ describe('lifecycle provider slots', () => {
     const note = (name: string): LifecycleSlot<FakeApp> => ({ kind: 'shutdown', label: name, run: (app) => void log.push(`${app.name}.${name}`) });
     const admin: FakeApp = { name: 'admin', slots: [note('a'), fail] };
     const main: FakeApp = { name: 'main', slots: [provider('P', log, { shutdown: true }).slot, note('m1'), { kind: 'app', label: 'admin', app: admin }, note('m2')] };
+    await runStartup(main, tree, []);
     const errors = await runShutdown(main, tree);
     expect(log).toEqual(['main.P:shutdown', 'main.m1', 'admin.a', 'main.m2']);
     expect(errors.map((e) => (e as Error).message)).toEqual(['shutdown failed']);

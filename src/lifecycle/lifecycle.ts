@@ -23,8 +23,11 @@ export type LifecycleSlot<App> =
   | { kind: 'shutdown'; label: string; run: (app: App) => unknown }
   | { kind: 'context'; label: string; open: (app: App) => ContextIterator }
   | { kind: 'app'; label: string; app: App }
-  /** A lifecycle provider: resolved once at startup; its parts run in this one slot. */
-  | { kind: 'provider'; label: string; resolve: () => LifecycleParts<App> };
+  /**
+   * A lifecycle provider: resolved once at startup; its parts run in this one slot.
+   * `resolved` gives the instance once `resolve` made it, else undefined.
+   */
+  | { kind: 'provider'; label: string; resolve: () => LifecycleParts<App>; resolved: () => LifecycleParts<App> | undefined };
 
 /** What the startup walk leaves behind to undo, newest last. */
 export type CleanupStack = Array<{ label: string; run: () => Promise<unknown> | unknown }>;
@@ -85,15 +88,16 @@ export async function runStartup<App>(app: App, tree: LifecycleTree<App>, stack:
 
 /**
  * Sends the shutdown notification: `onShutdown` handlers and providers in registration
- * order, a sub-app's in its mount slot. Every handler runs; the errors are returned.
+ * order, a sub-app's in its mount slot. Every handler runs; the errors are returned. A
+ * provider startup never reached (it failed before) has no instance and is left alone.
  */
 export async function runShutdown<App>(app: App, tree: LifecycleTree<App>, errors: unknown[] = []): Promise<unknown[]> {
   for (const slot of tree.slotsOf(app)) {
     try {
       if (slot.kind === 'shutdown') await slot.run(app);
       if (slot.kind === 'provider') {
-        const instance = slot.resolve();
-        if (typeof instance.onShutdown === 'function') await instance.onShutdown(app);
+        const instance = slot.resolved();
+        if (typeof instance?.onShutdown === 'function') await instance.onShutdown(app);
       }
     } catch (err) {
       errors.push(err);
