@@ -257,6 +257,26 @@ describe('cleanup contexts must yield exactly once', () => {
   });
 });
 
+describe('the wrong kind of function', () => {
+  test('an async generator function pushed to onStartup, onShutdown or onCleanup is refused where it is pushed (its body would never run)', () => {
+    const app = createApp({ name: 'main', logger: silent });
+    const log: string[] = [];
+    async function* pool() {
+      log.push('open');
+      yield;
+      log.push('close');
+    }
+    expect(() => app.onStartup.push(pool)).toThrow(
+      'WEFT_ERR_LIFECYCLE: onStartup pool is an async generator function: called as a hook, its body would never run; push it to app.cleanupCtx (its code before the yield runs at startup, after it at cleanup)',
+    );
+    expect(() => app.onShutdown.push(pool)).toThrow('WEFT_ERR_LIFECYCLE: onShutdown pool is an async generator function');
+    expect(() => app.onCleanup.push(pool)).toThrow('WEFT_ERR_LIFECYCLE: onCleanup pool is an async generator function');
+    expect([app.onStartup.length, app.onShutdown.length, app.onCleanup.length]).toEqual([0, 0, 0]);
+    app.cleanupCtx.push(pool);
+    expect(app.cleanupCtx.length).toBe(1);
+  });
+});
+
 describe('cleanup errors', () => {
   test('several cleanup errors form one CleanupError with all of them, in the order the cleanups ran; every cleanup runs', async () => {
     const log: string[] = [];

@@ -79,11 +79,11 @@ export class Application {
   #logger: Logger | undefined;
 
   /** Startup hooks, run in registration order. */
-  readonly onStartup = new Signal<[Application]>('onStartup', (fn) => this.#addSlot({ kind: 'startup', label: label(fn, 'onStartup'), run: fn }));
+  readonly onStartup = new Signal<[Application]>('onStartup', (fn) => this.#addSlot({ kind: 'startup', label: hookLabel(fn, 'onStartup'), run: fn }));
   /** Shutdown notifications, run in registration order while requests may still be in flight. */
-  readonly onShutdown = new Signal<[Application]>('onShutdown', (fn) => this.#addSlot({ kind: 'shutdown', label: label(fn, 'onShutdown'), run: fn }));
+  readonly onShutdown = new Signal<[Application]>('onShutdown', (fn) => this.#addSlot({ kind: 'shutdown', label: hookLabel(fn, 'onShutdown'), run: fn }));
   /** Cleanup hooks: each runs if startup reached its slot, in reverse order. */
-  readonly onCleanup = new Signal<[Application]>('onCleanup', (fn) => this.#addSlot({ kind: 'cleanup', label: label(fn, 'onCleanup'), run: fn }));
+  readonly onCleanup = new Signal<[Application]>('onCleanup', (fn) => this.#addSlot({ kind: 'cleanup', label: hookLabel(fn, 'onCleanup'), run: fn }));
   /** Cleanup contexts: async generators whose code before `yield` is startup and after it cleanup. */
   readonly cleanupCtx = new Signal<[Application]>('cleanupCtx', (fn) =>
     this.#addSlot({ kind: 'context', label: label(fn, 'cleanupCtx'), open: fn as CleanupContextFn }),
@@ -444,6 +444,22 @@ function rootOf(app: Application): Application {
 
 function label(fn: (...args: never[]) => unknown, kind: string): string {
   return fn.name ? `${kind} ${fn.name}` : `${kind} #anonymous`;
+}
+
+/**
+ * The label of an onStartup, onShutdown or onCleanup hook. An async generator function is
+ * refused: calling it only makes a generator, so its body would never run (aiohttp's
+ * `await` of one fails the startup); it belongs in `cleanupCtx`.
+ */
+function hookLabel(fn: (...args: never[]) => unknown, kind: string): string {
+  const name = label(fn, kind);
+  if (Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]') {
+    throw new WeftError(
+      'WEFT_ERR_LIFECYCLE',
+      `${name} is an async generator function: called as a hook, its body would never run; push it to app.cleanupCtx (its code before the yield runs at startup, after it at cleanup)`,
+    );
+  }
+  return name;
 }
 
 /**

@@ -18,7 +18,7 @@ export class Signal<Args extends unknown[]> {
   /**
    * @param name shown in errors.
    * @param onPush called for each handler added: the application uses it to give
-   *   lifecycle handlers their slot in registration order.
+   *   lifecycle handlers their slot in registration order. A handler it throws for is not added.
    */
   constructor(
     readonly name: string,
@@ -30,8 +30,8 @@ export class Signal<Args extends unknown[]> {
     if (this.#frozen) throw new WeftError('WEFT_ERR_APP_FROZEN', `cannot add to ${this.name} after startup`);
     for (const handler of handlers) {
       if (typeof handler !== 'function') throw new TypeError(`${this.name} takes functions, got ${typeof handler}`);
+      this.onPush?.(handler); // may refuse it
       this.#handlers.push(handler);
-      this.onPush?.(handler);
     }
   }
 
