@@ -271,6 +271,27 @@ describe('Scheduler: background jobs of an application', () => {
     await client.close();
   });
 
+  test('a job sees the values of the moment it was spawned, also when it waited in the queue', async () => {
+    const seen: string[] = [];
+    const app = createApp({ logger: createLogger({ level: 'silent' }), jobs: { limit: 1 } });
+    app.router.add('POST', '/notify', async () => {
+      const blocker = gate();
+      app.scheduler.spawn(() => blocker.promise, { name: 'blocker' });
+      for (const user of ['ann', 'bob', 'cy']) {
+        RequestId.set(user); // one job per user: the jobs wait in the queue behind the blocker
+        app.scheduler.spawn(async () => void seen.push(RequestId.get()), { name: `notify ${user}` });
+      }
+      RequestId.set('done');
+      blocker.open();
+      return 'queued';
+    });
+    const client = await startClient(new TestClient(app));
+    expect((await client.post('/notify')).text).toBe('queued');
+    await app.scheduler.wait(1000);
+    expect(seen).toEqual(['ann', 'bob', 'cy']);
+    await client.close();
+  });
+
   test('the scheduler can be replaced like any provider (override), and is still closed at cleanup', async () => {
     const custom = new Scheduler({ limit: 3, logger: createLogger({ level: 'silent' }) });
     const client = new TestClient(createApp({ logger: createLogger({ level: 'silent' }) }));

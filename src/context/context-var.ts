@@ -120,18 +120,21 @@ export function runInRequestContext<A, R>(app: object, fn: (arg: A) => R, arg: A
 }
 
 /**
- * Wraps `fn` to run in a copy of the context current when it is called: what it sets stays
- * its own, as an asyncio task runs in a copy of its spawner's context. For background jobs,
- * which must see what their request set without changing it. Free when no ContextVar exists.
+ * Wraps `fn` to run in a copy of the values current when it is wrapped (each call gets its
+ * own copy): what it sets stays its own, as an asyncio task runs in a copy of the context it
+ * was created in. For background jobs, which must see what their request had set when it
+ * spawned them, also if they start later from the queue, without changing it. Free when no
+ * ContextVar exists.
  *
  * @example
  * ```ts
- * const run = AsyncResource.bind(inCopyOfContext(job)); // the spawner's values, its own changes
+ * const run = AsyncResource.bind(inCopyOfContext(job)); // the spawner's values now, its own changes
  * ```
  */
 export function inCopyOfContext<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const values = anyVariable ? new Map(storage.getStore() ?? rootContext) : undefined;
   return (...args) => {
     if (!anyVariable) return fn(...args);
-    return storage.run(new Map(storage.getStore() ?? rootContext), fn, ...args);
+    return storage.run(new Map(values ?? storage.getStore() ?? rootContext), fn, ...args);
   };
 }

@@ -43,13 +43,14 @@ export class Job<T = unknown> {
    * @param name for logs and errors.
    * @param fn the work; it runs in the async context of the caller of `spawn()`, so
    *   ContextVars set by a request are seen by the jobs it spawns; it runs in a copy of
-   *   them, so what the job sets is not seen by its request (asyncio's task semantics).
+   *   them taken now, at spawn, so what the job sets is not seen by its request, and what
+   *   the request sets afterwards is not seen by the job (asyncio's task semantics).
    */
   constructor(
     readonly name: string,
     fn: JobFunction<T>,
   ) {
-    // the spawner's async context, and a copy of its ContextVars: the job's set() stays its own
+    // the spawner's async context, and a copy of its ContextVars as they are now: the job's set() stays its own
     this.#run = AsyncResource.bind(inCopyOfContext(fn));
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve as (value: unknown) => void;
