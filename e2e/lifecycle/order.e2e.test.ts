@@ -210,6 +210,25 @@ describe('lifecycle order', () => {
     await expect(app.startup()).rejects.toThrow('WEFT_ERR_APP_FROZEN');
   });
 
+  test("a mounted sub-app's startup(), shutdown() and cleanup() are WEFT_ERR_MOUNT: its lifecycle runs with its root's", async () => {
+    const log: string[] = [];
+    const app = createApp({ name: 'main', logger });
+    const admin = createApp({ name: 'admin' });
+    admin.cleanupCtx.push(async function* pool() {
+      log.push('admin.pool:open');
+      yield;
+      log.push('admin.pool:close');
+    });
+    app.mount('/admin/', admin);
+    await expect(admin.startup()).rejects.toThrow('WEFT_ERR_MOUNT: admin is mounted: start its root application');
+    await app.startup();
+    await expect(admin.shutdown()).rejects.toThrow('WEFT_ERR_MOUNT: admin is mounted: shut down its root application');
+    await expect(admin.cleanup()).rejects.toThrow('WEFT_ERR_MOUNT: admin is mounted: clean up its root application');
+    expect(log).toEqual(['admin.pool:open']);
+    await app.cleanup();
+    expect(log).toEqual(['admin.pool:open', 'admin.pool:close']);
+  });
+
   test('registration after startup is refused: the slots are frozen', async () => {
     const app = buildApp([]);
     await app.startup();

@@ -349,9 +349,10 @@ export class Application {
 
   /**
    * Sends `onShutdown` to this app and its sub-apps (providers and functional handlers), in
-   * registration order; every handler runs, errors are gathered.
+   * registration order; every handler runs, errors are gathered. Root apps only.
    */
   async shutdown(): Promise<void> {
+    if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: shut down its root application`);
     const errors = await runInAppContext(this, () => runShutdown(this, LIFECYCLE_TREE));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new CleanupError(errors);
@@ -362,9 +363,11 @@ export class Application {
    * finish, while what they use is still open), runs every cleanup owed, in reverse
    * startup order, and disposes the containers; errors gathered (see CleanupError).
    * Called while the startup runs, it waits for the startup to end first (its cleanups
-   * would otherwise run under it). Calling it again does nothing.
+   * would otherwise run under it). Calling it again does nothing. Root apps only.
    */
   async cleanup(): Promise<void> {
+    // a sub-app's cleanups are on its root's stack: here they would silently not run
+    if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: clean up its root application`);
     if (this.#state === 'starting') await this.#starting!.catch(() => undefined); // a failed startup cleaned up after itself
     this.#state = 'stopped';
     await runInAppContext(this, () => runCleanup(this.#withJobsFirst()));
