@@ -210,6 +210,22 @@ describe('lifecycle order', () => {
     await expect(app.startup()).rejects.toThrow('WEFT_ERR_APP_FROZEN');
   });
 
+  test('cleanup() called again while it runs waits for the same cleanup: each step once, in reverse order, one after the other', async () => {
+    const log: string[] = [];
+    const app = createApp({ name: 'main', logger });
+    for (const name of ['pool', 'cache']) {
+      app.cleanupCtx.push(async function* context() {
+        yield;
+        log.push(`${name}:closing`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`${name}:closed`);
+      });
+    }
+    await app.startup();
+    await Promise.all([app.cleanup().then(() => log.push('first call resolved')), app.cleanup().then(() => log.push('second call resolved'))]);
+    expect(log).toEqual(['cache:closing', 'cache:closed', 'pool:closing', 'pool:closed', 'first call resolved', 'second call resolved']);
+  });
+
   test("a mounted sub-app's startup(), shutdown() and cleanup() are WEFT_ERR_MOUNT: its lifecycle runs with its root's", async () => {
     const log: string[] = [];
     const app = createApp({ name: 'main', logger });

@@ -363,11 +363,19 @@ export class Application {
    * finish, while what they use is still open), runs every cleanup owed, in reverse
    * startup order, and disposes the containers; errors gathered (see CleanupError).
    * Called while the startup runs, it waits for the startup to end first (its cleanups
-   * would otherwise run under it). Calling it again does nothing. Root apps only.
+   * would otherwise run under it). Calling it again, also while it runs, gives the same
+   * promise: every cleanup runs once. Root apps only.
    */
   async cleanup(): Promise<void> {
     // a sub-app's cleanups are on its root's stack: here they would silently not run
     if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: clean up its root application`);
+    return (this.#cleaning ??= this.#cleanup());
+  }
+
+  /** The running or finished `cleanup()`: a second call must not pop the stack alongside the first. */
+  #cleaning: Promise<void> | undefined;
+
+  async #cleanup(): Promise<void> {
     if (this.#state === 'starting') await this.#starting!.catch(() => undefined); // a failed startup cleaned up after itself
     this.#state = 'stopped';
     await runInAppContext(this, () => runCleanup(this.#withJobsFirst()));
