@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
@@ -49,3 +50,65 @@ test('every package the published declarations import is a dependency, and so ar
   }
   expect(needed.filter((name) => !(name in dependencies))).toEqual([]);
 }, 30_000);
+
+/** A user's program against the public declarations, as strict as user projects get. */
+const CONSUMER = `
+import { Controller, Get, Inject, Injectable, Key, createApp, createHttpServer, json, runApp, type Request } from 'weft';
+import { TestClient } from 'weft/testing';
+
+const Greeting = new Key<string>('greeting');
+
+@Injectable()
+class Greeter {
+  constructor(@Inject(Greeting) private readonly greeting: string) {}
+  greet(name: string): string { return this.greeting + ', ' + name; }
+}
+
+@Controller('/hello')
+class Hello {
+  constructor(private readonly greeter: Greeter) {}
+  @Get('/{name}')
+  greet(request: Request) { return json({ text: this.greeter.greet(request.params['name'] ?? '') }); }
+}
+
+export async function check(): Promise<string> {
+  const app = createApp({ controllers: [Hello], providers: [Greeter, { provide: Greeting, useValue: 'hi' }] });
+  createHttpServer(app.callback(), { keepAliveTimeout: 65_000 }).close();
+  void runApp;
+  const client = await new TestClient(app).start();
+  const body = (await client.get('/hello/you')).json<{ text: string }>();
+  await client.close();
+  return body.text;
+}
+`;
+
+test.each(['commonjs', 'module'])('the published declarations compile in a %s project with skipLibCheck false and the strictest options', async (type) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'weft-consumer-'));
+  try {
+    await mkdir(path.join(dir, 'node_modules'));
+    await symlink(root, path.join(dir, 'node_modules', 'weft'), 'dir');
+    await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type }));
+    await writeFile(path.join(dir, 'consumer.ts'), CONSUMER);
+    const compilerOptions = {
+      target: 'ES2022',
+      module: type === 'module' ? 'nodenext' : 'node16',
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      noImplicitOverride: true,
+      noPropertyAccessFromIndexSignature: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      skipLibCheck: false,
+      noEmit: true,
+      types: ['node'],
+      typeRoots: [path.join(root, 'node_modules', '@types')],
+    };
+    await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const { stdout } = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).catch((err: { stdout: string }) => err);
+    expect(stdout).toBe('');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);

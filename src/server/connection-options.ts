@@ -6,7 +6,9 @@ import type { Server, ServerOptions } from 'node:http';
 import { WeftError } from '../errors.js';
 
 /**
- * Connection limits of a server. Every one is optional; weft's defaults apply.
+ * Connection limits of a server. Every one is optional; weft's defaults apply (also to one
+ * given as `undefined`: typed `number | undefined`, as node's `ServerOptions` types the
+ * same names, so that `HttpServerOptions` extends both under `exactOptionalPropertyTypes`).
  *
  * @example
  * ```ts
@@ -21,24 +23,24 @@ export interface ConnectionOptions {
    * request on a connection the server is closing; node's own default (5 s) causes
    * intermittent 502s behind them.
    */
-  keepAliveTimeout?: number;
+  keepAliveTimeout?: number | undefined;
   /**
    * Time allowed to receive the request headers, in ms, from the request's first byte.
    * Default 30 s: any real client (or proxy) sends headers in one go, while a slowloris
    * client dripping header bytes holds a socket no longer than this. Checked every
    * `connectionsCheckingInterval` (10 s), so the effective limit is 30–40 s.
    */
-  headersTimeout?: number;
+  headersTimeout?: number | undefined;
   /**
    * Time allowed to receive the whole request (headers and body), in ms. Default 300 s
    * (node's): bounds slow uploads; raise it (or 0 for no limit) for large uploads over slow
    * links. Must be 0 or at least `headersTimeout`.
    */
-  requestTimeout?: number;
+  requestTimeout?: number | undefined;
   /** Most header fields accepted per request (node's default 2000). */
-  maxHeadersCount?: number;
+  maxHeadersCount?: number | undefined;
   /** Requests served on one connection before it is closed (default 0: no limit). */
-  maxRequestsPerSocket?: number;
+  maxRequestsPerSocket?: number | undefined;
 }
 
 /**
