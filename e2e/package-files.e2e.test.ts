@@ -57,6 +57,7 @@ import { Controller, Get, Inject, Injectable, Key, createApp, createHttpServer, 
 import { TestClient } from 'weft/testing';
 
 const Greeting = new Key<string>('greeting');
+const Port = new Key<number>('port');
 
 @Injectable()
 class Greeter {
@@ -73,6 +74,9 @@ class Hello {
 
 export async function check(): Promise<string> {
   const app = createApp({ controllers: [Hello], providers: [Greeter, { provide: Greeting, useValue: 'hi' }] });
+  app.provide(Port, 8080);
+  // @ts-expect-error a Key<number> takes a number, as container.provide() and scope.provide() say
+  app.provide(Port, '8080');
   createHttpServer(app.callback(), { keepAliveTimeout: 65_000 }).close();
   void runApp;
   const client = await new TestClient(app).start();

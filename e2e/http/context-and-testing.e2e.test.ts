@@ -243,9 +243,9 @@ describe('TestClient.override', () => {
 
   test('app.provide() with a string or symbol token is refused where it is written, not at startup', () => {
     const app = createApp({ logger });
-    expect(() => app.provide('settings', {})).toThrow(
+    expect(() => app.provide('settings' as never, {})).toThrow(
       'WEFT_DI_INVALID_TOKEN: provide() got "settings" as token: strings and symbols are only looked up in a fallback container (inversify, tsyringe); register a class or a Key',
     );
-    expect(() => app.provide(Symbol('settings'), {})).toThrow(/^WEFT_DI_INVALID_TOKEN: provide\(\) got Symbol\(settings\) as token/);
+    expect(() => app.provide(Symbol('settings') as never, {})).toThrow(/^WEFT_DI_INVALID_TOKEN: provide\(\) got Symbol\(settings\) as token/);
   });
 });

@@ -1,4 +1,4 @@
-import { type Container, type Token, tokenName } from '../../container/index.js';
+import { type Container, type ProviderToken, type Token, tokenName } from '../../container/index.js';
 import { assertProviderToken } from '../../container/registration.js';
 import { type MiddlewareRef } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
@@ -247,7 +247,7 @@ export class Application {
    * app.provide(Settings, { debug: false });
    * ```
    */
-  provide<T>(token: unknown, value: T): void {
+  provide<T>(token: ProviderToken<T>, value: T): void {
     this.assertNotFrozen('provide a value');
     assertProviderToken(token, 'provide');
     this.registrations.values.push({ token, value });
