@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,6 +100,16 @@ test('weft routes does not start the app (no startup hook runs)', async () => {
   const file = path.join(dir, 'lifecycle.txt');
   expect((await runCli(['routes', target('createClusterApp')], { WEFT_LIFECYCLE_FILE: file })).code).toBe(0);
   expect((await readFile(file, 'utf8')).trim()).toMatch(/^factory \d+ -$/);
+});
+
+test('an ES module with top-level await (which require() cannot load) is a usage error saying where to move the await', async () => {
+  const file = path.join(dir, 'app.mjs');
+  await writeFile(file, 'const settings = await Promise.resolve({});\nexport function createApp() { return settings; }\n');
+  for (const command of ['routes', 'serve']) {
+    const { code, stderr } = await runCli([command, `${file}:createApp`]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^weft: error: WEFT_ERR_CLI_TARGET: .*app\.mjs \(or a module it imports\) uses top-level await, .* move the await into the factory/);
+  }
 });
 
 test('weft deploy nginx prints an upstream over the worker sockets', async () => {

@@ -35,13 +35,13 @@ export function resolveTarget(target: string, cwd: string): { file: string; expo
 }
 
 /**
- * Loads `<module>:<export>` with `require` and checks what it exports: an
- * {@link Application}, or a function of no arguments returning one (maybe async; its result
- * is checked when it runs).
+ * Loads `<module>:<export>` with `require` (an ES module too, unless it has top-level
+ * await) and checks what it exports: an {@link Application}, or a function of no arguments
+ * returning one (maybe async; its result is checked when it runs).
  *
- * @throws WeftError `WEFT_ERR_CLI_TARGET` for a missing module or export, or an export
- * that is neither an Application nor a zero-argument function. An error thrown by the
- * module's own code is rethrown as is.
+ * @throws WeftError `WEFT_ERR_CLI_TARGET` for a missing module or export, an ES module with
+ * top-level await, or an export that is neither an Application nor a zero-argument
+ * function. An error thrown by the module's own code is rethrown as is.
  * @example
  * ```ts
  * const appOrFactory = loadTarget('dist/app.js:createApp', process.cwd());
@@ -50,7 +50,7 @@ export function resolveTarget(target: string, cwd: string): { file: string; expo
  */
 export function loadTarget(target: string, cwd: string): AppOrFactory {
   const { file, exportName } = resolveTarget(target, cwd);
-  const exports = require(file) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- the CLI loads user modules by path, as documented
+  const exports = requireTarget(file, cwd);
   if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function') || !(exportName in exports)) {
     const known = exports !== null && typeof exports === 'object' ? Object.keys(exports).join(', ') || 'none' : 'none';
     throw new WeftError('WEFT_ERR_CLI_TARGET', `${path.relative(cwd, file) || file} has no export ${JSON.stringify(exportName)} (its exports: ${known})`);
@@ -64,6 +64,21 @@ export function loadTarget(target: string, cwd: string): AppOrFactory {
     return value as () => Application | Promise<Application>;
   }
   throw new WeftError('WEFT_ERR_CLI_TARGET', `${exportName} is neither an Application nor a factory function (it is ${describe(value)}); export createApp(...)'s result or a function returning it`);
+}
+
+function requireTarget(file: string, cwd: string): Record<string, unknown> {
+  try {
+    return require(file) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports -- the CLI loads user modules by path, as documented
+  } catch (err) {
+    // node's require() loads an ES module, but not one whose graph has top-level await; its
+    // advice (use import()) is for the caller, not for the user of weft
+    if ((err as { code?: unknown } | null)?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+    throw new WeftError(
+      'WEFT_ERR_CLI_TARGET',
+      `${path.relative(cwd, file) || file} (or a module it imports) uses top-level await, which weft cannot load (it loads the module with require()): move the await into the factory (export async function createApp() { ... })`,
+      { cause: err },
+    );
+  }
 }
 
 function tryResolve(file: string): string | undefined {
