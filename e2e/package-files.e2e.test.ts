@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -86,12 +86,21 @@ export async function check(): Promise<string> {
 }
 `;
 
-test.each(['commonjs', 'module'])('the published declarations compile in a %s project with skipLibCheck false and the strictest options', async (type) => {
+/** Runs `use` in a new project directory whose node_modules/weft is this package. */
+async function inConsumer(type: 'commonjs' | 'module', use: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'weft-consumer-'));
   try {
     await mkdir(path.join(dir, 'node_modules'));
     await symlink(root, path.join(dir, 'node_modules', 'weft'), 'dir');
     await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type }));
+    await use(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test.each(['commonjs', 'module'] as const)('the published declarations compile in a %s project with skipLibCheck false and the strictest options', async (type) => {
+  await inConsumer(type, async (dir) => {
     await writeFile(path.join(dir, 'consumer.ts'), CONSUMER);
     const compilerOptions = {
       target: 'ES2022',
@@ -112,7 +121,19 @@ test.each(['commonjs', 'module'])('the published declarations compile in a %s pr
     const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const { stdout } = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).catch((err: { stdout: string }) => err);
     expect(stdout).toBe('');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }, 60_000);
+
+test.each([
+  ['node10', ts.ModuleResolutionKind.Node10, ts.ModuleKind.CommonJS],
+  ['node16', ts.ModuleResolutionKind.Node16, ts.ModuleKind.Node16],
+  ['nodenext', ts.ModuleResolutionKind.NodeNext, ts.ModuleKind.NodeNext],
+  ['bundler', ts.ModuleResolutionKind.Bundler, ts.ModuleKind.ESNext],
+])('weft and weft/testing resolve to their declarations with moduleResolution %s', async (_name, moduleResolution, module) => {
+  // node10 is TypeScript 5's default with module commonjs (NestJS's tsconfig): it reads no "exports"
+  await inConsumer('commonjs', async (dir) => {
+    const resolve = (spec: string) => ts.resolveModuleName(spec, path.join(dir, 'consumer.ts'), { moduleResolution, module }, ts.sys).resolvedModule?.resolvedFileName;
+    const dist = path.join(await realpath(root), 'dist', 'src');
+    expect([resolve('weft'), resolve('weft/testing')]).toEqual([path.join(dist, 'index.d.ts'), path.join(dist, 'testing', 'index.d.ts')]);
+  });
+});
