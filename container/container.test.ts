@@ -147,6 +147,9 @@ describe('registration', () => {
     expect(diErrorOf(() => new Container({ name: '' })).message).toBe(
       'WEFT_DI_INVALID_ARGUMENT: a container name must be a non-empty string, got ',
     );
+    expect(diErrorOf(() => new Container({ fallbak: { name: 'legacy', has: () => true, get: () => 1 } } as never)).message).toBe(
+      'WEFT_DI_INVALID_ARGUMENT: unknown Container option fallbak (known: name, fallback)',
+    );
   });
 
   test('has() looks up the chain and the fallbacks; hasOwn() only this container', () => {

@@ -78,8 +78,13 @@ export class Container {
   #handedOut = new Set<Binding>();
   #disposing: Promise<void> | undefined = undefined;
 
-  /** @param options a name for errors, and an optional fallback container. */
+  /**
+   * @param options a name for errors, and an optional fallback container.
+   * @throws DiError `WEFT_DI_INVALID_ARGUMENT` for an empty name or an unknown option.
+   */
   constructor(options: ContainerOptions = {}) {
+    const unknown = Object.keys(options).filter((key) => key !== 'name' && key !== 'fallback');
+    if (unknown.length > 0) throw invalidArgument(`unknown Container option ${unknown.join(', ')} (known: name, fallback)`);
     const name = options.name ?? 'root';
     if (typeof name !== 'string' || name === '') throw invalidArgument(`a container name must be a non-empty string, got ${String(name)}`);
     this.name = name;
