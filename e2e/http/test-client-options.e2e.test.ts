@@ -277,3 +277,17 @@ test('bad TestClient and runner options are refused when the client is made', ()
   expect(() => new TestClient(app, { transport: 'tcp' } as unknown as TestClientOptions)).toThrow("transport must be 'socket' or 'inject', got tcp");
   expect(() => new TestClient(app, { runner: { shutdownTimeot: 5 } } as unknown as TestClientOptions)).toThrow(/WEFT_ERR_INVALID_OPTION: AppRunner: unknown option "shutdownTimeot" \(known: shutdownTimeout,/);
 });
+
+describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient, %s transport', (transport) => {
+  test('a request node cannot parse gets the status the server writes before it drops the connection (431, 400)', async () => {
+    const client = await new TestClient(slowApp(fresh()), { transport }).start();
+    try {
+      expect((await client.get('/fast', { headers: { 'x-big': 'a'.repeat(20_000) } })).status).toBe(431);
+      // both framings: request smuggling, refused by node's parser
+      expect((await client.post('/fast', { headers: { 'transfer-encoding': 'chunked', 'content-length': '5' }, body: '0\r\n\r\n' })).status).toBe(400);
+      expect((await client.get('/fast')).text).toBe('fast');
+    } finally {
+      await client.close();
+    }
+  });
+});

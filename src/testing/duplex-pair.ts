@@ -24,8 +24,12 @@ export function duplexPair(): [Duplex, Duplex] {
         process.nextTick(deliver, peer(), null);
         callback();
       },
+      // The peer goes once what was written before reached it, as over a socket: a server
+      // that writes its 400 or 431 and destroys the connection (node's parser gave up) is
+      // heard (destroying the peer at once dropped the answer: the client saw a hang-up).
+      // Deliveries are next ticks, and so is a flowing reader's read of them.
       destroy(err, callback) {
-        if (!peer().destroyed) peer().destroy();
+        setImmediate(hangUp, peer());
         callback(err);
       },
     });
@@ -43,6 +47,10 @@ export function duplexPair(): [Duplex, Duplex] {
 
 function deliver(to: Duplex, chunk: Buffer | null): void {
   if (!to.destroyed) to.push(chunk);
+}
+
+function hangUp(peer: Duplex): void {
+  if (!peer.destroyed) peer.destroy();
 }
 
 function returnThis<T>(this: T): T {
