@@ -117,6 +117,22 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     await expect(client.get('/fast')).rejects.toThrow('call await client.start() before making requests');
   });
 
+  test.each([true, false])('a second start() (runner: %s) gets the first one\'s promise, so close() stops what it started', async (withRunner) => {
+    const seen = fresh();
+    const app = slowApp(seen);
+    app.onStartup.push(() => sleep(50));
+    const client = new TestClient(app, { transport, ...(withRunner ? { runner: {} } : {}) });
+    const first = client.start();
+    const second = client.start();
+    expect(second).toBe(first);
+    await second;
+    expect((await client.get('/fast')).text).toBe('fast');
+    expect(client.start()).toBe(first); // started: nothing more to do
+    const server = client.server;
+    await client.close();
+    expect([server.listening, seen.shutdown]).toEqual([false, 1]);
+  });
+
   test('the access log gets the bytes sent; it is off for an option given as undefined, on with only a format', async () => {
     const bytes: number[] = [];
     const accessLog: AccessLogger = { log: (_request, _response, _time, sent) => void bytes.push(sent) };

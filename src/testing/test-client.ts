@@ -92,8 +92,8 @@ export class TestClient {
   #runner: AppRunner | undefined;
   #server: Server | undefined;
   #started = false;
-  /** The last `start()`, settled either way: `close()` waits for it. */
-  #starting: Promise<undefined> | undefined;
+  /** The first `start()`: later calls get it again, and `close()` waits for it. */
+  #starting: Promise<this> | undefined;
   /** A `close()` in progress: a second call gets the same promise. */
   #closing: Promise<void> | undefined;
   /** Whether `close()` was called: the server is gone for good. */
@@ -131,18 +131,17 @@ export class TestClient {
 
   /**
    * Starts the app (compile and startup hooks) and, for the socket transport, the server.
+   * A second call gets the first one's promise (as aiohttp's `start_server()`, it starts once).
    * @throws WeftError `WEFT_ERR_TEST_CLIENT_CLOSED` (a rejection) after `close()`: its app's resources are gone.
    */
   start(): Promise<this> {
     if (this.#closed) {
       return Promise.reject(new WeftError('WEFT_ERR_TEST_CLIENT_CLOSED', 'TestClient.start() after close(): a closed client does not start again; make a new TestClient (with a new app)'));
     }
-    const starting = this.#runnerOptions === undefined ? this.#startPlain() : this.#startRunner(this.#runnerOptions);
-    this.#starting = starting.then(
-      () => undefined,
-      () => undefined,
-    );
-    return starting;
+    // a second start() used to start the app again: it failed, and a close() then waited for
+    // that failure, not for the first start, whose server went on listening
+    this.#starting ??= this.#runnerOptions === undefined ? this.#startPlain() : this.#startRunner(this.#runnerOptions);
+    return this.#starting;
   }
 
   async #startPlain(): Promise<this> {
@@ -348,7 +347,7 @@ export class TestClient {
   async #close(): Promise<void> {
     this.#closed = true;
     // a close() during start() (a test's afterAll after its beforeAll timed out) stops what it started
-    if (this.#starting !== undefined) await this.#starting;
+    if (this.#starting !== undefined) await this.#starting.catch(() => undefined);
     if (this.#runner !== undefined) return this.#closeRunner(this.#runner);
     const server = this.#server;
     this.#server = undefined;
