@@ -114,7 +114,7 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     await client.close();
     await starting;
     expect([seen.shutdown, cleaned]).toEqual([1, true]);
-    await expect(client.get('/fast')).rejects.toThrow('call await client.start() before making requests');
+    await expect(client.get('/fast')).rejects.toThrow('WEFT_ERR_TEST_CLIENT_CLOSED: GET /fast after close()');
   });
 
   test.each([true, false])('a second start() (runner: %s) gets the first one\'s promise, so close() stops what it started', async (withRunner) => {
@@ -265,12 +265,17 @@ test('a request with an unknown option rejects; baseUrl of the inject transport 
   }
 });
 
-test.each(['socket', 'inject'] as const)('TestClient.server before start() and after close() is a coded error saying which (%s)', async (transport) => {
+test.each(['socket', 'inject'] as const)('TestClient.server, a request and a websocket before start() and after close() are coded errors saying which (%s)', async (transport) => {
   const client = new TestClient(slowApp(fresh()), { transport });
   expect(() => client.server).toThrow(expect.objectContaining({ code: 'WEFT_ERR_NOT_STARTED', message: 'WEFT_ERR_NOT_STARTED: TestClient.server exists once `await client.start()` resolved' }));
+  await expect(client.get('/fast')).rejects.toThrow('WEFT_ERR_NOT_STARTED: GET /fast: call await client.start() before making requests');
+  await expect(client.ws('/ws')).rejects.toThrow('WEFT_ERR_NOT_STARTED: websocket /ws: call await client.start() before opening websockets');
   await client.start();
   expect(client.server).toBeDefined();
   await client.close();
+  const closed = 'a closed client does not start again; make a new TestClient (with a new app)';
+  await expect(client.get('/fast')).rejects.toThrow(`WEFT_ERR_TEST_CLIENT_CLOSED: GET /fast after close(): ${closed}`);
+  await expect(client.ws('/ws')).rejects.toThrow(`WEFT_ERR_TEST_CLIENT_CLOSED: websocket /ws after close(): ${closed}`);
   expect(() => client.server).toThrow(
     expect.objectContaining({
       code: 'WEFT_ERR_TEST_CLIENT_CLOSED',

@@ -232,9 +232,13 @@ export class TestClient {
     return this.request('DELETE', path, options);
   }
 
-  /** Any method; `path` is sent exactly as given (no normalisation), plus `query`. */
+  /**
+   * Any method; `path` is sent exactly as given (no normalisation), plus `query`.
+   * @throws WeftError (a rejection) `WEFT_ERR_NOT_STARTED` before `start()` resolved, `WEFT_ERR_TEST_CLIENT_CLOSED` after `close()`,
+   *   `WEFT_ERR_INVALID_OPTION` for a bad option, `WEFT_ERR_TEST_TIMEOUT` past the timeout.
+   */
   async request(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
-    if (!this.#started) throw new Error('call await client.start() before making requests');
+    if (!this.#started) throw this.#notServing(`${method} ${path}`, 'making requests');
     checkRequestOptions(options);
     const { headers, payload } = encodeBody(options);
     this.#addCookies(headers, path);
@@ -283,12 +287,18 @@ export class TestClient {
    * ```
    */
   ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
-    if (!this.#started) return Promise.reject(new Error('call await client.start() before opening websockets'));
+    if (!this.#started) return Promise.reject(this.#notServing(`websocket ${path}`, 'opening websockets'));
     const headers: Record<string, string> = { ...options.headers };
     this.#addCookies(headers, path);
     options = { ...options, headers };
     if (this.#transport === 'inject') return connectTestWebSocket(`ws://localhost${path}`, options, { createConnection: this.#inject });
     return connectTestWebSocket(`ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`, options);
+  }
+
+  /** Why `what` cannot go out: the client is not started yet, or was closed. */
+  #notServing(what: string, doing: string): WeftError {
+    if (this.#closed) return new WeftError('WEFT_ERR_TEST_CLIENT_CLOSED', `${what} after close(): a closed client does not start again; make a new TestClient (with a new app)`);
+    return new WeftError('WEFT_ERR_NOT_STARTED', `${what}: call await client.start() before ${doing}`);
   }
 
   /**
