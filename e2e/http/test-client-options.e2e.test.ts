@@ -13,6 +13,7 @@ import {
   WeftError,
   createApp,
   createLogger,
+  json,
   type AccessLogger,
   type Application,
   type Request,
@@ -300,6 +301,31 @@ test('bad TestClient and runner options are refused when the client is made', ()
 });
 
 describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient, %s transport', (transport) => {
+  test('non-ASCII characters of a path go percent-encoded as UTF-8, the rest as written; cookies match the path sent', async () => {
+    const app = createApp({ logger });
+    app.router.add('GET', '/greet/{name}', (request: Request) => {
+      const response = json({ name: request.params.name, rawPath: request.rawPath, q: request.query.get('q'), seen: request.cookies.seen ?? null });
+      response.setCookie('seen', 'yes', { path: '/greet/Jos%C3%A9' });
+      return response;
+    });
+    app.router.add('GET', '/greet/{name}/ws', async (request: Request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      await ws.sendStr(`${request.params.name} ${request.cookies.seen ?? null}`);
+      await ws.close();
+      return ws;
+    });
+    const client = await new TestClient(app, { transport }).start();
+    try {
+      expect((await client.get('/greet/José?q=日本')).json()).toEqual({ name: 'José', rawPath: '/greet/Jos%C3%A9', q: '日本', seen: null });
+      expect((await client.get('/greet/José')).json()).toMatchObject({ seen: 'yes' });
+      expect(await (await client.ws('/greet/José/ws')).receiveStr()).toBe('José yes');
+      expect((await client.get('/greet/%41%2e')).json()).toMatchObject({ rawPath: '/greet/%41%2e', seen: null });
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a request node cannot parse gets the status the server writes before it drops the connection (431, 400)', async () => {
     const client = await new TestClient(slowApp(fresh()), { transport }).start();
     try {

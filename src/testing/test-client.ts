@@ -233,7 +233,8 @@ export class TestClient {
   }
 
   /**
-   * Any method; `path` is sent exactly as given (no normalisation), plus `query`.
+   * Any method; `path` is sent exactly as given (no normalisation; non-ASCII characters
+   * percent-encoded as UTF-8), plus `query`.
    * @throws WeftError (a rejection) `WEFT_ERR_NOT_STARTED` before `start()` resolved, `WEFT_ERR_TEST_CLIENT_CLOSED` after `close()`,
    *   `WEFT_ERR_INVALID_OPTION` for a bad option, `WEFT_ERR_TEST_TIMEOUT` past the timeout.
    */
@@ -241,8 +242,9 @@ export class TestClient {
     if (!this.#started) throw this.#notServing(`${method} ${path}`, 'making requests');
     checkRequestOptions(options);
     const { headers, payload } = encodeBody(options);
-    this.#addCookies(headers, path);
-    const target = options.query === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
+    const sent = encodeNonAscii(path);
+    this.#addCookies(headers, sent);
+    const target = options.query === undefined ? sent : `${sent}${sent.includes('?') ? '&' : '?'}${encodeQuery(options.query)}`;
     const server = this.server;
     const connection = this.#transport === 'socket' ? { host: '127.0.0.1', port: (server.address() as AddressInfo).port } : { createConnection: this.#inject };
     const timeout = options.timeout === undefined ? this.#timeout : checkTimeout(options.timeout);
@@ -258,7 +260,7 @@ export class TestClient {
         res.on(
           'end',
           done(() => {
-            this.cookies.store(res.headers['set-cookie'], path);
+            this.cookies.store(res.headers['set-cookie'], sent);
             resolve(testResponse(res.statusCode ?? 0, res.headers, Buffer.concat(chunks)));
           }),
         );
@@ -289,7 +291,8 @@ export class TestClient {
   ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
     if (!this.#started) return Promise.reject(this.#notServing(`websocket ${path}`, 'opening websockets'));
     const headers: Record<string, string> = { ...options.headers };
-    this.#addCookies(headers, path);
+    // the ws client encodes a path's non-ASCII characters itself: its cookies match that path
+    this.#addCookies(headers, encodeNonAscii(path));
     options = { ...options, headers };
     if (this.#transport === 'inject') return connectTestWebSocket(`ws://localhost${path}`, options, { createConnection: this.#inject });
     return connectTestWebSocket(`ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`, options);
@@ -464,6 +467,15 @@ function encodeBody(options: TestRequestOptions): { headers: Record<string, stri
   }
   if (payload !== undefined && !has('content-length') && !has('transfer-encoding')) headers['content-length'] = String(payload.length);
   return { headers, payload };
+}
+
+/**
+ * The path with its non-ASCII characters percent-encoded as UTF-8, as browsers, aiohttp's
+ * client and supertest send them; the rest stays as written (`%2e`, `//`, bad escapes).
+ * node sent U+0080-U+00FF as single Latin-1 bytes (a 400) and threw for the others.
+ */
+function encodeNonAscii(path: string): string {
+  return path.replace(/[\u0080-\uffff]+/g, encodeURIComponent);
 }
 
 function encodeQuery(query: Record<string, string | number | Array<string | number>>): string {
