@@ -326,6 +326,21 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient,
     }
   });
 
+  test("works under jest's fake timers (a handler that reads a faked clock); the client's timeout counts real time", async () => {
+    const app = slowApp(fresh());
+    app.router.add('GET', '/now', () => new Date(Date.now()).toISOString());
+    app.router.add('GET', '/never', () => new Promise(() => undefined));
+    const client = await new TestClient(app, { transport, timeout: 200 }).start();
+    jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
+    try {
+      expect((await client.get('/now')).text).toBe('2030-01-01T00:00:00.000Z');
+      await expect(client.get('/never')).rejects.toMatchObject({ code: 'WEFT_ERR_TEST_TIMEOUT' });
+    } finally {
+      jest.useRealTimers();
+      await client.close();
+    }
+  });
+
   test('a request node cannot parse gets the status the server writes before it drops the connection (431, 400)', async () => {
     const client = await new TestClient(slowApp(fresh()), { transport }).start();
     try {

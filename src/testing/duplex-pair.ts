@@ -1,4 +1,7 @@
 import { Duplex } from 'node:stream';
+// node's own, not the globals: jest.useFakeTimers() replaces those (process.nextTick too),
+// and the inject transport hung where the socket transport answered
+import { setImmediate } from 'node:timers';
 
 /**
  * Two connected in-memory streams: what one writes, the other reads. The TestClient's
@@ -12,22 +15,22 @@ export function duplexPair(): [Duplex, Duplex] {
     let written = 0;
     const side = new Duplex({
       read() {},
-      // Bytes arrive on the next tick, never inside the writer's write() call, as over a
-      // socket: a peer that answers synchronously would otherwise re-enter the writer
-      // (ws's closing handshake then ran twice and left a 30 s timer behind).
+      // Bytes arrive in a later turn of the event loop, never inside the writer's write()
+      // call, as over a socket: a peer that answers synchronously would otherwise re-enter
+      // the writer (ws's closing handshake then ran twice and left a 30 s timer behind).
       write(chunk: Buffer, _encoding, callback) {
         written += chunk.length;
-        process.nextTick(deliver, peer(), chunk);
+        setImmediate(deliver, peer(), chunk);
         callback();
       },
       final(callback) {
-        process.nextTick(deliver, peer(), null);
+        setImmediate(deliver, peer(), null);
         callback();
       },
       // The peer goes once what was written before reached it, as over a socket: a server
       // that writes its 400 or 431 and destroys the connection (node's parser gave up) is
       // heard (destroying the peer at once dropped the answer: the client saw a hang-up).
-      // Deliveries are next ticks, and so is a flowing reader's read of them.
+      // Immediates run in order, and a flowing reader's read of a delivery comes before the next.
       destroy(err, callback) {
         setImmediate(hangUp, peer());
         callback(err);

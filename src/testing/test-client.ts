@@ -1,5 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
+// node's own timers, not the globals jest.useFakeTimers() replaces: a timeout is real time
+import { clearTimeout, setTimeout } from 'node:timers';
 import { type Application } from '../app/application.js';
 import { type OverrideProvider } from '../app/app-registrations.js';
 import { createHttpServer } from '../server/http-server.js';
