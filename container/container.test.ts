@@ -498,6 +498,10 @@ describe('override', () => {
     expect(diErrorOf(() => other.override(Config, { provide: Db, useValue: {} } as never)).message).toBe(
       'WEFT_DI_INVALID_PROVIDER: invalid provider for Config: override(Config, provider) got a provider for Key(db)',
     );
+    // null is no provider: a coded error, not a TypeError from `'provide' in null`
+    expect(diErrorOf(() => other.override(Config, null as never)).message).toBe(
+      'WEFT_DI_INVALID_PROVIDER: invalid provider for Config: a provider needs exactly one of useClass, useValue, useFactory, useExisting (found none)',
+    );
   });
 
   test('a string or symbol token is refused, saying to replace it in the fallback container', () => {

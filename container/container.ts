@@ -180,7 +180,7 @@ export class Container {
     this.#state.assertOpen('override', token);
     assertProviderToken(token, 'override');
     const definition = typeof provider === 'function' ? { useClass: provider } : provider;
-    if ('provide' in definition && definition.provide !== token) {
+    if (typeof definition === 'object' && definition !== null && 'provide' in definition && definition.provide !== token) {
       throw new DiError(
         'WEFT_DI_INVALID_PROVIDER',
         `invalid provider for ${tokenName(token)}: override(${tokenName(token)}, provider) got a provider for ${tokenName(definition.provide)}`,

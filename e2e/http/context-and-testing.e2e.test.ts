@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { type AddressInfo } from 'node:net';
-import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, runApp, text, type Application, type Request } from 'weft';
+import { ContextVar, Controller, Get, WebSocketResponse, createApp, createLogger, runApp, text, type Application, type OverrideProvider, type Request } from 'weft';
 import { TestClient } from 'weft/testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -229,6 +229,14 @@ describe('TestClient.override', () => {
     expect(() => client.override(NotesStore, { provide: OtherStore, useValue: {} })).toThrow(
       'WEFT_ERR_INVALID_OPTION: override(NotesStore): the provider provides OtherStore, another token; leave out provide',
     );
+  });
+
+  test('a provider that is not one (a typo, null) is WEFT_DI_INVALID_PROVIDER at override(), not at start()', () => {
+    const client = new TestClient(createApp({ controllers: [Notes], providers: [NotesStore], logger }));
+    const none = 'WEFT_DI_INVALID_PROVIDER: invalid provider for NotesStore: a provider needs exactly one of useClass, useValue, useFactory, useExisting (found none)';
+    expect(() => client.override(NotesStore, { usevalue: {} } as unknown as OverrideProvider)).toThrow(none);
+    expect(() => client.override(NotesStore, null as unknown as OverrideProvider)).toThrow(none);
+    expect(() => client.override(NotesStore, { useValue: {}, scope: 'request' } as unknown as OverrideProvider)).toThrow(/^WEFT_DI_INVALID_PROVIDER: invalid provider for NotesStore: a useValue provider takes useValue/);
   });
 
   test('a string or symbol token (bound in a fallback container) is refused at override(), saying how to replace it', () => {

@@ -1,5 +1,5 @@
 import { type Container, type ProviderToken, type Token, tokenName } from '../../container/index.js';
-import { assertProviderToken } from '../../container/registration.js';
+import { assertProviderToken, providerRegistration } from '../../container/registration.js';
 import { type MiddlewareRef } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
@@ -258,7 +258,7 @@ export class Application {
    * a providers list) must name the same token; the `provide` is then dropped. The token is a
    * class or a Key: a string or symbol lives in a fallback container, where it is replaced.
    *
-   * @throws DiError `WEFT_DI_INVALID_TOKEN` for a string, a symbol or another non-token.
+   * @throws DiError `WEFT_DI_INVALID_TOKEN` for a string, a symbol or another non-token; `WEFT_DI_INVALID_PROVIDER` for what is no provider.
    * @throws WeftError `WEFT_ERR_INVALID_OPTION` for a provider of another token, `WEFT_ERR_APP_FROZEN` after startup began.
    * @example
    * ```ts
@@ -276,6 +276,8 @@ export class Application {
       }
       provider = definition as OverrideProvider;
     }
+    // checked here, where it is written, not when start() compiles it
+    if (typeof provider !== 'function') providerRegistration(token, provider);
     this.registrations.overrides.push({ token, provider });
   }
 
