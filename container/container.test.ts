@@ -148,7 +148,7 @@ describe('registration', () => {
       'WEFT_DI_INVALID_ARGUMENT: a container name must be a non-empty string, got ',
     );
     expect(diErrorOf(() => new Container({ fallbak: { name: 'legacy', has: () => true, get: () => 1 } } as never)).message).toBe(
-      'WEFT_DI_INVALID_ARGUMENT: unknown Container option fallbak (known: name, fallback)',
+      'WEFT_DI_INVALID_ARGUMENT: new Container(): unknown option "fallbak" (known: name, fallback)',
     );
   });
 

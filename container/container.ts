@@ -84,7 +84,8 @@ export class Container {
    */
   constructor(options: ContainerOptions = {}) {
     const unknown = Object.keys(options).filter((key) => key !== 'name' && key !== 'fallback');
-    if (unknown.length > 0) throw invalidArgument(`unknown Container option ${unknown.join(', ')} (known: name, fallback)`);
+    // worded as weft's other option checks (src/option-checks.ts), which the container does not import
+    if (unknown.length > 0) throw invalidArgument(`new Container(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (known: name, fallback)`);
     const name = options.name ?? 'root';
     if (typeof name !== 'string' || name === '') throw invalidArgument(`a container name must be a non-empty string, got ${String(name)}`);
     this.name = name;

@@ -252,11 +252,15 @@ test('without a runner, close() closes an inject websocket with 1001 too', async
   expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
 });
 
-test('a request with an unknown option rejects; baseUrl of the inject transport says why it has none', async () => {
+test('a request or a websocket with an unknown option rejects; baseUrl of the inject transport says why it has none', async () => {
   const client = await new TestClient(slowApp(fresh()), { transport: 'inject' }).start();
   try {
     await expect(client.get('/fast', { tiemout: 10 } as TestRequestOptions)).rejects.toThrow(
-      'WEFT_ERR_INVALID_OPTION: unknown request option(s) tiemout: use headers, json, body, form, query, timeout',
+      'WEFT_ERR_INVALID_OPTION: a TestClient request: unknown option "tiemout" (known: headers, json, body, form, query, timeout)',
+    );
+    // a misspelt protocols would open the websocket without the subprotocol
+    await expect(client.ws('/ws', { protocol: ['chat'] } as never)).rejects.toThrow(
+      'WEFT_ERR_INVALID_OPTION: client.ws(): unknown option "protocol" (known: protocols, headers, autoPong, compress, timeout)',
     );
     // one body: json used to win silently over body
     await expect(client.post('/fast', { json: { a: 1 }, body: 'raw' })).rejects.toThrow('WEFT_ERR_INVALID_OPTION: a request has one body: give one of json, body');
@@ -293,7 +297,7 @@ test('bad TestClient and runner options are refused when the client is made', ()
   }
   expect(() => new TestClient(app, null as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: TestClient options must be an object, got null');
   expect(() => new TestClient(app, { runner: { accessLogFormat: '%Q' } })).toThrow(/WEFT_ERR_ACCESS_LOG_FORMAT/);
-  expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: unknown TestClient option(s) transprt: use transport, runner, timeout');
+  expect(() => new TestClient(app, { transprt: 'inject' } as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: new TestClient(): unknown option "transprt" (known: transport, runner, timeout)');
   expect(() => new TestClient(app, { timeout: '1s' } as unknown as TestClientOptions)).toThrow('WEFT_ERR_INVALID_OPTION: timeout must be a number of ms from 1 to 2147483647, got 1s');
   expect(() => new TestClient(app, { timeout: 0 })).toThrow(/timeout must be/);
   expect(() => new TestClient(app, { transport: 'tcp' } as unknown as TestClientOptions)).toThrow("transport must be 'socket' or 'inject', got tcp");

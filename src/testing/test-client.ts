@@ -12,7 +12,7 @@ import { AppRunner, type AppRunnerOptions } from '../server/app-runner.js';
 import { TCPSite } from '../server/tcp-site.js';
 import { WeftError } from '../errors.js';
 import { InjectSite } from './inject-site.js';
-import { isOptionsObject, shownValue } from '../option-checks.js';
+import { checkKnownOptions, isOptionsObject, shownValue } from '../option-checks.js';
 import { CookieJar } from './cookie-jar.js';
 import { duplexPair } from './duplex-pair.js';
 import { closeWebSockets } from '../ws/open-websockets.js';
@@ -108,7 +108,7 @@ export class TestClient {
   ) {
     if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `TestClient options must be an object, got ${shownValue(options)}`);
     const { transport = 'socket', runner, timeout, ...unknown } = options;
-    if (Object.keys(unknown).length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown TestClient option(s) ${Object.keys(unknown).join(', ')}: use transport, runner, timeout`);
+    if (Object.keys(unknown).length > 0) checkKnownOptions(options, ['transport', 'runner', 'timeout'], 'new TestClient()');
     this.#timeout = checkTimeout(timeout);
     if (transport !== 'socket' && transport !== 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', `transport must be 'socket' or 'inject', got ${String(transport)}`);
     this.#transport = transport;
@@ -292,6 +292,11 @@ export class TestClient {
    */
   ws(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
     if (!this.#started) return Promise.reject(this.#notServing(`websocket ${path}`, 'opening websockets'));
+    try {
+      checkKnownOptions(options, ['protocols', 'headers', 'autoPong', 'compress', 'timeout'], 'client.ws()');
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const headers: Record<string, string> = { ...options.headers };
     // the ws client encodes a path's non-ASCII characters itself: its cookies match that path
     this.#addCookies(headers, encodeNonAscii(path));
@@ -435,8 +440,7 @@ const BODY_OPTIONS = ['json', 'form', 'body'];
 
 function checkRequestOptions(options: unknown): void {
   if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `request options must be an object, got ${shownValue(options)}`);
-  const unknown = Object.keys(options).filter((key) => !REQUEST_OPTIONS.includes(key));
-  if (unknown.length > 0) throw new WeftError('WEFT_ERR_INVALID_OPTION', `unknown request option(s) ${unknown.join(', ')}: use ${REQUEST_OPTIONS.join(', ')}`);
+  checkKnownOptions(options, REQUEST_OPTIONS, 'a TestClient request');
   const bodies = BODY_OPTIONS.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
   if (bodies.length > 1) throw new WeftError('WEFT_ERR_INVALID_OPTION', `a request has one body: give one of ${bodies.join(', ')}`);
 }
