@@ -252,7 +252,7 @@ test('without a runner, close() closes an inject websocket with 1001 too', async
   expect(await ws.closed).toEqual({ code: 1001, reason: 'Server shutdown' });
 });
 
-test('a request or a websocket with an unknown option rejects; baseUrl of the inject transport says why it has none', async () => {
+test('a request or a websocket with an unknown option rejects; baseUrl of the inject transport says why it has none; json() of a body that is not JSON shows it', async () => {
   const client = await new TestClient(slowApp(fresh()), { transport: 'inject' }).start();
   try {
     await expect(client.get('/fast', { tiemout: 10 } as TestRequestOptions)).rejects.toThrow(
@@ -264,7 +264,11 @@ test('a request or a websocket with an unknown option rejects; baseUrl of the in
     );
     // one body: json used to win silently over body
     await expect(client.post('/fast', { json: { a: 1 }, body: 'raw' })).rejects.toThrow('WEFT_ERR_INVALID_OPTION: a request has one body: give one of json, body');
-    expect(() => client.baseUrl).toThrow('TestClient.baseUrl exists for the socket transport only');
+    expect(() => client.baseUrl).toThrow("WEFT_ERR_INVALID_OPTION: TestClient.baseUrl exists for the socket transport only: transport: 'inject' has no port");
+    // json() of a body that is not JSON says what came instead
+    const notJson = await client.get('/fast');
+    expect(() => notJson.json()).toThrow(SyntaxError);
+    expect(() => notJson.json()).toThrow(/^the response body is not JSON \(.*\); status 200, content-type text\/plain; charset=utf-8, body "fast"$/);
   } finally {
     await client.close();
   }

@@ -64,7 +64,10 @@ export interface TestResponse {
   body: Buffer;
   /** The body as UTF-8 text. */
   text: string;
-  /** The body parsed as JSON (throws if it is not). */
+  /**
+   * The body parsed as JSON; a body that is not JSON throws a `SyntaxError` showing the
+   * status, the content type and the start of the body.
+   */
   json<T = unknown>(): T;
 }
 
@@ -206,7 +209,7 @@ export class TestClient {
 
   /** `http://127.0.0.1:<port>` of the socket transport. */
   get baseUrl(): string {
-    if (this.#transport === 'inject') throw new Error('TestClient.baseUrl exists for the socket transport only: the inject transport has no port');
+    if (this.#transport === 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', "TestClient.baseUrl exists for the socket transport only: transport: 'inject' has no port");
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -494,5 +497,16 @@ function encodeQuery(query: Record<string, string | number | Array<string | numb
 
 function testResponse(status: number, headers: IncomingHttpHeaders, body: Buffer): TestResponse {
   const text = body.toString('utf8');
-  return { status, headers, body, text, json: <T>() => JSON.parse(text) as T };
+  return { status, headers, body, text, json: <T>() => parseJsonBody(text, status, headers) as T };
+}
+
+/** JSON.parse, with a message that shows what came instead of JSON (an error page, say). */
+function parseJsonBody(text: string, status: number, headers: IncomingHttpHeaders): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const shown = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+    const type = headers['content-type'] ?? 'none';
+    throw new SyntaxError(`the response body is not JSON (${(err as Error).message}); status ${status}, content-type ${type}, body ${JSON.stringify(shown)}`, { cause: err });
+  }
 }
