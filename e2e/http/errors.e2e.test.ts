@@ -131,6 +131,19 @@ describe('errors: logged once, never a crash', () => {
     }
   });
 
+  test('a rejection without a reason is logged saying so: the line has no err field to show it (pino drops undefined)', async () => {
+    const lines = recordingLogger();
+    const app = createApp({ logger: lines });
+    app.router.add('GET', '/undefined', () => Promise.reject(undefined));
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      expect((await client.get('/undefined')).status).toBe(500);
+      expect(lines.lines.map((line) => line.msg)).toEqual(['unhandled error in request handler: undefined was thrown (a promise rejected without a reason, or throw undefined)']);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a route serializer, or a toJSON of its own, writes any instance: a Map is refused only when JSON would lose it', async () => {
     const app = createApp({ logger: recordingLogger() });
     app.router.add('GET', '/serialized', () => new Map([['a', 1]]), { serializer: (data: Map<string, number>) => JSON.stringify(Object.fromEntries(data)) });

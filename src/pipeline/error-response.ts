@@ -58,7 +58,8 @@ function logError(err: unknown, request: Request): void {
   // not a server error: an error-level line for each would bury the real ones
   if (err instanceof WeftError && err.code === 'WEFT_ERR_CLIENT_GONE') request.log.info(fields, 'the client closed the connection before the response was sent');
   else if (cancelled(err, request)) request.log.info(fields, 'the handler was cancelled (request.signal aborted) and ended');
-  else request.log.error(fields, 'unhandled error in request handler');
+  // pino leaves an undefined `err` out of the line: the message has to say what was thrown
+  else request.log.error(fields, err === undefined ? 'unhandled error in request handler: undefined was thrown (a promise rejected without a reason, or throw undefined)' : 'unhandled error in request handler');
 }
 
 /**
