@@ -170,5 +170,12 @@ describe('errors with extra constructor arguments', () => {
     expect(error.text).toBe('blocked');
     expect(new HTTPUnavailableForLegalReasons().headers.has('link')).toBe(false);
   });
+
+  it("HTTPUnavailableForLegalReasons keeps the Link header's <...> whole and refuses a link that is not a string", () => {
+    expect(new HTTPUnavailableForLegalReasons({ link: 'https://a.test/x>y<z' }).headers.get('link')).toBe('<https://a.test/x%3Ey%3Cz>; rel="blocked-by"');
+    expect(() => new HTTPUnavailableForLegalReasons({ link: new URL('https://a.test/') as never })).toThrow(
+      'WEFT_ERR_INVALID_OPTION: new HTTPUnavailableForLegalReasons(): link must be a URL string, got an object',
+    );
+  });
 });
 

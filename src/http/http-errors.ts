@@ -5,6 +5,8 @@
  * each is a real class (`instanceof`, `extends`, `name`, a static `status`) and a type.
  */
 import { encodeUrlForHeader } from './headers.js';
+import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
 import {
   HTTPClientError,
   HTTPMove,
@@ -96,9 +98,13 @@ export class HTTPUnavailableForLegalReasons extends HTTPClientError {
 
   constructor(options: UnavailableForLegalReasonsOptions = {}) {
     const { link, ...rest } = options;
+    if (link !== undefined && typeof link !== 'string') {
+      throw new WeftError('WEFT_ERR_INVALID_OPTION', `new HTTPUnavailableForLegalReasons(): link must be a URL string, got ${shownValue(link)}`);
+    }
     super(451, rest);
     this.link = link;
-    if (link !== undefined) this.headers.set('Link', `<${encodeUrlForHeader(link)}>; rel="blocked-by"`);
+    // < and > would end the Link header's <URI-reference> early: a URL has them percent-encoded
+    if (link !== undefined) this.headers.set('Link', `<${encodeUrlForHeader(link).replace(/[<>]/g, encodeURIComponent)}>; rel="blocked-by"`);
   }
 }
 
