@@ -1,4 +1,4 @@
-import { initialiseBindings } from './async-init.js';
+import { failedProviderOf, initialiseBindings } from './async-init.js';
 import type { Binding } from './binding.js';
 
 function fake(name: string, log: string[], dependencies: Binding[] = [], async = true): Binding {
@@ -44,5 +44,25 @@ describe('initialiseBindings', () => {
   test('rejects with the first failure', async () => {
     const failing: Binding = { ...fake('x', []), prepare: () => Promise.reject(new Error('cannot connect')) };
     await expect(initialiseBindings([failing])).rejects.toThrow('cannot connect');
+  });
+});
+
+describe('failedProviderOf', () => {
+  function failing(name: string, thrown: unknown, dependencies: Binding[] = []): Binding {
+    return { ...fake(name, [], dependencies), prepare: () => Promise.reject(thrown) };
+  }
+
+  it('names the provider whose factory threw, not the one that depends on it', async () => {
+    const refused = new Error('ECONNREFUSED');
+    const pool = failing('Pool', refused);
+    const repo = { ...fake('Repo', [], [pool]) };
+    await expect(initialiseBindings([repo])).rejects.toBe(refused);
+    expect(failedProviderOf(refused)).toBe('Pool');
+  });
+
+  it('is undefined for a thrown value that is not an object, and for other errors', async () => {
+    await expect(initialiseBindings([failing('Pool', 'down')])).rejects.toBe('down');
+    expect(failedProviderOf('down')).toBeUndefined();
+    expect(failedProviderOf(new Error('elsewhere'))).toBeUndefined();
   });
 });

@@ -6,6 +6,23 @@
 import type { Binding } from './binding.js';
 import { FallbackError } from './fallback-error.js';
 
+/** A factory's error → the name of the provider whose async factory threw it. */
+const failedProviders = new WeakMap<object, string>();
+
+/**
+ * The provider whose async factory threw `err` during `init()`, so that a caller can name
+ * the step that failed (`init()` itself rejects with the factory's own error); undefined
+ * for another error, or a thrown value that is not an object.
+ *
+ * @example
+ * ```ts
+ * await container.init().catch((err) => { throw new Error(`${failedProviderOf(err) ?? 'init'} failed`, { cause: err }); });
+ * ```
+ */
+export function failedProviderOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? failedProviders.get(err) : undefined;
+}
+
 /**
  * Readies every binding given, in order, each after its dependencies. Sequential on
  * purpose: the order is the registration order, so a startup log reads predictably.
@@ -33,6 +50,8 @@ async function ensureReady(binding: Binding, seen: Set<Binding>, path: readonly 
     const pending = binding.prepare?.();
     if (pending !== undefined) await pending;
   } catch (error) {
-    throw error instanceof FallbackError ? error.at(path) : error;
+    if (error instanceof FallbackError) throw error.at(path);
+    if (typeof error === 'object' && error !== null && !failedProviders.has(error)) failedProviders.set(error, binding.name);
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ import {
   type CleanupContext,
   CleanupError,
   Injectable,
+  Key,
   type Logger,
   type OnCleanup,
   type OnShutdown,
@@ -199,6 +200,27 @@ describe('startup failure', () => {
     }
     const app = createApp({ name: 'main', providers: [Exploding], logger: silent });
     await expect(app.startup()).rejects.toThrow("WEFT_ERR_STARTUP: startup failed in provider Exploding (app 'main'): bad config");
+  });
+
+  test("an async singleton factory failing is a startup error naming the provider and its app, after the cleanups owed", async () => {
+    const log: string[] = [];
+    class Pool {}
+    const Settings = new Key<{ url: string }>('settings');
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    const root = createApp({ name: 'main', providers: [{ provide: Settings, useFactory: async () => ({ url: 'pg://' }) }], logger: silent });
+    root.cleanupCtx.push(async function* opened() {
+      log.push('opened');
+      yield;
+      log.push('closed');
+    });
+    const admin = createApp({ name: 'admin', providers: [{ provide: Pool, useFactory: async () => Promise.reject(refused), deps: [Settings] }], logger: silent });
+    root.mount('/admin', admin);
+    const err = await failure(root.startup());
+    expect(err).toBeInstanceOf(StartupError);
+    expect(err).toMatchObject({ code: 'WEFT_ERR_STARTUP', hook: 'async provider Pool', appName: 'admin', cause: refused });
+    expect((err as Error).message).toBe("WEFT_ERR_STARTUP: startup failed in async provider Pool (app 'admin'): connect ECONNREFUSED 127.0.0.1:5432");
+    // containers are readied before the first lifecycle slot: nothing was opened, nothing is owed
+    expect(log).toEqual([]);
   });
 
   test('a request-scoped lifecycle provider is a coded startup error, before any startup code runs', async () => {

@@ -1,5 +1,7 @@
 import { type Container, type ProviderToken, type Token, tokenName } from '../../container/index.js';
+import { failedProviderOf } from '../../container/async-init.js';
 import { assertProviderToken, providerRegistration } from '../../container/registration.js';
+import { StartupError } from '../lifecycle/startup-error.js';
 import { type MiddlewareRef } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { type Request } from '../http/request.js';
@@ -338,7 +340,7 @@ export class Application {
         this.#compiled = compileApp(this);
         this.#cleanupStack.push({ label: 'container', run: () => this.container.dispose() });
         // Parents first: a sub-app's async singletons may depend on its parents'.
-        for (const app of treeOf(this)) await app.container.init();
+        for (const app of treeOf(this)) await initContainer(app);
         this.#scheduler = this.container.getOptional(Scheduler);
         await runStartup(this, LIFECYCLE_TREE, this.#cleanupStack);
         this.#state = 'started';
@@ -499,4 +501,17 @@ export function createApp(options: AppOptions = {}): Application {
 function unavailable(res: import('node:http').ServerResponse): void {
   res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
   res.end('503: Service Unavailable');
+}
+
+/**
+ * `init()` of an app's container: its async singletons. A failure is a `StartupError` like
+ * any startup step's, naming the provider whose factory failed (`async provider Pool`).
+ */
+async function initContainer(app: Application): Promise<void> {
+  try {
+    await app.container.init();
+  } catch (err) {
+    const provider = failedProviderOf(err);
+    throw new StartupError(provider === undefined ? 'container init()' : `async provider ${provider}`, app.name, err);
+  }
 }
