@@ -19,6 +19,7 @@ import {
   html,
   json,
   RedisPubSub,
+  render,
   setupTemplates,
   text,
 } from './index.js';
@@ -68,6 +69,15 @@ describe('every API that takes options refuses an unknown one', () => {
     ['createLogger() pretty', () => createLogger({ pretty: 'false' } as never), 'WEFT_ERR_INVALID_OPTION: createLogger(): pretty must be a boolean, got "false"'],
   ])('%s', (_api, call, message) => {
     expect(call).toThrow(message);
+  });
+
+  // these take their options per call: a misspelt status rendered a 200, a misspelt code closed with 1000
+  test.each<[string, () => Promise<unknown>, string]>([
+    ['render()', () => render({} as never, 'home.njk', {}, { stauts: 201 } as never), 'WEFT_ERR_INVALID_OPTION: render(): unknown option "stauts" (known: status)'],
+    ['ws.close()', () => new WebSocketResponse().close({ cod: 4000 } as never), 'WEFT_ERR_WS_OPTIONS: ws.close(): unknown option "cod" (known: code, message, timeout)'],
+    ['broadcaster.subscribe()', () => new Broadcaster().subscribe('news', { maxqueue: 5 } as never), 'WEFT_ERR_WS_OPTIONS: broadcaster.subscribe(): unknown option "maxqueue" (known: maxQueue, maxQueueSize)'],
+  ])('%s', async (_api, call, message) => {
+    await expect(call()).rejects.toThrow(message);
   });
 
   test('@WebSocket() names its websocket options among the known ones', async () => {

@@ -104,7 +104,8 @@ export function checkTemplate(app: Application, template: string, where: string)
 /**
  * Renders a template of the request's application into a `text/html` Response. A missing
  * template, a missing setup or a failing template raise a 500 naming the template (as
- * aiohttp_jinja2 does); autoescaping is on unless set up otherwise.
+ * aiohttp_jinja2 does); autoescaping is on unless set up otherwise. An unknown key in `init`
+ * is `WEFT_ERR_INVALID_OPTION` (a misspelt `status` would send a 200).
  *
  * @example
  * ```ts
@@ -112,6 +113,7 @@ export function checkTemplate(app: Application, template: string, where: string)
  * ```
  */
 export async function render(request: Request, template: string, context: Record<string, unknown> = {}, init: { status?: number } = {}): Promise<Response> {
+  checkKnownOptions(init, ['status'], 'render()');
   const setup = setupOf(request.app);
   if (setup === undefined) throw new HTTPInternalServerError({ text: `Template engine is not set up: cannot render ${JSON.stringify(template)}` });
   if (typeof template !== 'string' || template === '') {

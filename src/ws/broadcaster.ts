@@ -80,8 +80,12 @@ export class Broadcaster implements AsyncDisposable {
     return this.publish(channel, text);
   }
 
-  /** Subscribes to `channel`; resolves once the backend delivers to it. */
+  /**
+   * Subscribes to `channel`; resolves once the backend delivers to it.
+   * @throws WeftError `WEFT_ERR_WS_OPTIONS` for a bad queue limit or an unknown option.
+   */
   async subscribe(channel: string, options: { maxQueue?: number; maxQueueSize?: number } = {}): Promise<Subscription> {
+    checkKnownOptions(options, ['maxQueue', 'maxQueueSize'], 'broadcaster.subscribe()', 'WEFT_ERR_WS_OPTIONS');
     if (this.#closed) throw closedError();
     const { maxQueue = this.#maxQueue, maxQueueSize = this.#maxQueueSize } = options;
     checkQueueLimit('maxQueue', maxQueue);

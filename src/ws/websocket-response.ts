@@ -12,6 +12,7 @@ import { HTTPBadRequest } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse } from '../http/stream-response.js';
 import { logSafely } from '../logging/logger.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { Heartbeat } from './heartbeat.js';
 import { MessageInbox } from './message-inbox.js';
 import { trackWebSocket } from './open-websockets.js';
@@ -362,9 +363,10 @@ export class WebSocketResponse extends StreamResponse implements AsyncIterable<W
    * Starts the closing handshake (1000 by default) and waits for it (at most `closeTimeout`,
    * or `timeout` ms when shorter, then the connection is dropped). Resolves false when the
    * websocket was already closing.
-   * @throws WeftError `WEFT_ERR_WS_OPTIONS` for a code a server may not send or a message over 123 bytes.
+   * @throws WeftError `WEFT_ERR_WS_OPTIONS` for a code a server may not send, a message over 123 bytes or an unknown option.
    */
   async close(options: { code?: number; message?: string; timeout?: number } = {}): Promise<boolean> {
+    checkKnownOptions(options, ['code', 'message', 'timeout'], 'ws.close()', 'WEFT_ERR_WS_OPTIONS');
     const { code = 1000, message = '', timeout = this.#options.closeTimeout } = options;
     if (this.#ws === null) throw notPrepared('close()');
     if (this.#state !== OPEN) {
