@@ -297,6 +297,19 @@ describe('the wrong kind of function', () => {
     app.cleanupCtx.push(pool);
     expect(app.cleanupCtx.length).toBe(1);
   });
+
+  test('so is a generator function: calling it only makes a generator too', () => {
+    const app = createApp({ name: 'main', logger: silent });
+    function* seed() {
+      yield;
+    }
+    expect(() => app.onStartup.push(seed)).toThrow(
+      'WEFT_ERR_LIFECYCLE: onStartup seed is a generator function: called as a hook, its body would never run; make it an async function, or an async generator in app.cleanupCtx',
+    );
+    expect(() => app.onShutdown.push(seed)).toThrow('WEFT_ERR_LIFECYCLE: onShutdown seed is a generator function');
+    expect(() => app.onCleanup.push(seed)).toThrow('WEFT_ERR_LIFECYCLE: onCleanup seed is a generator function');
+    expect([app.onStartup.length, app.onShutdown.length, app.onCleanup.length]).toEqual([0, 0, 0]);
+  });
 });
 
 describe('cleanup errors', () => {

@@ -462,17 +462,21 @@ function label(fn: (...args: never[]) => unknown, kind: string): string {
 }
 
 /**
- * The label of an onStartup, onShutdown or onCleanup hook. An async generator function is
- * refused: calling it only makes a generator, so its body would never run (aiohttp's
- * `await` of one fails the startup); it belongs in `cleanupCtx`.
+ * The label of an onStartup, onShutdown or onCleanup hook. A generator function, async or
+ * not, is refused: calling it only makes a generator, so its body would never run (aiohttp's
+ * `await` of one fails the startup); an async one belongs in `cleanupCtx`.
  */
 function hookLabel(fn: (...args: never[]) => unknown, kind: string): string {
   const name = label(fn, kind);
-  if (Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]') {
+  const tag = Object.prototype.toString.call(fn);
+  if (tag === '[object AsyncGeneratorFunction]') {
     throw new WeftError(
       'WEFT_ERR_LIFECYCLE',
       `${name} is an async generator function: called as a hook, its body would never run; push it to app.cleanupCtx (its code before the yield runs at startup, after it at cleanup)`,
     );
+  }
+  if (tag === '[object GeneratorFunction]') {
+    throw new WeftError('WEFT_ERR_LIFECYCLE', `${name} is a generator function: called as a hook, its body would never run; make it an async function, or an async generator in app.cleanupCtx`);
   }
   return name;
 }
