@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { once } from 'node:events';
 import { HTTPBadRequest, HTTPRequestEntityTooLarge, HttpError } from './http-errors.js';
-import { parseFormData } from './form-data.js';
+import { checkFormDataOptions, parseFormData } from './form-data.js';
 import { Request } from './request.js';
 import { json } from './response.js';
 import { sendResponse } from './send-response.js';
@@ -96,6 +96,23 @@ describe('parseFormData', () => {
     expect(error).toBeInstanceOf(HTTPRequestEntityTooLarge);
     expect(error.status).toBe(413);
     expect(error.text).toBe(message);
+  });
+});
+
+describe('checkFormDataOptions', () => {
+  it.each<[string, unknown, string]>([
+    // a misspelt limit would be no limit at all: busboy ignores keys it does not know
+    ['a misspelt limit', { limits: { filesize: 5_000_000 } }, 'request.formData() limits: unknown option "filesize" (known: fieldNameSize, fieldSize, fields, fileSize, files, parts, headerPairs)'],
+    ['a misspelt option', { limit: { files: 1 } }, 'request.formData(): unknown option "limit" (known: limits)'],
+    ['a limit that is not a number', { limits: { fileSize: '5mb' } }, 'request.formData(): limits.fileSize must be a non-negative integer (or Infinity), got "5mb"'],
+    ['a negative limit', { limits: { fields: -1 } }, 'request.formData(): limits.fields must be a non-negative integer'],
+  ])('refuses %s', (_label, options, message) => {
+    expect(() => checkFormDataOptions(options)).toThrow(`WEFT_ERR_INVALID_OPTION: ${message}`);
+  });
+
+  it('takes the known limits, Infinity and none', () => {
+    expect(() => checkFormDataOptions({ limits: { fields: 50, fileSize: Infinity, files: undefined } })).not.toThrow();
+    expect(() => checkFormDataOptions({})).not.toThrow();
   });
 });
 

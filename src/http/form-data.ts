@@ -6,6 +6,8 @@
 import { Busboy, type BusboyConfig, type BusboyFileStream } from '@fastify/busboy';
 import { File } from 'node:buffer';
 import { HTTPBadRequest, HTTPRequestEntityTooLarge, type HttpError } from './http-errors.js';
+import { WeftError } from '../errors.js';
+import { checkKnownOptions, shownValue } from '../option-checks.js';
 
 /**
  * Limits on a form body, on top of the route's `clientMaxSize` (which bounds the whole body).
@@ -42,6 +44,31 @@ export interface FormDataLimits {
  */
 export interface FormDataOptions {
   limits?: FormDataLimits;
+}
+
+const LIMIT_NAMES: readonly string[] = ['fieldNameSize', 'fieldSize', 'fields', 'fileSize', 'files', 'parts', 'headerPairs'];
+
+/**
+ * Checks `request.formData()`'s options before the body is read: a misspelt limit
+ * (`filesize`) would be no limit at all, and `'5mb'` would never be exceeded.
+ *
+ * @example
+ * ```ts
+ * checkFormDataOptions({ limits: { filesize: 5_000_000 } }); // throws: unknown option "filesize"
+ * ```
+ * @throws WeftError `WEFT_ERR_INVALID_OPTION` naming the option.
+ */
+export function checkFormDataOptions(options: unknown): void {
+  const where = 'request.formData()';
+  checkKnownOptions(options, ['limits'], where);
+  const { limits } = options as FormDataOptions;
+  if (limits === undefined) return;
+  checkKnownOptions(limits, LIMIT_NAMES, `${where} limits`);
+  for (const [name, value] of Object.entries(limits) as Array<[string, unknown]>) {
+    if (value !== undefined && !(value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 0))) {
+      throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: limits.${name} must be a non-negative integer (or Infinity), got ${shownValue(value)}`);
+    }
+  }
 }
 
 /** A form limit was crossed: `limit` bytes or items, and at least one more was seen. */

@@ -11,7 +11,7 @@ import type { CompiledRoute } from '../compile/compile-app.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { TextDecoder } from 'node:util';
 import { parseCookies } from './cookies.js';
-import { parseFormData, type FormDataOptions } from './form-data.js';
+import { checkFormDataOptions, parseFormData, type FormDataOptions } from './form-data.js';
 import { RequestHeaders, type RequestHeadersInit } from './headers.js';
 import { HTTPBadRequest, HTTPUnsupportedMediaType, type HttpError } from './http-errors.js';
 import { parseJsonBody } from './json-body.js';
@@ -464,9 +464,11 @@ export class Request {
    * The body of an HTML form (`application/x-www-form-urlencoded` or `multipart/form-data`)
    * as a `FormData`; uploads are `File` entries.
    * @throws HTTPUnsupportedMediaType (415) for other content types; HTTPBadRequest (400) for
-   * a malformed body; HTTPRequestEntityTooLarge (413) beyond a limit.
+   * a malformed body; HTTPRequestEntityTooLarge (413) beyond a limit; WeftError
+   * `WEFT_ERR_INVALID_OPTION` for an unknown option or limit (checked before the body is read).
    */
-  async formData(options?: FormDataOptions): Promise<FormData> {
+  async formData(options: FormDataOptions = {}): Promise<FormData> {
+    checkFormDataOptions(options);
     const type = this.contentType;
     if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
       throw new HTTPUnsupportedMediaType({
