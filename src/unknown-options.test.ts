@@ -92,6 +92,17 @@ describe('every API that takes options refuses an unknown one', () => {
     );
   });
 
+  test('a subclass of yours may take options of its own and pass them on: it is not checked', () => {
+    class ServerSentEvents extends StreamResponse {
+      readonly retry: number;
+      constructor({ retry = 3000, ...init }: { retry?: number; status?: number }) {
+        super({ ...init, retry } as never);
+        this.retry = retry;
+      }
+    }
+    expect(new ServerSentEvents({ retry: 500, status: 200 }).retry).toBe(500);
+  });
+
   test('options with known keys still work', () => {
     expect(new Response({ body: 'x', contentType: 'text/plain', status: 201 }).status).toBe(201);
     expect(json({}, { status: 202 }).status).toBe(202);

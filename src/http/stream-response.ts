@@ -117,9 +117,12 @@ export class StreamResponse {
 
   /** @param known internal: weft's own code passes {@link KNOWN_OPTIONS} for options it wrote itself. */
   constructor(init: StreamResponseInit = {}, known?: typeof KNOWN_OPTIONS) {
-    // a misspelt `stauts` would send a 200: each kind of response names the options it takes;
-    // the responses weft makes on the request path (text(), json(), a 204) skip the check
-    if (known !== KNOWN_OPTIONS) checkKnownOptions(init, (new.target as typeof StreamResponse).optionNames, `new ${new.target.name}()`);
+    // a misspelt `stauts` would send a 200: StreamResponse, Response and FileResponse name the
+    // options they take. A subclass of yours passes on what it was given (its own options
+    // too): not checked. Nor are the responses weft makes on the request path (text(), json()).
+    if (known !== KNOWN_OPTIONS && Object.hasOwn(new.target, 'optionNames')) {
+      checkKnownOptions(init, (new.target as typeof StreamResponse).optionNames, `new ${new.target.name}()`);
+    }
     this.#status = init.status === undefined ? 200 : this.checkedStatus(init.status);
     this.#reason = init.reason === undefined ? undefined : checkReason(init.reason);
     this.headers = new ResponseHeaders(init.headers);
