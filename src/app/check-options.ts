@@ -5,7 +5,7 @@
  */
 import { Container } from '../../container/index.js';
 import { type RouteOptions } from '../../decorators/metadata.js';
-import { WeftError } from '../errors.js';
+import { type ErrorCode, WeftError } from '../errors.js';
 import { checkClientMaxSize, checkKnownOptions, isOptionsObject, shownValue } from '../option-checks.js';
 import { missingLoggerMethods } from '../logging/logger.js';
 import type { AppOptions } from './application.js';
@@ -37,6 +37,7 @@ export function checkAppOptions(options: AppOptions): void {
   if (!isOptionsObject(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
   checkKnownOptions(options, APP_OPTIONS, where);
   for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
+  for (const name of ['modules', 'controllers', 'providers'] as const) checkListEntries(options[name], name, where, 'WEFT_ERR_INVALID_OPTION');
   checkClientMaxSize(options.clientMaxSize, where);
   checkType(options.autoDecompress, 'boolean', 'autoDecompress', where);
   checkType(options.debug, 'boolean', 'debug', where);
@@ -52,6 +53,40 @@ export function checkAppOptions(options: AppOptions): void {
       `${where}: container "${options.container.name}" is already frozen: the app registers its providers, controllers and scheduler in it and freezes it at startup; pass it to createApp() unfrozen`,
     );
   }
+}
+
+const LIST_CLASSES = { imports: '@Module()', modules: '@Module()', controllers: '@Controller()' } as const;
+
+/**
+ * Checks the entries of a `modules`, `imports`, `controllers` or `providers` list (of
+ * `createApp()` or a `@Module()`), naming the first bad one by its index. An undefined entry
+ * is what a circular import between files leaves in a list; a module or controller must be
+ * a class (a NestJS dynamic module `{ module, providers }` is not one). The container
+ * checks the shape of providers.
+ *
+ * @example
+ * ```ts
+ * checkListEntries([undefined], 'imports', '@Module() on UsersModule', 'WEFT_ERR_INVALID_MODULE'); // throws: imports[0] is undefined, ...
+ * ```
+ * @throws WeftError `code` naming `where`, the list and the index.
+ */
+export function checkListEntries(list: unknown, name: keyof typeof LIST_CLASSES | 'providers', where: string, code: ErrorCode): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) throw new WeftError(code, `${where}: ${name} must be an array, got ${list === null ? 'null' : typeof list}`);
+  list.forEach((entry: unknown, index) => {
+    const at = `${where}: ${name}[${index}]`;
+    if (entry === undefined) {
+      throw new WeftError(
+        code,
+        `${at} is undefined, usually a circular import between files (the class was not defined yet when the list was read); import it from a file that does not import this one`,
+      );
+    }
+    if (entry === null) throw new WeftError(code, `${at} is null`);
+    if (name === 'providers' || typeof entry === 'function') return;
+    const module = (entry as { module?: unknown }).module;
+    const dynamic = typeof module === 'function' ? ` (weft has no dynamic modules: import ${module.name} and list its providers in providers)` : '';
+    throw new WeftError(code, `${at} must be a ${LIST_CLASSES[name]} class, got ${shownValue(entry)}${dynamic}`);
+  });
 }
 
 /**

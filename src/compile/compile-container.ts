@@ -1,6 +1,7 @@
 import { type Class, Container, DiError, type Provider, type ProviderDefinition, type ProviderToken } from '../../container/index.js';
 import { readMetadata } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
+import { checkListEntries } from '../app/check-options.js';
 import { type Application } from '../app/application.js';
 import { type ClassRef, type ProviderLike, type RequestValueDeclaration } from '../app/app-registrations.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -31,6 +32,8 @@ export function flattenModules(modules: ClassRef[]): ModuleContents {
     if (meta === undefined) {
       throw new WeftError('WEFT_ERR_INVALID_MODULE', `${[...path, module.name || 'anonymous'].join(' -> ')}: ${module.name || 'an anonymous class'} is not decorated with @Module()`);
     }
+    const where = `@Module() on ${module.name}${path.length === 0 ? '' : ` (imported by ${path.join(' -> ')})`}`;
+    for (const list of ['imports', 'controllers', 'providers'] as const) checkListEntries(meta[list], list, where, 'WEFT_ERR_INVALID_MODULE');
     for (const imported of meta.imports ?? []) visit(imported, [...path, module.name]);
     contents.controllers.push(...(meta.controllers ?? []));
     for (const provider of (meta.providers ?? []) as ProviderLike[]) {
