@@ -26,6 +26,6 @@ export interface ControllerOptions {
  */
 export function Controller(prefix = '', options: ControllerOptions = {}): ClassDecorator {
   return (target) => {
-    ownMetadata(target).controller = { prefix, middlewares: options.middlewares ?? [] };
+    ownMetadata(target).controller = { prefix, options };
   };
 }

@@ -22,7 +22,7 @@ describe('decorators record and return', () => {
       @Route('get', '/r') h() {}
     }
     const meta = readMetadata(Users)!;
-    expect(meta.controller).toEqual({ prefix: '/users', middlewares: [mw] });
+    expect(meta.controller).toEqual({ prefix: '/users', options: { middlewares: [mw] } });
     expect(meta.routes.map((r) => `${r.method} ${r.path} ${String(r.propertyKey)}`)).toEqual([
       'GET /{id} a',
       'POST  b',

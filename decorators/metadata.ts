@@ -104,7 +104,8 @@ export type ParamMetadata =
 /** What `@Controller` records. */
 export interface ControllerMetadata {
   prefix: string;
-  middlewares: MiddlewareRef[];
+  /** The options as given: the compile step checks them and reads their middlewares. */
+  options: { middlewares?: MiddlewareRef[] };
 }
 
 /** What `@Module` records. */

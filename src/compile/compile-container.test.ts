@@ -35,6 +35,23 @@ describe('flattenModules', () => {
     class NotAList {}
     expect(() => flattenModules([NotAList])).toThrow('WEFT_ERR_INVALID_MODULE: @Module() on NotAList: controllers must be an array, got function');
   });
+
+  test('an unknown key is a coded error; exports says that modules do not encapsulate', () => {
+    @Module({ provider: [] } as never)
+    class Misspelt {}
+    expect(() => flattenModules([Misspelt])).toThrow(
+      'WEFT_ERR_INVALID_MODULE: @Module() on Misspelt: unknown option "provider" (known: imports, controllers, providers, middlewares)',
+    );
+    class Db {}
+    @Module({ providers: [Db], exports: [Db] } as never)
+    class Nest {}
+    expect(() => flattenModules([Nest])).toThrow(
+      'WEFT_ERR_INVALID_MODULE: @Module() on Nest: weft has no exports: a module does not encapsulate, every provider it lists is visible to the whole app; remove exports',
+    );
+    @Module({ middlewares: (async () => undefined) as never })
+    class OneMiddleware {}
+    expect(() => flattenModules([OneMiddleware])).toThrow('WEFT_ERR_INVALID_MODULE: @Module() on OneMiddleware: middlewares must be an array, got function');
+  });
 });
 
 describe('createApp lists', () => {

@@ -2,6 +2,7 @@ import { type Class, Container, DiError, type Provider, type ProviderDefinition,
 import { readMetadata } from '../../decorators/metadata.js';
 import { WeftError } from '../errors.js';
 import { checkListEntries } from '../app/check-options.js';
+import { checkKnownOptions, isOptionsObject } from '../option-checks.js';
 import { type Application } from '../app/application.js';
 import { type ClassRef, type ProviderLike, type RequestValueDeclaration } from '../app/app-registrations.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -33,7 +34,11 @@ export function flattenModules(modules: ClassRef[]): ModuleContents {
       throw new WeftError('WEFT_ERR_INVALID_MODULE', `${[...path, module.name || 'anonymous'].join(' -> ')}: ${module.name || 'an anonymous class'} is not decorated with @Module()`);
     }
     const where = `@Module() on ${module.name}${path.length === 0 ? '' : ` (imported by ${path.join(' -> ')})`}`;
+    checkModuleKeys(meta, where);
     for (const list of ['imports', 'controllers', 'providers'] as const) checkListEntries(meta[list], list, where, 'WEFT_ERR_INVALID_MODULE');
+    if (meta.middlewares !== undefined && !Array.isArray(meta.middlewares)) {
+      throw new WeftError('WEFT_ERR_INVALID_MODULE', `${where}: middlewares must be an array, got ${meta.middlewares === null ? 'null' : typeof meta.middlewares}`);
+    }
     for (const imported of meta.imports ?? []) visit(imported, [...path, module.name]);
     contents.controllers.push(...(meta.controllers ?? []));
     for (const provider of (meta.providers ?? []) as ProviderLike[]) {
@@ -47,6 +52,16 @@ export function flattenModules(modules: ClassRef[]): ModuleContents {
   };
   modules.forEach((module) => visit(module, []));
   return contents;
+}
+
+const MODULE_KEYS = ['imports', 'controllers', 'providers', 'middlewares'];
+
+/** A misspelt key (`provider:`) would leave its list out silently; NestJS's `exports` has no meaning here. */
+function checkModuleKeys(meta: object, where: string): void {
+  if (isOptionsObject(meta) && 'exports' in meta) {
+    throw new WeftError('WEFT_ERR_INVALID_MODULE', `${where}: weft has no exports: a module does not encapsulate, every provider it lists is visible to the whole app; remove exports`);
+  }
+  checkKnownOptions(meta, MODULE_KEYS, where, 'WEFT_ERR_INVALID_MODULE');
 }
 
 /**

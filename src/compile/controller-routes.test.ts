@@ -82,6 +82,23 @@ describe('readController', () => {
     );
   });
 
+  test('unknown or mistyped @Controller() options are a coded error, not ignored', () => {
+    @Controller('/a', { middleware: [a] } as never)
+    class Misspelt {}
+    expect(() => readController(Misspelt)).toThrow('WEFT_ERR_INVALID_OPTION: @Controller() on Misspelt: unknown option "middleware" (known: middlewares)');
+    @Controller('/a', { middlewares: a } as never)
+    class NotAList {}
+    expect(() => readController(NotAList)).toThrow('WEFT_ERR_INVALID_OPTION: @Controller() on NotAList: middlewares must be an array, got function');
+    @Controller('/a', [a] as never)
+    class ListGiven {}
+    expect(() => readController(ListGiven)).toThrow('WEFT_ERR_INVALID_OPTION: @Controller() on ListGiven: options must be an object (middlewares), got an array');
+    @Controller('/base', { middlewares: [a] })
+    class Base {}
+    @Controller('/sub', { middlewares: [b] })
+    class Sub extends Base {}
+    expect(readController(Sub).middlewares).toEqual([a, b]);
+  });
+
   test('a route decorator on a static method is a coded error, not silently unrouted', () => {
     @Controller('/st')
     class WithStatic {

@@ -7,6 +7,7 @@ import {
 } from '../../decorators/metadata.js';
 import { readParameterInjections } from '../../container/injection-metadata.js';
 import { WeftError } from '../errors.js';
+import { checkKnownOptions } from '../option-checks.js';
 import { PathPattern } from '../router/path-pattern.js';
 import { type ClassRef } from '../app/app-registrations.js';
 
@@ -67,7 +68,7 @@ export function readController(cls: ClassRef): ControllerDefinition {
   for (const c of basesFirst) {
     const meta = readMetadata(c);
     if (meta === undefined) continue;
-    if (meta.controller !== undefined) middlewares.push(...meta.controller.middlewares);
+    if (meta.controller !== undefined) middlewares.push(...controllerMiddlewares(c, meta.controller.options));
     middlewares.push(...meta.uses);
   }
 
@@ -102,6 +103,15 @@ export function readController(cls: ClassRef): ControllerDefinition {
     checkParamNames(label, paths, params);
   });
   return { controller: cls, prefix: controller.prefix, middlewares, routes };
+}
+
+/** The middlewares of `@Controller(prefix, options)`, its options checked: a misspelt `middleware` is not ignored. */
+function controllerMiddlewares(cls: ClassRef, options: unknown): MiddlewareRef[] {
+  const where = `@Controller() on ${cls.name}`;
+  checkKnownOptions(options, ['middlewares'], where);
+  const { middlewares = [] } = options as { middlewares?: unknown };
+  if (!Array.isArray(middlewares)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: middlewares must be an array, got ${middlewares === null ? 'null' : typeof middlewares}`);
+  return middlewares as MiddlewareRef[];
 }
 
 /** `@Param(name)` must name a parameter of one of the method's route paths: otherwise it is always undefined. */
