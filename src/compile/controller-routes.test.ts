@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Controller } from '../../decorators/controller.js';
 import { Use } from '../../decorators/middleware.js';
-import { Param } from '../../decorators/params.js';
+import { Inject, Optional } from '../../decorators/inject.js';
+import { Body, Param, Query } from '../../decorators/params.js';
 import { Get, Post } from '../../decorators/route.js';
 import { joinPath, readController } from './controller-routes.js';
 
@@ -145,6 +146,34 @@ describe('readController', () => {
       }
     }
     expect(readController(TwoPaths).routes).toHaveLength(2); // one of its paths has the parameter
+  });
+
+  test('two decorators on one parameter are a coded error, not one silently winning', () => {
+    @Controller('/t')
+    class Twice {
+      @Get('/{id}')
+      show(@Param('id') @Query('id') id: string) {
+        return id;
+      }
+    }
+    expect(() => readController(Twice)).toThrow('WEFT_ERR_INVALID_HANDLER: Twice.show parameter #1 has two decorators (@Query and @Param); give it one');
+    class Service {}
+    @Controller('/t')
+    class WithInject {
+      @Get('/{id}')
+      show(@Param('id') id: string, @Body() @Inject(Service) service: Service) {
+        return [id, service];
+      }
+    }
+    expect(() => readController(WithInject)).toThrow('WEFT_ERR_INVALID_HANDLER: WithInject.show parameter #2 has two decorators (@Body and @Inject); give it one');
+    @Controller('/t')
+    class OptionalInject {
+      @Get('')
+      show(@Optional() @Inject(Service) service?: Service) {
+        return service;
+      }
+    }
+    expect(readController(OptionalInject).routes[0].params).toEqual([{ index: 0, kind: 'inject', token: Service, optional: true }]);
   });
 
   test('joinPath', () => {

@@ -98,6 +98,7 @@ export function readController(cls: ClassRef): ControllerDefinition {
         `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(controller.prefix)}), or be '' for the prefix itself`,
       );
     }
+    checkOneDecoratorEach(label, params);
     // a method routed at several paths may name a parameter only some of them have
     const paths = routes.filter((other) => other.route.propertyKey === route.propertyKey).map((other) => joinPath(controller.prefix, other.route.path));
     checkParamNames(label, paths, params);
@@ -112,6 +113,29 @@ function controllerMiddlewares(cls: ClassRef, options: unknown): MiddlewareRef[]
   const { middlewares = [] } = options as { middlewares?: unknown };
   if (!Array.isArray(middlewares)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: middlewares must be an array, got ${middlewares === null ? 'null' : typeof middlewares}`);
   return middlewares as MiddlewareRef[];
+}
+
+const DECORATOR_NAMES: Record<ParamMetadata['kind'], string> = {
+  param: '@Param',
+  query: '@Query',
+  headers: '@Headers',
+  body: '@Body',
+  req: '@Req',
+  signal: '@Signal',
+  inject: '@Inject',
+};
+
+/** Two decorators on one parameter (`@Param('id') @Query('id')`): only one could fill it. */
+function checkOneDecoratorEach(label: string, params: readonly ParamMetadata[]): void {
+  for (let i = 1; i < params.length; i++) {
+    const [before, param] = [params[i - 1], params[i]];
+    if (before.index === param.index) {
+      throw new WeftError(
+        'WEFT_ERR_INVALID_HANDLER',
+        `${label} parameter #${param.index + 1} has two decorators (${DECORATOR_NAMES[before.kind]} and ${DECORATOR_NAMES[param.kind]}); give it one`,
+      );
+    }
+  }
 }
 
 /** `@Param(name)` must name a parameter of one of the method's route paths: otherwise it is always undefined. */
