@@ -176,6 +176,20 @@ describe('readController', () => {
     expect(readController(OptionalInject).routes[0].params).toEqual([{ index: 0, kind: 'inject', token: Service, optional: true }]);
   });
 
+  test("a prefix without a leading '/' is served under '/' as in NestJS (@Controller('users')), not refused as the route path 'users/{id}'", () => {
+    @Controller('users')
+    class Users {
+      @Get('/{id}')
+      show(@Param('id') id: string) {
+        return id;
+      }
+    }
+    expect(readController(Users).prefix).toBe('/users');
+    @Controller('')
+    class Root {}
+    expect(readController(Root).prefix).toBe('');
+  });
+
   test('joinPath', () => {
     expect(joinPath('/users', '/{id}')).toBe('/users/{id}');
     expect(joinPath('/users/', '/{id}')).toBe('/users/{id}');

@@ -63,6 +63,9 @@ export function readController(cls: ClassRef): ControllerDefinition {
     );
   }
 
+  // 'users' can only mean '/users' (NestJS's usual spelling); a route path has no such reading: 'list' is '/list' or 'list' glued on
+  const prefix = controller.prefix === '' || controller.prefix.startsWith('/') ? controller.prefix : `/${controller.prefix}`;
+
   const basesFirst = [...chain].reverse();
   const middlewares: MiddlewareRef[] = [];
   for (const c of basesFirst) {
@@ -95,15 +98,15 @@ export function readController(cls: ClassRef): ControllerDefinition {
     if (typeof route.path !== 'string' || (route.path !== '' && !route.path.startsWith('/'))) {
       throw new WeftError(
         'WEFT_ERR_INVALID_PATH',
-        `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(controller.prefix)}), or be '' for the prefix itself`,
+        `${label}: the route path ${JSON.stringify(route.path)} must start with '/' (it is appended to the controller prefix ${JSON.stringify(prefix)}), or be '' for the prefix itself`,
       );
     }
     checkOneDecoratorEach(label, params);
     // a method routed at several paths may name a parameter only some of them have
-    const paths = routes.filter((other) => other.route.propertyKey === route.propertyKey).map((other) => joinPath(controller.prefix, other.route.path));
+    const paths = routes.filter((other) => other.route.propertyKey === route.propertyKey).map((other) => joinPath(prefix, other.route.path));
     checkParamNames(label, paths, params);
   });
-  return { controller: cls, prefix: controller.prefix, middlewares, routes };
+  return { controller: cls, prefix, middlewares, routes };
 }
 
 /** The middlewares of `@Controller(prefix, options)`, its options checked: a misspelt `middleware` is not ignored. */
