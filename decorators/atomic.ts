@@ -26,6 +26,6 @@ import { ownMetadata } from './metadata.js';
  */
 export function Atomic(): MethodDecorator {
   return (target, propertyKey) => {
-    ownMetadata(target.constructor).atomic.add(propertyKey);
+    ownMetadata(typeof target === 'function' ? target : target.constructor).atomic.add(propertyKey);
   };
 }

@@ -45,7 +45,7 @@ export function Use(...middlewares: MiddlewareRef[]): ClassDecorator & MethodDec
       ownMetadata(target).uses.push(...middlewares);
       return;
     }
-    const methodUses = ownMetadata(target.constructor).methodUses;
+    const methodUses = ownMetadata(typeof target === 'function' ? target : target.constructor).methodUses;
     methodUses.set(propertyKey, [...(methodUses.get(propertyKey) ?? []), ...middlewares]);
   }) as ClassDecorator & MethodDecorator;
 }

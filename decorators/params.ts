@@ -7,7 +7,8 @@ export function recordParam(target: object, propertyKey: string | symbol | undef
   if (propertyKey === undefined) {
     throw new TypeError(`parameter decorators like @${param.kind} go on route methods, not on constructors`);
   }
-  const params = ownMetadata(target.constructor).params;
+  // on a static method the target is the class itself: recorded there, refused at compile
+  const params = ownMetadata(typeof target === 'function' ? target : target.constructor).params;
   const list = params.get(propertyKey) ?? [];
   list.push({ ...param, index } as ParamMetadata);
   params.set(propertyKey, list);

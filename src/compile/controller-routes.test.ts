@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Atomic } from '../../decorators/atomic.js';
 import { Controller } from '../../decorators/controller.js';
 import { Use } from '../../decorators/middleware.js';
 import { Inject, Optional } from '../../decorators/inject.js';
@@ -188,6 +189,42 @@ describe('readController', () => {
     @Controller('')
     class Root {}
     expect(readController(Root).prefix).toBe('');
+  });
+
+  test('parameter decorators, @Use or @Atomic on a method no route decorator routes are a coded error, not silently never served', () => {
+    @Controller('/f')
+    class Forgot {
+      @Get('')
+      list() {
+        return [];
+      }
+
+      show(@Param('id') id: string) {
+        return id;
+      }
+    }
+    expect(() => readController(Forgot)).toThrow(
+      'WEFT_ERR_INVALID_HANDLER: Forgot.show has parameter decorators but no route decorator (@Get, @Post, ..., @Route): it is never served',
+    );
+    @Controller('/f')
+    class StaticParams {
+      static find(@Query('q') q: string) {
+        return q;
+      }
+    }
+    expect(() => readController(StaticParams)).toThrow('WEFT_ERR_INVALID_HANDLER: StaticParams.find has parameter decorators but no route decorator');
+    @Controller('/f')
+    class UseOnly {
+      @Use(a)
+      audit() {}
+    }
+    expect(() => readController(UseOnly)).toThrow('WEFT_ERR_INVALID_HANDLER: UseOnly.audit has @Use but no route decorator');
+    @Controller('/f')
+    class AtomicOnly {
+      @Atomic()
+      save() {}
+    }
+    expect(() => readController(AtomicOnly)).toThrow('WEFT_ERR_INVALID_HANDLER: AtomicOnly.save has @Atomic but no route decorator');
   });
 
   test('joinPath', () => {

@@ -88,6 +88,7 @@ export function readController(cls: ClassRef): ControllerDefinition {
     }
     ownKeys.forEach((key) => claimed.add(key));
   }
+  checkEveryDecoratedMethodRouted(cls, chain, new Set(routes.map(({ route }) => route.propertyKey)));
   routes.forEach(({ route, params }) => {
     const label = `${cls.name}.${String(route.propertyKey)}`;
     if (typeof (cls.prototype as Record<string | symbol, unknown>)[route.propertyKey] !== 'function') {
@@ -116,6 +117,24 @@ function controllerMiddlewares(cls: ClassRef, options: unknown): MiddlewareRef[]
   const { middlewares = [] } = options as { middlewares?: unknown };
   if (!Array.isArray(middlewares)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: middlewares must be an array, got ${middlewares === null ? 'null' : typeof middlewares}`);
   return middlewares as MiddlewareRef[];
+}
+
+/** A method with `@Param`, `@Use` or `@Atomic()` but no route decorator (forgotten) would never be served. */
+function checkEveryDecoratedMethodRouted(cls: ClassRef, chain: readonly ClassRef[], routed: ReadonlySet<string | symbol>): void {
+  for (const c of chain) {
+    const meta = readMetadata(c);
+    if (meta === undefined) continue;
+    const decorated: Array<[string | symbol, string]> = [
+      ...[...meta.params.keys()].map((key): [string | symbol, string] => [key, 'parameter decorators']),
+      ...[...meta.methodUses.keys()].map((key): [string | symbol, string] => [key, '@Use']),
+      ...[...meta.atomic].map((key): [string | symbol, string] => [key, '@Atomic']),
+    ];
+    for (const [key, what] of decorated) {
+      if (!routed.has(key)) {
+        throw new WeftError('WEFT_ERR_INVALID_HANDLER', `${cls.name}.${String(key)} has ${what} but no route decorator (@Get, @Post, ..., @Route): it is never served`);
+      }
+    }
+  }
 }
 
 const DECORATOR_NAMES: Record<ParamMetadata['kind'], string> = {
