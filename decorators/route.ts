@@ -20,7 +20,8 @@ export function Route(method: string, path: string, options: RouteOptions = {}):
   return (target, propertyKey) => {
     // on a static method the target is the class itself: recorded there, refused at compile
     const cls = typeof target === 'function' ? target : target.constructor;
-    ownMetadata(cls).routes.push({ method: method.toUpperCase(), path, propertyKey, options });
+    // a method that is no string (JavaScript) is recorded as given and refused at compile, naming the route
+    ownMetadata(cls).routes.push({ method: typeof method === 'string' ? method.toUpperCase() : method, path, propertyKey, options });
   };
 }
 

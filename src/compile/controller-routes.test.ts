@@ -4,7 +4,8 @@ import { Controller } from '../../decorators/controller.js';
 import { Use } from '../../decorators/middleware.js';
 import { Inject, Optional } from '../../decorators/inject.js';
 import { Body, Param, Query } from '../../decorators/params.js';
-import { Get, Post } from '../../decorators/route.js';
+import { Get, Post, Route } from '../../decorators/route.js';
+import { createApp } from '../app/application.js';
 import { joinPath, readController } from './controller-routes.js';
 
 const a = async () => undefined;
@@ -225,6 +226,21 @@ describe('readController', () => {
       save() {}
     }
     expect(() => readController(AtomicOnly)).toThrow('WEFT_ERR_INVALID_HANDLER: AtomicOnly.save has @Atomic but no route decorator');
+  });
+
+  test('@Route() with a method that is no string (JavaScript) fails startup with a coded error naming the route, not a TypeError at class definition', async () => {
+    const define = () => {
+      @Controller('/r')
+      class Untyped {
+        @Route(undefined as never, '/x')
+        x() {
+          return 'x';
+        }
+      }
+      return Untyped;
+    };
+    expect(define).not.toThrow();
+    await expect(createApp({ controllers: [define()] }).startup()).rejects.toThrow('WEFT_ERR_INVALID_ROUTE: Untyped.x: the method undefined is not an HTTP method token');
   });
 
   test('joinPath', () => {
