@@ -144,6 +144,17 @@ function start(options: AppRunnerOptions = {}): Promise<number> {
     }
     return 'ok';
   });
+  app.router.add('GET', '/pipelined/{n}', async (request: Request) => {
+    const n = request.params.n;
+    signals.set(`pipelined-${n}`, request.signal);
+    try {
+      await sleep(300, undefined, { signal: request.signal });
+      saved.push(`pipelined-${n}`);
+    } catch {
+      outcomes.set(`pipelined-${n}`, codeOf(request.signal.reason));
+    }
+    return 'done';
+  });
   app.router.add('GET', '/quick', (request: Request) => {
     signals.set(`quick${signals.size}`, request.signal);
     return 'quick';
@@ -260,6 +271,19 @@ describe('with handlerCancellation: request.signal aborts when the client leaves
     expect(outcomes.get('shielded')).toBe('cancelled after the shield: WEFT_ERR_CLIENT_GONE');
     expect(signals.get('shielded')!.aborted).toBe(true);
     expect(signals.get('shield')!.aborted).toBe(false);
+  });
+
+  test('pipelined requests: when the client leaves, the handlers of the responses still queued behind the first are cancelled too', async () => {
+    const port = await start({ handlerCancellation: true });
+    const socket = await openConnection({ port });
+    // one write: node hands all three to their handlers at once, the second and third responses queued
+    socket.write(['1', '2', '3'].map((n) => requestText('GET', `/pipelined/${n}`)).join(''));
+    await until(() => signals.has('pipelined-3'));
+    socket.destroy();
+    await until(() => outcomes.size === 3 || saved.length > 0);
+    await sleep(400);
+    expect(saved).toEqual([]);
+    expect(outcomes).toEqual(new Map(['1', '2', '3'].map((n) => [`pipelined-${n}`, 'WEFT_ERR_CLIENT_GONE'])));
   });
 
   test('a completed response never aborts: not after it is sent, not when the client closes the connection later', async () => {

@@ -109,6 +109,9 @@ export class RequestTracker {
       // response is complete and this one's bytes start: the previous one counts up to here
       if (res.socket === null) res.once('socket', this.#onResponseSocket);
     }
+    // a pipelined response queued behind another one gets no `close` if the client leaves
+    // first: its handler is cancelled when the socket closes (see #watchQueued)
+    if (this.#handlerCancellation && res.socket === null && request.raw.socket !== null) this.#watchQueued(exchange, request.raw.socket);
   }
 
   #handled(request: Request, response: StreamResponse): void {
@@ -126,7 +129,8 @@ export class RequestTracker {
 
   /**
    * A pipelined response queued behind another one has no socket yet, and node emits no
-   * `close` for it if the connection dies first: the socket's `close` completes it.
+   * `close` for it if the connection dies first: the socket's `close` completes it, or,
+   * with handler cancellation, aborts its handler if it still runs.
    */
   #watchQueued(exchange: Exchange, socket: Socket): void {
     const waiting = this.#queuedOn.get(socket) ?? this.#watchSocket(socket);
