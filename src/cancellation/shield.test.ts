@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { shield } from './shield.js';
 
 describe('shield', () => {
@@ -22,6 +24,23 @@ describe('shield', () => {
     await expect(result).resolves.toBe('saved');
     expect(seen[0].aborted).toBe(false);
     expect(seen[0]).toBeInstanceOf(AbortSignal);
+  });
+
+  test('shielded works do not share a signal: 20 at once passing it to setTimeout stay under the 10 listeners node warns past, and listeners one left behind are not on the next one', async () => {
+    const counts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        shield(async (signal) => {
+          const sleeping = sleep(20, undefined, { signal });
+          counts.push(getEventListeners(signal, 'abort').length); // node warns past 10 on one signal
+          await sleeping;
+        }),
+      ),
+    );
+    expect(Math.max(...counts)).toBe(1);
+    // a driver that never removes its abort listener
+    await shield((signal) => signal.addEventListener('abort', () => {}));
+    await expect(shield((signal) => getEventListeners(signal, 'abort').length)).resolves.toBe(0);
   });
 
   test('the work goes on when the request signal aborts', async () => {

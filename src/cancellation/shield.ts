@@ -8,9 +8,6 @@
  * signal, and making the intent visible to readers and reviewers: that is `shield()`.
  */
 
-/** A signal nobody can abort: what shielded work receives instead of `request.signal`. */
-const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-
 /**
  * Work that must finish even if the handler is cancelled, e.g. writing to two stores that
  * must stay consistent.
@@ -43,7 +40,10 @@ const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 export function shield<T>(work: PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike<T>)): Promise<T> {
   if (typeof work !== 'function') return Promise.resolve(work);
   try {
-    return Promise.resolve(work(NEVER_ABORTED));
+    // a signal of its own that nobody can abort: one shared by all shielded work would
+    // gather the listeners of every call at once (node warns past 10 concurrent
+    // setTimeout({ signal })) and keep forever those a driver never removes
+    return Promise.resolve(work(new AbortController().signal));
   } catch (err) {
     return Promise.reject(err);
   }
