@@ -24,6 +24,8 @@ import { RecordingLogger } from '../server/test-logger.js';
 const logger = createLogger({ level: 'silent' });
 
 interface Seen {
+  /** Tags of the /slow handlers that started. */
+  started: string[];
   reasons: string[];
   finished: string[];
   shutdown: number;
@@ -32,6 +34,7 @@ interface Seen {
 function slowApp(seen: Seen, appLogger = logger): Application {
   const app = createApp({ logger: appLogger });
   app.router.add('GET', '/slow', async (request: Request) => {
+    seen.started.push(request.query.get('tag') ?? '');
     try {
       await sleep(Number(request.query.get('ms') ?? 200), undefined, { signal: request.signal });
     } catch (err) {
@@ -53,7 +56,15 @@ function slowApp(seen: Seen, appLogger = logger): Application {
   return app;
 }
 
-const fresh = (): Seen => ({ reasons: [], finished: [], shutdown: 0 });
+const fresh = (): Seen => ({ started: [], reasons: [], finished: [], shutdown: 0 });
+
+/**
+ * Until the /slow handler tagged `tag` runs: the request is in flight from then on. A fixed
+ * sleep lost that race under load, and the stop then closed an idle connection (ECONNRESET).
+ */
+async function untilStarted(seen: Seen, tag = ''): Promise<void> {
+  while (!seen.started.includes(tag)) await sleep(5);
+}
 
 describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient with a runner, %s transport', (transport) => {
   test('close() lets a request in flight finish (the runner stops gracefully), then runs shutdown', async () => {
@@ -61,19 +72,19 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     const client = await new TestClient(slowApp(seen), { transport, runner: {} }).start();
     expect((await client.get('/fast')).text).toBe('fast');
     const inFlight = client.get('/slow?tag=a');
-    await sleep(50);
+    await untilStarted(seen, 'a');
     await client.close();
     const res = await inFlight;
     expect([res.status, res.text]).toEqual([200, 'done']);
     expect(res.headers.connection).toBe('close'); // the last response on a draining connection
-    expect(seen).toEqual({ reasons: [], finished: ['a'], shutdown: 1 });
+    expect(seen).toEqual({ started: ['a'], reasons: [], finished: ['a'], shutdown: 1 });
   });
 
   test('a handler still running at shutdownTimeout is cancelled, and close() ends', async () => {
     const seen = fresh();
     const client = await new TestClient(slowApp(seen), { transport, runner: { shutdownTimeout: 100 } }).start();
     const inFlight = client.get('/slow?ms=60000').catch((err: unknown) => err);
-    await sleep(50);
+    await untilStarted(seen);
     const started = Date.now();
     await client.close();
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -94,7 +105,7 @@ describe.each<TestClientOptions['transport']>(['socket', 'inject'])('TestClient 
     const seen = fresh();
     const client = await new TestClient(slowApp(seen), { transport, runner: {} }).start();
     const inFlight = client.get('/slow?tag=b');
-    await sleep(50);
+    await untilStarted(seen, 'b');
     const first = client.close();
     const second = client.close();
     expect(second).toBe(first);
