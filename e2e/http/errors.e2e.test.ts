@@ -95,6 +95,22 @@ describe('errors: logged once, never a crash', () => {
     }
   });
 
+  test("debug mode's 500 body shows an AggregateError's errors, as the log has them", async () => {
+    const app = createApp({ debug: true, logger: recordingLogger() });
+    app.router.add('GET', '/all', () => Promise.any([Promise.reject(new Error('replica a down')), Promise.reject(new Error('replica b down'))]));
+    const client = await new TestClient(app, { timeout: 5000 }).start();
+    try {
+      const res = await client.get('/all');
+      expect(res.status).toBe(500);
+      // Promise.any's AggregateError has no stack of its own: inspect shows its message in brackets
+      expect(res.text).toMatch(/^500: Internal Server Error\n\n\[AggregateError: All promises were rejected\] \{\n/);
+      expect(res.text).toMatch(/\[errors\]: \[\n {4}Error: replica a down\n/);
+      expect(res.text).toMatch(/\n {4}Error: replica b down\n/);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a thrown value that throws when looked at (a throwing stack getter, a revoked Proxy) is still a 500 and one line, in debug mode too', async () => {
     const lines = recordingLogger();
     // pino's error serialiser reads the stack and the message

@@ -64,12 +64,13 @@ function logError(err: unknown, request: Request): void {
 
 /**
  * What debug mode shows of a thrown value: an Error's stack (inspected with its `cause` chain
- * when it has one, as the log shows it), a string as is, anything else inspected. Never
+ * or an AggregateError's `errors`, as the log shows them), a string as is, anything else inspected. Never
  * throws: `String()` of a null-prototype object would, and so may a stack getter.
  */
 function shownError(err: unknown): string {
   try {
-    if (err instanceof Error) return err.cause === undefined ? (err.stack ?? err.message) : inspect(err);
+    // inspect shows a cause chain and an AggregateError's errors, as the log has them
+    if (err instanceof Error) return err.cause === undefined && !(err instanceof AggregateError) ? (err.stack ?? err.message) : inspect(err);
     return typeof err === 'string' ? err : inspect(err);
   } catch {
     return '(the thrown value cannot be shown)';
