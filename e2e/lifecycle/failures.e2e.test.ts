@@ -223,6 +223,17 @@ describe('startup failure', () => {
     expect(log).toEqual([]);
   });
 
+  test('startup() after cleanup() says the app was cleaned up, also when it never started', async () => {
+    const neverStarted = createApp({ name: 'main', logger: silent });
+    await neverStarted.cleanup();
+    await expect(neverStarted.startup()).rejects.toThrow("WEFT_ERR_APP_FROZEN: main was cleaned up: an app starts once; build a new one (from your factory)");
+    const started = createApp({ name: 'main', logger: silent });
+    await started.startup();
+    await expect(started.startup()).rejects.toThrow('WEFT_ERR_APP_FROZEN: main was already started');
+    await started.cleanup();
+    await expect(started.startup()).rejects.toThrow('WEFT_ERR_APP_FROZEN: main was cleaned up');
+  });
+
   test('a request-scoped lifecycle provider is a coded startup error, before any startup code runs', async () => {
     const log: string[] = [];
     @Injectable({ scope: 'request' })

@@ -328,6 +328,7 @@ export class Application {
    */
   async startup(): Promise<void> {
     if (this.#parent !== undefined) throw new WeftError('WEFT_ERR_MOUNT', `${this.name} is mounted: start its root application`);
+    if (this.#state === 'stopped') throw new WeftError('WEFT_ERR_APP_FROZEN', `${this.name} was cleaned up: an app starts once; build a new one (from your factory)`);
     if (this.#state !== 'new') throw new WeftError('WEFT_ERR_APP_FROZEN', `${this.name} was already started`);
     this.#state = 'starting';
     this.#starting = this.#start();
