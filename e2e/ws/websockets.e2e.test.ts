@@ -891,6 +891,29 @@ describe('websockets', () => {
     expect(events).toEqual(['shutdown', 'closed 1001 Server shutdown']);
   });
 
+  test('with handlerCancellation, a handler still running after the peer closed its websocket is cancelled, and the reason says the websocket closed', async () => {
+    const reasons: string[] = [];
+    const app = createApp({ logger });
+    app.router.add('GET', '/ws', async (request: Request) => {
+      const ws = new WebSocketResponse();
+      await ws.prepare(request);
+      for await (const msg of ws) void msg;
+      // the peer closed (its signal aborts as the connection closes, before the loop ends): the
+      // handler goes on (say, saving the session) and is cancelled
+      await sleep(10_000, request.signal).catch(() => reasons.push((request.signal.reason as Error).message));
+      return ws;
+    });
+    const own = await new TestClient(app, { runner: { handlerCancellation: true } }).start();
+    try {
+      const ws = await own.ws('/ws');
+      await ws.close();
+      while (reasons.length === 0) await sleep(5);
+      expect(reasons).toEqual(['WEFT_ERR_CLIENT_GONE: the websocket connection closed while its handler still ran: the handler is cancelled']);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('websocket routes in a mounted sub-app run the parent and sub-app middlewares', async () => {
     const seen: string[] = [];
     const tag =
@@ -947,6 +970,13 @@ async function waitFor(check: () => boolean, ms = 2_000): Promise<void> {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(signal.reason as Error);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    });
+  });
 }

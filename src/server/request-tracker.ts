@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { WeftError } from '../errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse } from '../http/stream-response.js';
+import { isUpgrade } from '../http/upgraded-body.js';
 import type { AccessLogger } from '../logging/access-log.js';
 import { logSafely, type Logger } from '../logging/logger.js';
 import type { RequestHooks } from '../pipeline/handle-request.js';
@@ -162,7 +163,10 @@ export class RequestTracker {
     }
     // The client left before the response was complete, while the handler still runs.
     if (this.#handlerCancellation && !res.writableFinished && exchange.request.route?.atomic !== true) {
-      exchange.request.abort(new WeftError('WEFT_ERR_CLIENT_GONE', 'the client closed the connection before the response was complete: the handler is cancelled'));
+      const gone = isUpgrade(exchange.request.raw)
+        ? 'the websocket connection closed while its handler still ran: the handler is cancelled'
+        : 'the client closed the connection before the response was complete: the handler is cancelled';
+      exchange.request.abort(new WeftError('WEFT_ERR_CLIENT_GONE', gone));
     }
   }
 
