@@ -25,6 +25,7 @@ export function WebSocket(path = '', options: WebSocketDecoratorOptions = {}): M
   const { protocols, maxMsgSize, heartbeat, compress, highWaterMark, closeTimeout, ...routeOptions } = options;
   const websocket: WebSocketRouteOptions = { protocols, maxMsgSize, heartbeat, compress, highWaterMark, closeTimeout };
   return (target, propertyKey) => {
-    ownMetadata(target.constructor).routes.push({ method: 'GET', path, propertyKey, options: routeOptions, websocket });
+    // on a static method the target is the class itself: recorded there, refused at compile
+    ownMetadata(typeof target === 'function' ? target : target.constructor).routes.push({ method: 'GET', path, propertyKey, options: routeOptions, websocket });
   };
 }

@@ -5,6 +5,7 @@ import { Use } from '../../decorators/middleware.js';
 import { Inject, Optional } from '../../decorators/inject.js';
 import { Body, Param, Query } from '../../decorators/params.js';
 import { Get, Post, Route } from '../../decorators/route.js';
+import { WebSocket } from '../../decorators/websocket.js';
 import { createApp } from '../app/application.js';
 import { joinPath, readController } from './controller-routes.js';
 
@@ -112,6 +113,17 @@ describe('readController', () => {
     }
     expect(() => readController(WithStatic)).toThrow(
       'WEFT_ERR_INVALID_HANDLER: WithStatic.stats is decorated as a route but is not an instance method (it is static; the controller is built by DI)',
+    );
+  });
+
+  test('@WebSocket() on a static method is the same coded error, not recorded on Function and silently unrouted', () => {
+    @Controller('/st')
+    class StaticSocket {
+      @WebSocket('/ws')
+      static chat() {}
+    }
+    expect(() => readController(StaticSocket)).toThrow(
+      'WEFT_ERR_INVALID_HANDLER: StaticSocket.chat is decorated as a route but is not an instance method (it is static; the controller is built by DI)',
     );
   });
 
