@@ -238,6 +238,28 @@ describe('readController', () => {
       save() {}
     }
     expect(() => readController(AtomicOnly)).toThrow('WEFT_ERR_INVALID_HANDLER: AtomicOnly.save has @Atomic but no route decorator');
+    // a handler @Inject is a parameter decorator too, recorded by the DI decorators
+    class Service {}
+    abstract class InjectingBase {
+      me(@Inject(Service) service: Service) {
+        return service;
+      }
+    }
+    @Controller('/f')
+    class InjectOnly extends InjectingBase {
+      @Get('')
+      list() {
+        return [];
+      }
+    }
+    expect(() => readController(InjectOnly)).toThrow('WEFT_ERR_INVALID_HANDLER: InjectOnly.me has parameter decorators but no route decorator');
+    @Controller('/f')
+    class StaticInject {
+      static find(@Optional() @Inject(Service) service?: Service) {
+        return service;
+      }
+    }
+    expect(() => readController(StaticInject)).toThrow('WEFT_ERR_INVALID_HANDLER: StaticInject.find has parameter decorators but no route decorator');
   });
 
   test('@Route() with a method that is no string (JavaScript) fails startup with a coded error naming the route, not a TypeError at class definition', async () => {

@@ -119,15 +119,16 @@ function controllerMiddlewares(cls: ClassRef, options: unknown): MiddlewareRef[]
   return middlewares as MiddlewareRef[];
 }
 
-/** A method with `@Param`, `@Use` or `@Atomic()` but no route decorator (forgotten) would never be served. */
+/** A method with `@Param`, `@Inject`, `@Use` or `@Atomic()` but no route decorator (forgotten) would never be served. */
 function checkEveryDecoratedMethodRouted(cls: ClassRef, chain: readonly ClassRef[], routed: ReadonlySet<string | symbol>): void {
   for (const c of chain) {
     const meta = readMetadata(c);
-    if (meta === undefined) continue;
+    // a handler's @Inject is recorded by the DI decorators: on the prototype, or the class for a static method
+    const injected = [c.prototype as object, c].flatMap((target) => Reflect.ownKeys(target).filter((key) => readParameterInjections(target, key).size > 0));
     const decorated: Array<[string | symbol, string]> = [
-      ...[...meta.params.keys()].map((key): [string | symbol, string] => [key, 'parameter decorators']),
-      ...[...meta.methodUses.keys()].map((key): [string | symbol, string] => [key, '@Use']),
-      ...[...meta.atomic].map((key): [string | symbol, string] => [key, '@Atomic']),
+      ...[...(meta?.params.keys() ?? []), ...injected].map((key): [string | symbol, string] => [key, 'parameter decorators']),
+      ...[...(meta?.methodUses.keys() ?? [])].map((key): [string | symbol, string] => [key, '@Use']),
+      ...[...(meta?.atomic ?? [])].map((key): [string | symbol, string] => [key, '@Atomic']),
     ];
     for (const [key, what] of decorated) {
       if (!routed.has(key)) {
