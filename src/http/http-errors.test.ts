@@ -177,5 +177,14 @@ describe('errors with extra constructor arguments', () => {
       'WEFT_ERR_INVALID_OPTION: new HTTPUnavailableForLegalReasons(): link must be a URL string, got an object',
     );
   });
+
+  it('HTTPUnavailableForLegalReasons given the link itself (aiohttp passes it first), or no object, says to give { link }', () => {
+    // a string's own .link is String.prototype.link, a function: it said "link must be a URL string, got function"
+    const message = 'WEFT_ERR_INVALID_OPTION: new HTTPUnavailableForLegalReasons(): options must be an object ({ link, text, ... }), got';
+    expect(() => new HTTPUnavailableForLegalReasons('https://a.test/' as never)).toThrow(`${message} "https://a.test/": the link goes in { link }`);
+    // a URL has no own keys: it was a 451 without its Link header
+    expect(() => new HTTPUnavailableForLegalReasons(new URL('https://a.test/') as never)).toThrow(`${message} a URL: the link goes in { link }`);
+    expect(() => new HTTPUnavailableForLegalReasons(null as never)).toThrow(`${message} null`);
+  });
 });
 

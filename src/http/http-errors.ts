@@ -6,7 +6,7 @@
  */
 import { encodeUrlForHeader } from './headers.js';
 import { WeftError } from '../errors.js';
-import { shownValue } from '../option-checks.js';
+import { isOptionsObject, shownValue } from '../option-checks.js';
 import {
   HTTPClientError,
   HTTPMove,
@@ -97,6 +97,12 @@ export class HTTPUnavailableForLegalReasons extends HTTPClientError {
   readonly link: string | undefined;
 
   constructor(options: UnavailableForLegalReasonsOptions = {}) {
+    // aiohttp takes the link first: a string's `link` would be String.prototype.link, and a URL has no keys
+    if (!isOptionsObject(options) || options instanceof URL) {
+      const given = options instanceof URL ? 'a URL' : shownValue(options);
+      const hint = typeof options === 'string' || options instanceof URL ? ': the link goes in { link }' : '';
+      throw new WeftError('WEFT_ERR_INVALID_OPTION', `new HTTPUnavailableForLegalReasons(): options must be an object ({ link, text, ... }), got ${given}${hint}`);
+    }
     const { link, ...rest } = options;
     if (link !== undefined && typeof link !== 'string') {
       throw new WeftError('WEFT_ERR_INVALID_OPTION', `new HTTPUnavailableForLegalReasons(): link must be a URL string, got ${shownValue(link)}`);
