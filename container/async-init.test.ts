@@ -60,6 +60,13 @@ describe('failedProviderOf', () => {
     expect(failedProviderOf(refused)).toBe('Pool');
   });
 
+  it('names the provider that threw it last: an error object two factories share (a module-level one) is not pinned to the first', async () => {
+    const notConfigured = new Error('not configured');
+    await expect(initialiseBindings([failing('Pool', notConfigured)])).rejects.toBe(notConfigured);
+    await expect(initialiseBindings([failing('Mailer', notConfigured)])).rejects.toBe(notConfigured);
+    expect(failedProviderOf(notConfigured)).toBe('Mailer');
+  });
+
   it('is undefined for a thrown value that is not an object, and for other errors', async () => {
     await expect(initialiseBindings([failing('Pool', 'down')])).rejects.toBe('down');
     expect(failedProviderOf('down')).toBeUndefined();

@@ -51,7 +51,9 @@ async function ensureReady(binding: Binding, seen: Set<Binding>, path: readonly 
     if (pending !== undefined) await pending;
   } catch (error) {
     if (error instanceof FallbackError) throw error.at(path);
-    if (typeof error === 'object' && error !== null && !failedProviders.has(error)) failedProviders.set(error, binding.name);
+    // only the failing factory's own catch sees the error (its dependents' recursion is outside the
+    // try); the latest failure wins, so an error object several factories throw names the last one
+    if (typeof error === 'object' && error !== null) failedProviders.set(error, binding.name);
     throw error;
   }
 }
