@@ -392,6 +392,27 @@ describe('app.static', () => {
     expect((await client.get('/fifo')).status).toBe(404);
   });
 
+  test("app.static('/') serves the directory at the site's root, in an app and a mounted one", async () => {
+    const app = createApp({ logger });
+    app.static('/', tree.root, { showIndex: true, name: 'root', appendVersion: true });
+    const sub = createApp({ logger });
+    sub.static('/', tree.root, { name: 'files' });
+    app.mount('/sub', sub);
+    const rooted = await new TestClient(app).start();
+    try {
+      expect((await rooted.get('/hello.txt')).text).toBe(HELLO);
+      const listing = await rooted.get('/');
+      expect(listing.status).toBe(200);
+      expect(listing.text).toContain('<a href="/hello.txt">hello.txt</a>');
+      expect((await rooted.get('/sub/sub/a.txt')).text).toBe('A');
+      expect((await rooted.get('/sub/')).status).toBe(403);
+      expect(app.router.url('root', { filename: 'hello.txt' })).toMatch(/^\/hello\.txt\?v=[\w-]+$/);
+      expect(sub.router.url('files', { filename: 'sub/a.txt' })).toBe('/sub/sub/a.txt');
+    } finally {
+      await rooted.close();
+    }
+  });
+
   test('bad arguments to app.static throw WEFT_ERR_STATIC naming the problem', () => {
     const app = createApp({ logger });
     const thrown = (fn: () => void): WeftError => {

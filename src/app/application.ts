@@ -228,8 +228,9 @@ export class Application {
     const path = `${settings.prefix}/{filename:.*}`;
     const handler = staticHandler(settings);
     this.router.add('GET', path, handler);
-    // the bare prefix is the directory too (403, or the listing with showIndex), as aiohttp's static resource matches it
-    this.router.add('GET', settings.prefix, handler);
+    // the bare prefix is the directory too (403, or the listing with showIndex), as aiohttp's static resource matches it;
+    // for the prefix '/' that is '/', which the route itself matches
+    if (settings.prefix !== '') this.router.add('GET', settings.prefix, handler);
     if (options.name !== undefined) this.router.nameStatic(options.name, path, settings);
   }
 
