@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, createLogger } from 'weft';
@@ -67,6 +67,19 @@ describe('router.url for static routes (appendVersion)', () => {
     expect(second).not.toBe(first);
     expect(second).toBe(`/static/css/site.css?v=${hash('body{color:red}')}`);
   });
+
+  test('a file over 2 GiB is hashed in chunks (readFileSync refused it: router.url threw ERR_FS_FILE_TOO_LARGE)', () => {
+    const file = path.join(root, 'video.bin');
+    const size = 2 ** 31 + 1; // sparse: no disk space used
+    writeFileSync(file, '');
+    truncateSync(file, size);
+    const zerosHash = 'uAMKiriSgJNWM9jZkdo9mQfA8S6Lb8O_xRX01ECHK24'; // sha256 of 2 ** 31 + 1 zero bytes
+    try {
+      expect(client.app.router.url('static', { filename: 'video.bin' })).toBe(`/static/video.bin?v=${zerosHash}`);
+    } finally {
+      rmSync(file);
+    }
+  }, 60_000);
 
   test('no version for missing files, paths outside the root or links out', () => {
     expect(client.app.router.url('static', { filename: 'nope.css' })).toBe('/static/nope.css');
