@@ -430,6 +430,7 @@ describe('app.static', () => {
     expect(thrown(() => app.static('s', tree.root)).message).toContain("must start with '/'");
     expect(thrown(() => app.static('/s/{x}', tree.root)).message).toContain('hold no parameters');
     expect(thrown(() => app.static('/s', tree.root, { maxAge: -1 })).message).toContain('maxAge');
+    expect(thrown(() => app.static('/s', tree.root, { maxAge: 1e300 })).message).toContain('up to 9007199254740991'); // it printed max-age=1e+300
     expect(thrown(() => app.static('/s', tree.root, { showindex: true } as never)).message).toContain('unknown static option "showindex"');
     expect(thrown(() => app.static('/s', tree.root, { showIndex: 'yes' } as never)).message).toContain('showIndex must be a boolean');
   });

@@ -120,3 +120,28 @@ describe('FileResponse when the file shrinks while it is sent', () => {
     }
   });
 });
+
+describe('FileResponse options', () => {
+  test.each([
+    ['maxAge NaN', { maxAge: Number.NaN }, 'new FileResponse(): maxAge must be a non-negative number of seconds up to 9007199254740991, got NaN'],
+    ['maxAge Infinity', { maxAge: Infinity }, 'new FileResponse(): maxAge must be a non-negative number of seconds up to 9007199254740991, got Infinity'],
+    ['maxAge 1e300', { maxAge: 1e300 }, 'new FileResponse(): maxAge must be a non-negative number of seconds up to 9007199254740991, got 1e+300'],
+    ['maxAge -5', { maxAge: -5 }, 'new FileResponse(): maxAge must be a non-negative number of seconds up to 9007199254740991, got -5'],
+    ['maxAge "60"', { maxAge: '60' as unknown as number }, 'new FileResponse(): maxAge must be a non-negative number of seconds up to 9007199254740991, got "60"'],
+    ['precompressed "yes"', { precompressed: 'yes' as unknown as boolean }, 'new FileResponse(): precompressed must be a boolean, got "yes"'],
+  ])('%s is WEFT_ERR_INVALID_OPTION when constructed (NaN went out as max-age=NaN)', (_label, options, message) => {
+    expect(() => new FileResponse('/srv/file.txt', options)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_INVALID_OPTION', message: `WEFT_ERR_INVALID_OPTION: ${message}` }));
+  });
+
+  test('the path must be a non-empty string: undefined was a 404 once prepared', () => {
+    expect(() => new FileResponse(undefined as unknown as string)).toThrow(
+      expect.objectContaining({ code: 'WEFT_ERR_INVALID_OPTION', message: 'WEFT_ERR_INVALID_OPTION: new FileResponse(): path must be a non-empty string, got undefined' }),
+    );
+    expect(() => new FileResponse('')).toThrow(expect.objectContaining({ code: 'WEFT_ERR_INVALID_OPTION' }));
+  });
+
+  test('a fractional maxAge is whole seconds; 0 is allowed', () => {
+    expect(() => new FileResponse('/srv/file.txt', { maxAge: 0 })).not.toThrow();
+    expect(() => new FileResponse('/srv/file.txt', { maxAge: 1.5 })).not.toThrow();
+  });
+});

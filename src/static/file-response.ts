@@ -6,6 +6,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import parseRange from 'range-parser';
 import { WeftError } from '../errors.js';
+import { shownValue } from '../option-checks.js';
 import { HTTPNotFound } from '../http/http-errors.js';
 import type { Request } from '../http/request.js';
 import { StreamResponse, type StreamResponseInit } from '../http/stream-response.js';
@@ -54,6 +55,7 @@ export class FileResponse extends StreamResponse {
 
   constructor(path: string, options: FileResponseOptions = {}) {
     super(options);
+    checkFileOptions(path, options);
     this.path = path;
     this.#maxAge = options.maxAge;
     this.#precompressed = options.precompressed ?? false;
@@ -99,7 +101,7 @@ export class FileResponse extends StreamResponse {
     // weft writes these values itself, known valid: no per-character check
     this.headers.setTrusted('ETag', 'etag', validators.etag);
     this.headers.setTrusted('Last-Modified', 'last-modified', new Date(validators.lastModified * 1000).toUTCString());
-    if (this.#maxAge !== undefined) this.headers.set('Cache-Control', `public, max-age=${Math.max(0, Math.floor(this.#maxAge))}`);
+    if (this.#maxAge !== undefined) this.headers.set('Cache-Control', `public, max-age=${Math.floor(this.#maxAge)}`);
     if (representation.vary) this.headers.append('Vary', 'Accept-Encoding');
 
     // Preconditions and ranges apply to what would be a 2xx (a 200 for ranges): a
@@ -210,6 +212,23 @@ export class FileResponse extends StreamResponse {
     res.once('finish', () => socket?.destroy());
     await this.end(last !== null && last.length > 0 ? last : undefined).catch(() => undefined);
   }
+}
+
+/**
+ * Refuses what `FileResponse` could not send: a path that is no string (undefined was a 404
+ * only once prepared), a `maxAge` that would print as `max-age=NaN`, `Infinity` or `1e+300`
+ * (or a negative one), a `precompressed` that is no boolean.
+ */
+function checkFileOptions(path: unknown, options: FileResponseOptions): void {
+  const invalid = (what: string, value: unknown): WeftError =>
+    new WeftError('WEFT_ERR_INVALID_OPTION', `new FileResponse(): ${what}, got ${shownValue(value)}`);
+  if (typeof path !== 'string' || path === '') throw invalid('path must be a non-empty string', path);
+  const { maxAge, precompressed } = options;
+  // past the safe integers a number prints with an exponent (1e+300), which max-age may not hold
+  if (maxAge !== undefined && !(typeof maxAge === 'number' && maxAge >= 0 && maxAge <= Number.MAX_SAFE_INTEGER)) {
+    throw invalid(`maxAge must be a non-negative number of seconds up to ${Number.MAX_SAFE_INTEGER}`, maxAge);
+  }
+  if (precompressed !== undefined && typeof precompressed !== 'boolean') throw invalid('precompressed must be a boolean', precompressed);
 }
 
 /**

@@ -94,8 +94,8 @@ export function checkStaticOptions(prefix: string, directory: string, options: S
   for (const key of ['showIndex', 'followSymlinks', 'appendVersion', 'precompressed'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new WeftError('WEFT_ERR_STATIC', `static option ${key} must be a boolean`);
   }
-  if (options.maxAge !== undefined && (!Number.isInteger(options.maxAge) || options.maxAge < 0)) {
-    throw new WeftError('WEFT_ERR_STATIC', `static option maxAge must be a non-negative integer of seconds, got ${String(options.maxAge)}`);
+  if (options.maxAge !== undefined && (!Number.isInteger(options.maxAge) || options.maxAge < 0 || options.maxAge > Number.MAX_SAFE_INTEGER)) {
+    throw new WeftError('WEFT_ERR_STATIC', `static option maxAge must be a non-negative integer of seconds up to ${Number.MAX_SAFE_INTEGER}, got ${String(options.maxAge)}`);
   }
   if (options.dotfiles !== undefined && !DOTFILES.includes(options.dotfiles)) {
     throw new WeftError('WEFT_ERR_STATIC', `static option dotfiles must be one of ${DOTFILES.map((d) => `'${d}'`).join(', ')}, got ${shownValue(options.dotfiles)}`);
