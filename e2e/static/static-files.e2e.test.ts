@@ -112,6 +112,23 @@ describe('app.static', () => {
     expect(res.text).toBe('');
   });
 
+  test('a modification time in the future is sent as Last-Modified now (RFC 9110 8.8.2.1), so If-Modified-Since sees the next change', async () => {
+    const file = path.join(tree.root, 'future.txt');
+    writeFileSync(file, 'first');
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    utimesSync(file, tomorrow, tomorrow);
+    const first = await client.get('/static/future.txt');
+    const lastModified = Date.parse(first.headers['last-modified']!);
+    expect(lastModified).toBeLessThanOrEqual(Date.parse(first.headers['date']!));
+    // the file is replaced in the next second (mtime now, before tomorrow): a 200, not a 304
+    await new Promise((resolve) => setTimeout(resolve, lastModified + 1100 - Date.now()));
+    writeFileSync(file, 'second');
+    const second = await client.get('/static/future.txt', { headers: { 'If-Modified-Since': first.headers['last-modified']! } });
+    expect(second.status).toBe(200);
+    expect(second.text).toBe('second');
+    rmSync(file);
+  });
+
   test('If-None-Match and If-Modified-Since answer 304', async () => {
     const { headers } = await client.get('/static/hello.txt');
     const etag = headers['etag']!;

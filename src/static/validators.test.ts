@@ -9,6 +9,15 @@ describe('fileValidators', () => {
     const stats = { mtimeMs: 1000n, mtimeNs: 1_000_500_000n, size: 255n } as never;
     expect(fileValidators(stats)).toEqual({ etag: '"3ba26b20-ff"', lastModified: 1 });
   });
+
+  test('a modification time in the future is Last-Modified now (RFC 9110 8.8.2.1); the ETag keeps it', () => {
+    const tomorrow = Date.now() + 86_400_000;
+    const stats = { mtimeMs: BigInt(tomorrow), mtimeNs: BigInt(tomorrow) * 1_000_000n, size: 1n } as never;
+    const { etag, lastModified } = fileValidators(stats);
+    expect(lastModified).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(lastModified).toBeGreaterThan(Date.now() / 1000 - 5);
+    expect(etag).toBe(`"${(BigInt(tomorrow) * 1_000_000n).toString(16)}-1"`);
+  });
 });
 
 describe('evaluatePreconditions', () => {

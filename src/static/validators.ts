@@ -16,15 +16,21 @@ import type { Stats, BigIntStats } from 'node:fs';
  */
 export interface FileValidators {
   etag: string;
-  /** Whole seconds: HTTP dates have no finer resolution. */
+  /** Whole seconds: HTTP dates have no finer resolution. Never later than now. */
   lastModified: number;
 }
 
-/** The validators of a file from its stats. */
+/**
+ * The validators of a file from its stats. A modification time in the future (a clock
+ * set wrong, an archive from another machine) is taken as now, as RFC 9110 8.8.2.1 asks:
+ * a client given tomorrow's date would send it back in `If-Modified-Since` and get 304s
+ * for every change made before tomorrow.
+ */
 export function fileValidators(stats: BigIntStats | Stats): FileValidators {
   const mtimeNs = typeof stats.mtimeMs === 'bigint' ? (stats as BigIntStats).mtimeNs : BigInt(Math.floor((stats as Stats).mtimeMs * 1e6));
   const size = BigInt(stats.size);
-  return { etag: `"${mtimeNs.toString(16)}-${size.toString(16)}"`, lastModified: Math.floor(Number(stats.mtimeMs) / 1000) };
+  const lastModified = Math.min(Math.floor(Number(stats.mtimeMs) / 1000), Math.floor(Date.now() / 1000));
+  return { etag: `"${mtimeNs.toString(16)}-${size.toString(16)}"`, lastModified };
 }
 
 /** The outcome of the preconditions: go on, or answer 304 / 412 at once. */
