@@ -31,8 +31,21 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 /** Whether `/proc/self/fd` answers: set false once it fails (no /proc mounted), then realpath. */
 let procFd = process.platform === 'linux';
 
+/**
+ * Errors of an open that say the server is in trouble, not that the path is missing or
+ * refused: they reject (a 500, logged) instead of answering 404 for files that exist.
+ */
+const SERVER_TROUBLE = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'EIO']);
+
+/** Whether an open's error is the server's trouble (see `SERVER_TROUBLE`), to be thrown. */
+export function isServerTrouble(err: NodeJS.ErrnoException): boolean {
+  return err.code !== undefined && SERVER_TROUBLE.has(err.code);
+}
+
 function openFile(path: string): Promise<number | null> {
-  return new Promise((resolve) => open(path, OPEN_FLAGS, (err, fd) => resolve(err === null ? fd : null)));
+  return new Promise((resolve, reject) =>
+    open(path, OPEN_FLAGS, (err, fd) => (err === null ? resolve(fd) : isServerTrouble(err) ? reject(err) : resolve(null))),
+  );
 }
 
 function readAt(fd: number, buffer: Buffer, offset: number): Promise<number> {
@@ -83,7 +96,7 @@ async function readWhole(fd: number, size: number): Promise<Buffer | null> {
 /**
  * Finds `name` (the route's decoded `filename`) under `settings.root`: null when the name is
  * refused, nothing is there, or (without `followSymlinks`) its real path is outside the
- * root. A regular file up to `bodyLimit` bytes comes back read, so the response needs no
+ * root; rejects when the open fails for the server's own reasons (out of file descriptors). A regular file up to `bodyLimit` bytes comes back read, so the response needs no
  * further file access; larger ones are for `FileResponse` to open and stream.
  *
  * @example

@@ -4,6 +4,7 @@
 import { constants, type BigIntStats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { acceptedEncodings, PRECOMPRESSED } from './accept-encoding.js';
+import { isServerTrouble } from './find-static-file.js';
 
 /**
  * What a `FileResponse` sends: an opened file (`handle`, which the response closes) or
@@ -60,13 +61,16 @@ export async function openRepresentation(path: string, acceptEncoding: string | 
 /**
  * Opens a regular file, or null. O_NONBLOCK keeps a FIFO from blocking the open (it has
  * no effect on regular files); fstat on the handle then refuses FIFOs and devices, and
- * describes the very file that is read, even if the path is replaced meanwhile.
+ * describes the very file that is read, even if the path is replaced meanwhile. Rejects
+ * when the open fails for the server's own reasons (`isServerTrouble`).
  */
 async function openRegular(path: string, flags: number): Promise<{ handle: FileHandle; stats: BigIntStats } | null> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | flags);
-  } catch {
+  } catch (err) {
+    // out of file descriptors is a 500, not a 404 for a file that exists
+    if (isServerTrouble(err as NodeJS.ErrnoException)) throw err;
     return null;
   }
   const stats = await handle.stat({ bigint: true }).catch(() => null);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app/application.js';
 import { json } from '../http/response.js';
+import type { Middleware } from '../pipeline/middleware.js';
 import { createLogger } from '../logging/logger.js';
 import { TestClient } from '../testing/test-client.js';
 
@@ -158,5 +159,59 @@ describe('static route: files as they are now', () => {
       expect((await client.get('/static/small.txt')).text).toBe('small');
     }
     expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('static route when the server is out of file descriptors', () => {
+  // fs and fs/promises as the static modules see them (core modules are shared, not mocked)
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const fsPromises = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  const emfile = (): NodeJS.ErrnoException => Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE', errno: -24 });
+  let base: string;
+  let client: TestClient;
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    base = realpathSync(mkdtempSync(path.join(tmpdir(), 'weft-static-emfile-')));
+    writeFileSync(path.join(base, 'small.txt'), 'small');
+    const recordErrors: Middleware = async (_request, next) => {
+      try {
+        return await next();
+      } catch (err) {
+        errors.push(err);
+        throw err;
+      }
+    };
+    const app = createApp({ logger, middlewares: [recordErrors] });
+    app.static('/static', base);
+    app.static('/pc', base, { precompressed: true });
+    client = await new TestClient(app).start();
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await client.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  test('an existing file is a 500 with the error, not a 404 as if it were missing (it was, and nothing was logged)', async () => {
+    const open = jest.spyOn(fs, 'open').mockImplementation(((_path: unknown, _flags: unknown, callback: (err: Error) => void) => callback(emfile())) as never);
+    try {
+      expect((await client.get('/static/small.txt')).status).toBe(500);
+      expect((await client.get('/static/missing.txt')).status).toBe(500);
+    } finally {
+      open.mockRestore();
+    }
+    expect(errors).toContainEqual(expect.objectContaining({ code: 'EMFILE' }));
+    expect((await client.get('/static/small.txt')).text).toBe('small');
+  });
+
+  test('the same when FileResponse opens the file to send it', async () => {
+    const open = jest.spyOn(fsPromises, 'open').mockRejectedValue(emfile());
+    try {
+      expect((await client.get('/pc/small.txt')).status).toBe(500);
+    } finally {
+      open.mockRestore();
+    }
+    expect((await client.get('/pc/small.txt')).text).toBe('small');
   });
 });
