@@ -35,6 +35,20 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
 }
 
 /**
+ * Whether `value` is a limit: a non-negative safe integer (bytes, or a count), or
+ * `Infinity` for none. A string such as `'10mb'` never compares greater than a size.
+ *
+ * @example
+ * ```ts
+ * isLimit(1_048_576); // true
+ * isLimit('10mb');    // false
+ * ```
+ */
+export function isLimit(value: unknown): value is number {
+  return value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 0);
+}
+
+/**
  * Checks a body limit (`clientMaxSize`): a non-negative integer number of bytes, or
  * `Infinity` for none. `'10mb'` would never compare greater than a size: no limit at all.
  *
@@ -46,7 +60,7 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
  */
 export function checkClientMaxSize(value: unknown, where: string, { required = false } = {}): void {
   if (value === undefined && !required) return;
-  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value >= 0))) {
+  if (!isLimit(value)) {
     throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: clientMaxSize must be a non-negative integer number of bytes (or Infinity), got ${shownValue(value)}`);
   }
 }

@@ -36,8 +36,8 @@ export function checkAppOptions(options: AppOptions): void {
   const where = 'createApp()';
   if (!isOptionsObject(options)) throw invalid(`${where}: options must be an object, got ${shownValue(options)}`);
   checkKnownOptions(options, APP_OPTIONS, where);
-  for (const name of ['modules', 'controllers', 'providers', 'middlewares'] as const) checkType(options[name], 'array', name, where);
   for (const name of ['modules', 'controllers', 'providers'] as const) checkListEntries(options[name], name, where, 'WEFT_ERR_INVALID_OPTION');
+  checkType(options.middlewares, 'array', 'middlewares', where);
   checkClientMaxSize(options.clientMaxSize, where);
   checkType(options.autoDecompress, 'boolean', 'autoDecompress', where);
   checkType(options.debug, 'boolean', 'debug', where);

@@ -7,7 +7,7 @@ import { Busboy, type BusboyConfig, type BusboyFileStream } from '@fastify/busbo
 import { File } from 'node:buffer';
 import { HTTPBadRequest, HTTPRequestEntityTooLarge, type HttpError } from './http-errors.js';
 import { WeftError } from '../errors.js';
-import { checkKnownOptions, shownValue } from '../option-checks.js';
+import { checkKnownOptions, isLimit, shownValue } from '../option-checks.js';
 
 /**
  * Limits on a form body, on top of the route's `clientMaxSize` (which bounds the whole body).
@@ -65,7 +65,7 @@ export function checkFormDataOptions(options: unknown): void {
   if (limits === undefined) return;
   checkKnownOptions(limits, LIMIT_NAMES, `${where} limits`);
   for (const [name, value] of Object.entries(limits) as Array<[string, unknown]>) {
-    if (value !== undefined && !(value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 0))) {
+    if (value !== undefined && !isLimit(value)) {
       throw new WeftError('WEFT_ERR_INVALID_OPTION', `${where}: limits.${name} must be a non-negative integer (or Infinity), got ${shownValue(value)}`);
     }
   }

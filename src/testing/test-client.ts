@@ -110,8 +110,8 @@ export class TestClient {
     options: TestClientOptions = {},
   ) {
     if (!isOptionsObject(options)) throw new WeftError('WEFT_ERR_INVALID_OPTION', `TestClient options must be an object, got ${shownValue(options)}`);
-    const { transport = 'socket', runner, timeout, ...unknown } = options;
-    if (Object.keys(unknown).length > 0) checkKnownOptions(options, ['transport', 'runner', 'timeout'], 'new TestClient()');
+    checkKnownOptions(options, ['transport', 'runner', 'timeout'], 'new TestClient()');
+    const { transport = 'socket', runner, timeout } = options;
     this.#timeout = checkTimeout(timeout);
     if (transport !== 'socket' && transport !== 'inject') throw new WeftError('WEFT_ERR_INVALID_OPTION', `transport must be 'socket' or 'inject', got ${String(transport)}`);
     this.#transport = transport;
