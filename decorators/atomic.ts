@@ -1,4 +1,4 @@
-import { ownMetadata } from './metadata.js';
+import { methodOwnerMetadata } from './metadata.js';
 
 /**
  * Marks a route method as atomic (aiojobs' `@atomic`): it runs to completion even if the
@@ -26,6 +26,6 @@ import { ownMetadata } from './metadata.js';
  */
 export function Atomic(): MethodDecorator {
   return (target, propertyKey) => {
-    ownMetadata(typeof target === 'function' ? target : target.constructor).atomic.add(propertyKey);
+    methodOwnerMetadata(target).atomic.add(propertyKey);
   };
 }

@@ -145,6 +145,15 @@ export function ownMetadata(target: object): ClassMetadata {
 }
 
 /**
+ * The metadata of the class a method decorator's `target` belongs to: the prototype's
+ * constructor, or the class itself for a static method (recorded there, refused at compile).
+ * For decorators only.
+ */
+export function methodOwnerMetadata(target: object): ClassMetadata {
+  return ownMetadata(typeof target === 'function' ? target : target.constructor);
+}
+
+/**
  * Reads what a class's own decorators recorded (not its parents'). For `src/compile/`.
  *
  * @example

@@ -1,4 +1,4 @@
-import { type MiddlewareRef, ownMetadata } from './metadata.js';
+import { type MiddlewareRef, methodOwnerMetadata, ownMetadata } from './metadata.js';
 
 /**
  * Marks a class as a middleware built by dependency injection. Its
@@ -45,7 +45,7 @@ export function Use(...middlewares: MiddlewareRef[]): ClassDecorator & MethodDec
       ownMetadata(target).uses.push(...middlewares);
       return;
     }
-    const methodUses = ownMetadata(typeof target === 'function' ? target : target.constructor).methodUses;
+    const methodUses = methodOwnerMetadata(target).methodUses;
     methodUses.set(propertyKey, [...(methodUses.get(propertyKey) ?? []), ...middlewares]);
   }) as ClassDecorator & MethodDecorator;
 }

@@ -1,4 +1,4 @@
-import { type ParamMetadata, ownMetadata } from './metadata.js';
+import { type ParamMetadata, methodOwnerMetadata } from './metadata.js';
 
 type ParamRecord = ParamMetadata extends infer P ? (P extends { index: number } ? Omit<P, 'index'> : never) : never;
 
@@ -8,7 +8,7 @@ export function recordParam(target: object, propertyKey: string | symbol | undef
     throw new TypeError(`parameter decorators like @${param.kind} go on route methods, not on constructors`);
   }
   // on a static method the target is the class itself: recorded there, refused at compile
-  const params = ownMetadata(typeof target === 'function' ? target : target.constructor).params;
+  const params = methodOwnerMetadata(target).params;
   const list = params.get(propertyKey) ?? [];
   list.push({ ...param, index } as ParamMetadata);
   params.set(propertyKey, list);

@@ -1,4 +1,4 @@
-import { type RouteOptions, ownMetadata } from './metadata.js';
+import { type RouteOptions, methodOwnerMetadata } from './metadata.js';
 
 /**
  * Declares a route on a controller method. `method` is an HTTP method or `'*'` for any;
@@ -18,10 +18,8 @@ import { type RouteOptions, ownMetadata } from './metadata.js';
  */
 export function Route(method: string, path: string, options: RouteOptions = {}): MethodDecorator {
   return (target, propertyKey) => {
-    // on a static method the target is the class itself: recorded there, refused at compile
-    const cls = typeof target === 'function' ? target : target.constructor;
     // a method that is no string (JavaScript) is recorded as given and refused at compile, naming the route
-    ownMetadata(cls).routes.push({ method: typeof method === 'string' ? method.toUpperCase() : method, path, propertyKey, options });
+    methodOwnerMetadata(target).routes.push({ method: typeof method === 'string' ? method.toUpperCase() : method, path, propertyKey, options });
   };
 }
 

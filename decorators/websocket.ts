@@ -1,4 +1,4 @@
-import { type RouteOptions, type WebSocketRouteOptions, ownMetadata } from './metadata.js';
+import { type RouteOptions, type WebSocketRouteOptions, methodOwnerMetadata } from './metadata.js';
 
 /** Options of `@WebSocket()`: the route's options and the websocket's. */
 export interface WebSocketDecoratorOptions extends RouteOptions, WebSocketRouteOptions {}
@@ -25,7 +25,6 @@ export function WebSocket(path = '', options: WebSocketDecoratorOptions = {}): M
   const { protocols, maxMsgSize, heartbeat, compress, highWaterMark, closeTimeout, ...routeOptions } = options;
   const websocket: WebSocketRouteOptions = { protocols, maxMsgSize, heartbeat, compress, highWaterMark, closeTimeout };
   return (target, propertyKey) => {
-    // on a static method the target is the class itself: recorded there, refused at compile
-    ownMetadata(typeof target === 'function' ? target : target.constructor).routes.push({ method: 'GET', path, propertyKey, options: routeOptions, websocket });
+    methodOwnerMetadata(target).routes.push({ method: 'GET', path, propertyKey, options: routeOptions, websocket });
   };
 }
